@@ -3,6 +3,8 @@ package selector
 import (
 	"fmt"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/selection"
 )
 
 // Explanation says why a selector does or does not select a label set, one
@@ -68,7 +70,16 @@ func (r *req) reason(v string, present, matched bool) string {
 	has := fmt.Sprintf("label %s is %q", r.key, v)
 	missing := fmt.Sprintf("there is no label %s", r.key)
 	set := "(" + joinValues(r.values) + ")"
-	switch r.op {
+	o := r.op
+	// A one-value "in"/"notin" is compiled as "="/"!=" but explained in
+	// the words of the operator the user wrote.
+	switch r.source.Operator {
+	case selection.In:
+		o = opIn
+	case selection.NotIn:
+		o = opNotIn
+	}
+	switch o {
 	case opEquals:
 		switch {
 		case !present:

@@ -31,10 +31,10 @@ type Selector struct {
 type op uint8
 
 const (
-	opEquals op = iota // =, ==, and in with one value
-	opIn               // in with two or more values
-	opNotEquals        // != and notin with one value
-	opNotIn            // notin with two or more values
+	opEquals    op = iota // =, ==, and in with one value
+	opIn                  // in with two or more values
+	opNotEquals           // != and notin with one value
+	opNotIn               // notin with two or more values
 	opExists
 	opDoesNotExist
 	opGreaterThan
