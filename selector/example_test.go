@@ -124,3 +124,35 @@ func ExampleSelector_Requirements() {
 	// app in [blue yellow]
 	// canary ! []
 }
+
+// An index follows pods as they come, change labels and go.
+func ExampleNewIndex() {
+	ix := selector.NewIndex(selector.Item{Key: "default/nginx-8xk2w", Labels: map[string]string{"app": "nginx"}})
+	ix.Set("default/nginx-d5lqz", map[string]string{"app": "nginx"})
+	ix.Set("default/nginx-8xk2w", map[string]string{}) // kubectl label pod nginx-8xk2w app-
+	sel := selector.FromSet(map[string]string{"app": "nginx"})
+	fmt.Println(ix.Select(sel), ix.Len())
+	ix.Delete("default/nginx-d5lqz")
+	fmt.Println(ix.Select(sel), ix.Len())
+	// Output:
+	// [default/nginx-d5lqz] 2
+	// [] 1
+}
+
+func ExampleRequirement_String() {
+	r := selector.Requirement{Key: "app", Operator: "in", Values: []string{"yellow", "blue"}}
+	fmt.Println(r)
+	// Output: app in (blue,yellow)
+}
+
+func ExampleSelector_Matches() {
+	sel, _ := selector.Parse("tier notin (db)")
+	fmt.Println(sel.Matches(map[string]string{"app": "nginx"}), sel.Matches(map[string]string{"tier": "db"}))
+	// Output: true false
+}
+
+func ExampleSelector_String() {
+	sel, _ := selector.Parse(" tier != db , app in ( yellow , blue )")
+	fmt.Println(sel.String())
+	// Output: app in (blue,yellow),tier!=db
+}

@@ -52,7 +52,7 @@ func (s *Selector) Explain(set map[string]string) Explanation {
 		r := &s.reqs[i]
 		v, ok := set[r.key]
 		ver := Verdict{
-			Requirement: r.source.String(),
+			Requirement: r.text,
 			Key:         r.key,
 			Present:     ok,
 			Value:       v,

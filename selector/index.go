@@ -135,35 +135,33 @@ func remove(list []*entry, key string) []*entry {
 
 // Select returns the keys of the objects the selector selects, ascending.
 func (ix *Index) Select(s *Selector) []string {
-	entries := ix.selectEntries(s)
-	out := make([]string, len(entries))
-	for i, e := range entries {
-		out[i] = e.key
-	}
+	var out []string
+	ix.each(s, func(e *entry) { out = append(out, e.key) })
 	return out
 }
 
-// selectEntries narrows to the smallest candidate list a requirement
-// offers, then checks the whole selector on each candidate.
-func (ix *Index) selectEntries(s *Selector) []*entry {
+// each visits, in key order, the objects the selector selects. It narrows
+// to the smallest candidate lists a requirement offers and checks the
+// other requirements on each candidate: membership in a posting list
+// already proves the requirement it came from.
+func (ix *Index) each(s *Selector, visit func(*entry)) {
 	if ix == nil || s.SelectsNothing() {
-		return nil
+		return
 	}
-	lists := ix.candidates(s)
-	var out []*entry
+	lists, proven := ix.candidates(s)
 	mergeSorted(lists, func(e *entry) {
-		if s.Matches(e.labels) {
-			out = append(out, e)
+		if s.matchesExcept(e.labels, proven) {
+			visit(e)
 		}
 	})
-	return out
 }
 
 // candidates returns disjoint sorted lists whose union holds every object
 // the selector can select: the postings of the most selective requirement
-// that needs its key present, or every object when none does.
-func (ix *Index) candidates(s *Selector) [][]*entry {
-	best, bestSize := [][]*entry{ix.all}, len(ix.all)
+// that needs its key present, or every object when none does. proven is
+// the index of the requirement that membership alone proves, or -1.
+func (ix *Index) candidates(s *Selector) (lists [][]*entry, proven int) {
+	best, bestSize, proven := [][]*entry{ix.all}, len(ix.all), -1
 	for i := range s.reqs {
 		lists, ok := ix.reqCandidates(&s.reqs[i])
 		if !ok {
@@ -173,14 +171,17 @@ func (ix *Index) candidates(s *Selector) [][]*entry {
 		for _, l := range lists {
 			size += len(l)
 		}
-		if size < bestSize {
-			best, bestSize = lists, size
+		if size < bestSize || (size == bestSize && proven < 0) {
+			best, bestSize, proven = lists, size, i
+			if op := s.reqs[i].op; op == opGreaterThan || op == opLessThan {
+				proven = -1 // the key is present, the bound still to check
+			}
 		}
 		if size == 0 {
 			break
 		}
 	}
-	return best
+	return best, proven
 }
 
 // reqCandidates gives the postings that hold every object the requirement
@@ -218,7 +219,8 @@ func (ix *Index) candidateCount(s *Selector) int {
 		return 0
 	}
 	n := 0
-	for _, l := range ix.candidates(s) {
+	lists, _ := ix.candidates(s)
+	for _, l := range lists {
 		n += len(l)
 	}
 	return n

@@ -50,6 +50,7 @@ type req struct {
 	values []string // the values of opIn / opNotIn, de-duplicated
 	n      int64    // the bound of opGreaterThan / opLessThan
 	source Requirement
+	text   string // the requirement in upstream's syntax, for Explain
 }
 
 // Requirement is one requirement of a Selector as upstream holds it: a key,
@@ -64,12 +65,9 @@ type Requirement struct {
 
 // String renders the requirement the way upstream does (rule L7.1).
 func (r Requirement) String() string {
-	up, err := k8slabels.NewRequirement(r.Key, r.Operator, r.Values)
-	if err != nil || up == nil {
-		// Unreachable for requirements taken from a Selector; render
-		// something readable rather than panic.
-		return fmt.Sprintf("%s %s %v", r.Key, r.Operator, r.Values)
-	}
+	// NewRequirement always returns the requirement, valid or not; only
+	// its rendering is wanted here.
+	up, _ := k8slabels.NewRequirement(r.Key, r.Operator, r.Values)
 	return up.String()
 }
 
@@ -187,7 +185,7 @@ func compile(up k8slabels.Selector) *Selector {
 
 func compileReq(u *k8slabels.Requirement) req {
 	vals := u.ValuesUnsorted()
-	r := req{key: u.Key(), source: Requirement{Key: u.Key(), Operator: u.Operator(), Values: vals}}
+	r := req{key: u.Key(), source: Requirement{Key: u.Key(), Operator: u.Operator(), Values: vals}, text: u.String()}
 	distinct := dedupe(vals)
 	switch u.Operator() {
 	case selection.Equals, selection.DoubleEquals, selection.In:
@@ -276,6 +274,18 @@ func (s *Selector) Matches(set map[string]string) bool {
 			if !r.matchValue(v, ok) {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// matchesExcept is Matches without requirement skip (-1 skips none), for
+// candidates already known to satisfy it. The selector is neither nil nor
+// Nothing.
+func (s *Selector) matchesExcept(set map[string]string, skip int) bool {
+	for i := range s.reqs {
+		if i != skip && !s.reqs[i].matches(set) {
+			return false
 		}
 	}
 	return true

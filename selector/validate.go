@@ -62,10 +62,10 @@ func Overlap(a, b *Selector, ix *Index) []string {
 		first, second = b, a
 	}
 	var out []string
-	for _, e := range ix.selectEntries(first) {
+	ix.each(first, func(e *entry) {
 		if second.Matches(e.labels) {
 			out = append(out, e.key)
 		}
-	}
+	})
 	return out
 }

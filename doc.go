@@ -1,0 +1,51 @@
+// Package kubesem is Kubernetes controller semantics as a plain Go
+// library: the decisions kube-controller-manager, the kubelet's prober and
+// kubectl make, written as pure, deterministic functions over the real API
+// types (k8s.io/api, k8s.io/apimachinery), faithful to upstream Kubernetes
+// v1.37.2.
+//
+// Use it to property-test controller behaviour without an apiserver, etcd,
+// Docker or sleeps, to answer "what would the cluster do?" in a program,
+// or to teach: every decision can be explained and replayed.
+//
+// # Packages
+//
+// Each package decides; none performs. A decision is a function of what it
+// observes (and of the time, passed in as a value), its inputs are never
+// mutated, and the same inputs give byte-identical outputs.
+//
+//   - labels: label keys, values and annotation keys validated with
+//     apimachinery's texts; kubectl label and annotate (k=v, k-,
+//     --overwrite); the -L and --show-labels views of kubectl get.
+//   - selector: one compiled Selector from a LabelSelector, a
+//     ReplicationController's map or a -l string; Matches, String,
+//     Explain (why a pod is or is not selected), the template check, and
+//     an Index that selects among many objects without scanning them.
+//
+// Still to come, in this order (see DESIGN.md): probe (the kubelet's
+// startup/liveness/readiness state machine and CrashLoopBackOff), workload
+// (ReplicaSet and ReplicationController sync as a plan), rollout
+// (Deployment rolling update, Recreate, revisions, rollback), namespace,
+// and cluster (a deterministic in-memory cluster that runs all of them
+// under a virtual clock).
+//
+// # Example
+//
+// The tutorial's ReplicaSet selects pods by matchExpressions; label a pod
+// out of it the way kubectl would and ask why it is no longer selected:
+//
+//	rs, _ := selector.FromLabelSelector(&metav1.LabelSelector{
+//		MatchExpressions: []metav1.LabelSelectorRequirement{{
+//			Key: "app", Operator: metav1.LabelSelectorOpIn, Values: []string{"blue", "yellow"},
+//		}},
+//	})
+//	edits, _ := labels.ParseLabelEdits([]string{"app=green"})
+//	res, _ := labels.ApplyLabels(pod.Labels, edits, true /* --overwrite */)
+//	fmt.Print(rs.Explain(res.Map))
+//	// not selected by app in (blue,yellow)
+//	//   FAIL app in (blue,yellow): label app is "green", not one of (blue,yellow)
+//
+// The walk-through of the tutorial's labels section runs with
+//
+//	go run ./examples/labels
+package kubesem
