@@ -1,0 +1,415 @@
+package probe
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Options are the inputs upstream leaves to timing or chance.
+type Options struct {
+	// Offset delays the first evaluation of each kind (indexed by Kind) by
+	// a fixed duration, to reproduce a run of upstream's start jitter: a
+	// worker created in the first period after the kubelet started sleeps
+	// a random time in [0, period) first (rule P4.2). The default, no
+	// offset, is a long-running kubelet. An offset outside [0, period) is
+	// an error.
+	Offset [numKinds]time.Duration
+	// Sidecar marks a restartable init container: its probe kills always
+	// restart it, and messages say "Init container" (rule P9.4).
+	Sidecar bool
+}
+
+// Machine is the kubelet's probe state for one container of one pod: its
+// startup, readiness and liveness workers, the container instance they
+// watch, and what the kubelet derives from them (started, ready, kills).
+//
+// A Machine only moves when told: the caller starts and stops container
+// instances (Start, Exit), runs the probe NextAt names and reports its
+// Outcome (Probe), and marks the pod deleted (Delete). Every call takes
+// the time it happens at; calls must come in time order and must not skip
+// a due probe. The zero Machine is not usable: use New.
+type Machine struct {
+	name    string
+	restart bool // whether a probe kill restarts (rule P9.2)
+	sidecar bool
+	w       [numKinds]worker
+
+	instance    int // 1 for the first container instance; 0 before it
+	running     bool
+	startedAt   time.Time
+	started     bool
+	startedTime time.Time // when started became true
+	ready       bool
+	deleting    bool
+	now         time.Time // the last instant processed
+}
+
+// worker is one probe's state, upstream's prober worker (rule P6).
+type worker struct {
+	on        bool
+	period    time.Duration
+	delay     time.Duration // initialDelaySeconds, negative read as 0
+	successT  int32
+	failureT  int32
+	base      time.Time // the phase of the ticker: worker start + offset
+	evaluated bool
+	lastEval  time.Time
+	// lastResult and run carry over to new container instances (P11.1).
+	lastResult Result
+	run        int32
+	hold       bool
+	cached     Result
+}
+
+// New builds the probe state of container c of a pod with the given
+// restart policy, whose probe workers start at workerStart (the instant
+// the kubelet admits the pod; rule P4.6). Probes are defaulted and
+// validated first; an invalid probe is an error with upstream's texts.
+func New(c *corev1.Container, restartPolicy corev1.RestartPolicy, workerStart time.Time, opts Options) (*Machine, error) {
+	if c == nil {
+		return nil, fmt.Errorf("probe: nil container")
+	}
+	m := &Machine{name: c.Name, sidecar: opts.Sidecar, now: workerStart}
+	m.restart = opts.Sidecar || RestartsAfterKill(c, restartPolicy)
+	probes := [numKinds]*corev1.Probe{Startup: Default(c.StartupProbe), Readiness: Default(c.ReadinessProbe), Liveness: Default(c.LivenessProbe)}
+	var errs field.ErrorList
+	path := field.NewPath("spec", "containers").Key(c.Name)
+	for k, p := range probes {
+		if p == nil {
+			continue
+		}
+		kind := Kind(k)
+		errs = append(errs, Validate(kind, p, path.Child(probeField[kind]))...)
+		off := opts.Offset[k]
+		period := time.Duration(p.PeriodSeconds) * time.Second
+		if off < 0 || off >= period {
+			errs = append(errs, field.Invalid(field.NewPath("options", "offset").Key(kind.String()), off.String(), fmt.Sprintf("must be in [0, %s)", period)))
+		}
+		m.w[k] = worker{
+			on:       true,
+			period:   period,
+			delay:    time.Duration(max(p.InitialDelaySeconds, 0)) * time.Second,
+			successT: p.SuccessThreshold,
+			failureT: p.FailureThreshold,
+			base:     workerStart.Add(off),
+			cached:   kind.initial(),
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.ToAggregate()
+	}
+	return m, nil
+}
+
+var probeField = [numKinds]string{Startup: "startupProbe", Readiness: "readinessProbe", Liveness: "livenessProbe"}
+
+// Has reports whether the container has a probe of kind k.
+func (m *Machine) Has(k Kind) bool { return k < numKinds && m.w[k].on }
+
+// Running reports whether a container instance is running.
+func (m *Machine) Running() bool { return m.running }
+
+// Instance is the number of the current (or last) container instance: 1
+// for the first, 0 before any started.
+func (m *Machine) Instance() int { return m.instance }
+
+// Started is the container status' started field (rule P8.1): running,
+// and its startup probe has succeeded or it has none.
+func (m *Machine) Started() bool { return m.started }
+
+// Ready is the container status' ready field (rule P10.1): running,
+// started, and its readiness probe's cached result is Success or it has
+// none.
+func (m *Machine) Ready() bool { return m.ready }
+
+// Cached is the cached result of probe k for the current instance: the
+// kind's initial value until a run reaches its threshold (rule P5.1).
+func (m *Machine) Cached(k Kind) Result {
+	if k >= numKinds {
+		return Unknown
+	}
+	return m.w[k].cached
+}
+
+// Run is probe k's count of consecutive identical results.
+func (m *Machine) Run(k Kind) int {
+	if k >= numKinds {
+		return 0
+	}
+	return int(m.w[k].run)
+}
+
+// Now is the last instant the machine processed.
+func (m *Machine) Now() time.Time { return m.now }
+
+// NextAt returns the next probe due: its time and kind. Between two
+// instants nothing is due; at one instant kinds come in the order Startup,
+// Readiness, Liveness (rule P4.6). ok is false when no probe will run
+// until something else happens (no container running, every probe on
+// hold, gated or stopped).
+func (m *Machine) NextAt() (at time.Time, k Kind, ok bool) {
+	for kind := Startup; kind < numKinds; kind++ {
+		t, due := m.due(kind)
+		if due && (!ok || t.Before(at)) {
+			at, k, ok = t, kind, true
+		}
+	}
+	return at, k, ok
+}
+
+// due computes the first tick at which worker k will execute its probe,
+// jumping over the ticks at which it would only skip (rule P6 steps 5–9).
+func (m *Machine) due(k Kind) (time.Time, bool) {
+	w := &m.w[k]
+	if !w.on || !m.running || w.hold {
+		return time.Time{}, false
+	}
+	if m.deleting && k != Readiness { // rule P6 step 7
+		return time.Time{}, false
+	}
+	// Not before the container is visible — MODEL: a container started at
+	// t is in the kubelet's status cache only after t — nor before the
+	// initial delay measured from its start time truncated to seconds
+	// (rule P4.4).
+	lower := later(m.startedAt.Add(1), m.startedAt.Truncate(time.Second).Add(w.delay))
+	if w.evaluated {
+		lower = later(lower, w.lastEval.Add(1))
+	}
+	switch {
+	case k == Startup && m.started: // rule P6 step 9
+		return time.Time{}, false
+	case k != Startup && !m.started:
+		return time.Time{}, false
+	case k != Startup && m.w[Startup].on:
+		// A startup success is seen by the other workers from the next
+		// instant on (rule P4.6).
+		lower = later(lower, m.startedTime.Add(1))
+	}
+	return nextTick(w.base, w.period, lower)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// nextTick is the first base + j·period at or after lower, j ≥ 0; ok is
+// false when it lies beyond what time.Duration can hold.
+func nextTick(base time.Time, period time.Duration, lower time.Time) (time.Time, bool) {
+	if !lower.After(base) {
+		return base, true
+	}
+	d := lower.Sub(base) // saturates at math.MaxInt64
+	if d == math.MaxInt64 || period <= 0 {
+		return time.Time{}, false
+	}
+	j := d / period
+	if d%period != 0 {
+		j++
+	}
+	if j > math.MaxInt64/period {
+		return time.Time{}, false
+	}
+	return base.Add(j * period), true
+}
+
+// Step is what one probe execution changed.
+type Step struct {
+	Kind    Kind
+	At      time.Time
+	Outcome Outcome
+	// Counted is false for an errored execution, which changes nothing.
+	Counted bool
+	// Run is the count of consecutive identical results after this one,
+	// and Threshold the count needed for this result to be cached.
+	Run, Threshold int32
+	// Cached is the probe's cached result afterwards; CachedChanged tells
+	// whether this execution changed it (upstream emits an update only
+	// then, rule P3.3).
+	Cached        Result
+	CachedChanged bool
+	// StartedChanged and ReadyChanged tell whether the container's
+	// started and ready fields changed; Machine.Started and Ready give
+	// the new values.
+	StartedChanged, ReadyChanged bool
+	// Kill is set when the result makes the kubelet kill the container.
+	Kill Kill
+}
+
+// Kill is the kubelet's decision to kill a container because a probe
+// failed (rule P9.1).
+type Kill struct {
+	// Needed is false when there is nothing to kill.
+	Needed bool
+	// Kind is the probe that failed: Liveness or Startup.
+	Kind Kind
+	// Reason is upstream's short reason: "liveness probe" or
+	// "startup probe".
+	Reason string
+	// Message is the Killing event's message, e.g. "Container liveness
+	// failed liveness probe, will be restarted".
+	Message string
+	// Restart says whether the kubelet starts the container again once
+	// the kill completes (rule P9.2; subject to CrashLoopBackOff).
+	Restart bool
+}
+
+// Probe records the outcome of the probe NextAt names, executed at that
+// instant, and returns what it changed (rule P6 steps 10–14). It is an
+// error to report a probe that is not the one due.
+func (m *Machine) Probe(at time.Time, k Kind, o Outcome) (Step, error) {
+	due, dk, ok := m.NextAt()
+	if !ok || !due.Equal(at) || dk != k {
+		return Step{}, m.notDue(at, k, due, dk, ok)
+	}
+	if o > OutcomeError {
+		return Step{}, fmt.Errorf("probe: unknown outcome %d", o)
+	}
+	m.now = at
+	w := &m.w[k]
+	w.evaluated, w.lastEval = true, at
+	s := Step{Kind: k, At: at, Outcome: o, Cached: w.cached, Run: w.run}
+	r, counted := o.result()
+	if !counted { // rule P2.4
+		s.Threshold = w.threshold(w.lastResult)
+		return s, nil
+	}
+	s.Counted = true
+	if r == w.lastResult {
+		w.run++
+	} else {
+		w.lastResult, w.run = r, 1
+	}
+	s.Run, s.Threshold = w.run, w.threshold(r)
+	if w.run < s.Threshold { // rule P6 step 12
+		return s, nil
+	}
+	s.CachedChanged = w.cached != r
+	w.cached, s.Cached = r, r
+	if (k == Liveness && r == Failure) || k == Startup { // rule P6 step 14
+		w.hold, w.run = true, 0
+	}
+	wasStarted, wasReady := m.started, m.ready
+	switch {
+	case k == Startup && r == Success:
+		m.started, m.startedTime = true, at
+	case k == Startup, k == Liveness && r == Failure: // rule P9.1
+		s.Kill = m.kill(k)
+	}
+	m.updateReady()
+	s.StartedChanged, s.ReadyChanged = m.started != wasStarted, m.ready != wasReady
+	return s, nil
+}
+
+func (w *worker) threshold(r Result) int32 {
+	if r == Success {
+		return w.successT
+	}
+	return w.failureT
+}
+
+func (m *Machine) notDue(at time.Time, k Kind, due time.Time, dk Kind, ok bool) error {
+	if !ok {
+		return fmt.Errorf("probe: %s probe of container %q at %s is not due: no probe is due", k, m.name, at.Format(time.RFC3339Nano))
+	}
+	return fmt.Errorf("probe: %s probe of container %q at %s is not due: the %s probe is due at %s", k, m.name, at.Format(time.RFC3339Nano), dk, due.Format(time.RFC3339Nano))
+}
+
+// kill decides the kill a cached liveness or startup Failure causes.
+func (m *Machine) kill(k Kind) Kill {
+	reason := "liveness probe"
+	if k == Startup {
+		reason = "startup probe"
+	}
+	msg := "Container " + m.name + " failed " + reason
+	if m.sidecar {
+		msg = "Init container " + m.name + " failed " + reason
+	}
+	if m.restart {
+		msg += ", will be restarted"
+	}
+	return Kill{Needed: true, Kind: k, Reason: reason, Message: msg, Restart: m.restart}
+}
+
+// updateReady derives the container's ready field (rule P10.1).
+func (m *Machine) updateReady() {
+	m.ready = m.running && m.started && (!m.w[Readiness].on || m.w[Readiness].cached == Success)
+}
+
+// checkTime refuses events that go back in time or pass over a due probe.
+func (m *Machine) checkTime(at time.Time, what string) error {
+	if at.Before(m.now) {
+		return fmt.Errorf("probe: %s of container %q at %s is before %s, already processed", what, m.name, at.Format(time.RFC3339Nano), m.now.Format(time.RFC3339Nano))
+	}
+	if due, k, ok := m.NextAt(); ok && due.Before(at) {
+		return fmt.Errorf("probe: %s of container %q at %s passes over the %s probe due at %s", what, m.name, at.Format(time.RFC3339Nano), k, due.Format(time.RFC3339Nano))
+	}
+	m.now = at
+	return nil
+}
+
+// Start records that a new instance of the container started running at
+// at. Every worker adopts it at its next tick: the cached results go back
+// to their initial values, holds are lifted, and the consecutive counts
+// carry over (rules P5.1, P11, P11.1). A container without a startup probe
+// is started at once; one with a startup probe is not started until it
+// succeeds.
+func (m *Machine) Start(at time.Time) error {
+	if err := m.checkTime(at, "start"); err != nil {
+		return err
+	}
+	m.instance++
+	m.running, m.startedAt = true, at
+	for k := range m.w {
+		m.w[k].cached, m.w[k].hold = Kind(k).initial(), false
+	}
+	m.started = !m.w[Startup].on
+	if m.started {
+		m.startedTime = at
+	}
+	m.updateReady()
+	return nil
+}
+
+// Exit records that the running instance stopped at at, by itself or
+// because it was killed. It is no longer started nor ready.
+func (m *Machine) Exit(at time.Time) error {
+	if err := m.checkTime(at, "exit"); err != nil {
+		return err
+	}
+	m.running, m.started, m.ready = false, false, false
+	return nil
+}
+
+// Delete records that the pod got a deletionTimestamp at at: liveness and
+// startup probes stop, readiness goes on probing while the pod terminates
+// (rule P6 step 7, §17).
+func (m *Machine) Delete(at time.Time) error {
+	if err := m.checkTime(at, "delete"); err != nil {
+		return err
+	}
+	m.deleting = true
+	return nil
+}
+
+// PokeReadiness reproduces upstream's early readiness trigger (rule P4.3):
+// when the container is running and started and its readiness is not
+// Success, the readiness probe runs at once, at at, and its ticks are
+// re-phased from there. Otherwise it does nothing. The default model never
+// pokes.
+func (m *Machine) PokeReadiness(at time.Time) error {
+	if err := m.checkTime(at, "readiness poke"); err != nil {
+		return err
+	}
+	w := &m.w[Readiness]
+	if w.on && m.running && m.started && w.cached != Success {
+		w.base, w.evaluated = at, false
+	}
+	return nil
+}

@@ -1,0 +1,384 @@
+package probe
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Reasons of the conditions the kubelet writes (status/generate.go).
+const (
+	ReasonUnknownContainerStatuses = "UnknownContainerStatuses"
+	ReasonPodCompleted             = "PodCompleted"
+	ReasonPodFailed                = "PodFailed"
+	ReasonContainersNotReady       = "ContainersNotReady"
+	ReasonContainersNotInitialized = "ContainersNotInitialized"
+	ReasonReadinessGatesNotReady   = "ReadinessGatesNotReady"
+	// ReasonRestartingAllContainers is the termination reason of a
+	// container stopped by a RestartAllContainers rule.
+	ReasonRestartingAllContainers = "RestartingAllContainers"
+)
+
+// status finds a container's status by name among the pod's regular and
+// init container statuses.
+func status(pod *corev1.Pod, name string) (*corev1.ContainerStatus, bool) {
+	for _, list := range [][]corev1.ContainerStatus{pod.Status.ContainerStatuses, pod.Status.InitContainerStatuses} {
+		for i := range list {
+			if list[i].Name == name {
+				return &list[i], true
+			}
+		}
+	}
+	return nil, false
+}
+
+// restartable reports whether a stopped container with this termination
+// will be restarted (rule P15.1).
+func restartable(c *corev1.Container, spec *corev1.PodSpec, t *corev1.ContainerStateTerminated) bool {
+	return ShouldRestart(c, spec.RestartPolicy, t.ExitCode) || t.Reason == ReasonRestartingAllContainers
+}
+
+// Phase derives a pod's phase from its spec and container statuses as the
+// kubelet does (rule P15, v1.37 gates). podIsTerminal says the kubelet has
+// decided the pod will run no more containers; podHasInitialized that a
+// regular container has started in the current sandbox.
+func Phase(pod *corev1.Pod, podIsTerminal, podHasInitialized bool) corev1.PodPhase {
+	if pod == nil {
+		return corev1.PodPending
+	}
+	spec := &pod.Spec
+	pendingInit, pendingSidecars, failedInitNotRestartable := 0, 0, 0
+	for i := range spec.InitContainers {
+		c := &spec.InitContainers[i]
+		if isSidecar(c) {
+			continue
+		}
+		st, ok := status(pod, c.Name)
+		switch {
+		case !ok, st.State.Running != nil:
+			pendingInit++
+		case st.State.Terminated != nil:
+			if t := st.State.Terminated; t.ExitCode != 0 && !restartable(c, spec, t) {
+				failedInitNotRestartable++
+			}
+		case st.State.Waiting != nil && st.LastTerminationState.Terminated != nil:
+			if t := st.LastTerminationState.Terminated; t.ExitCode != 0 && !restartable(c, spec, t) {
+				failedInitNotRestartable++
+			}
+		default:
+			pendingInit++
+		}
+	}
+	unknown, running, waiting, stopped, stoppedNotRestartable, succeeded := 0, 0, 0, 0, 0, 0
+	for i := range spec.InitContainers {
+		c := &spec.InitContainers[i]
+		if !isSidecar(c) {
+			continue
+		}
+		st, ok := status(pod, c.Name)
+		switch {
+		case !ok:
+			unknown++
+		case st.State.Running != nil:
+			if st.Started == nil || !*st.Started {
+				pendingSidecars++
+			}
+			running++
+		case st.State.Terminated != nil:
+		case st.State.Waiting != nil:
+			if st.LastTerminationState.Terminated == nil {
+				pendingSidecars++
+				waiting++
+			}
+		default:
+			pendingSidecars++
+			unknown++
+		}
+	}
+	for i := range spec.Containers {
+		c := &spec.Containers[i]
+		st, ok := status(pod, c.Name)
+		switch {
+		case !ok:
+			unknown++
+		case st.State.Running != nil:
+			running++
+		case st.State.Terminated != nil:
+			stopped++
+			if !restartable(c, spec, st.State.Terminated) {
+				stoppedNotRestartable++
+			}
+			if st.State.Terminated.ExitCode == 0 {
+				succeeded++
+			}
+		case st.State.Waiting != nil && st.LastTerminationState.Terminated != nil:
+			// Not counted as succeeded, whatever the last exit code.
+			stopped++
+			if !restartable(c, spec, st.LastTerminationState.Terminated) {
+				stoppedNotRestartable++
+			}
+		case st.State.Waiting != nil:
+			waiting++
+		default:
+			unknown++
+		}
+	}
+	switch {
+	case failedInitNotRestartable > 0:
+		return corev1.PodFailed
+	case pendingInit > 0 || (pendingSidecars > 0 && !podHasInitialized) || waiting > 0:
+		return corev1.PodPending
+	case running > 0 && unknown == 0:
+		return corev1.PodRunning
+	case running == 0 && stopped > 0 && unknown == 0:
+		if !podIsTerminal && stopped != stoppedNotRestartable {
+			return corev1.PodRunning
+		}
+		if stopped == succeeded {
+			return corev1.PodSucceeded
+		}
+		return corev1.PodFailed
+	}
+	return corev1.PodPending
+}
+
+// Conditions derives the conditions the kubelet writes (rule P16), in the
+// kubelet's order: the pod's conditions owned by others (readiness gates
+// among them) as they are, then PodReadyToStartContainers, Initialized,
+// Ready, ContainersReady and PodScheduled. sandboxReady says the pod's
+// sandbox exists with networking. Each condition keeps its previous
+// lastTransitionTime when its status is unchanged and takes now (truncated
+// to seconds) otherwise (rule P16.5). ObservedGeneration is the pod's
+// generation (PodObservedGenerationTracking is GA).
+func Conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady bool, now time.Time) []corev1.PodCondition {
+	if pod == nil {
+		return nil
+	}
+	var out []corev1.PodCondition
+	for _, c := range pod.Status.Conditions {
+		if !kubeletOwned(c.Type) {
+			out = append(out, c)
+		}
+	}
+	statuses := allStatuses(pod)
+	ready, containersReady := readyConditions(pod, statuses, phase)
+	toStart := corev1.PodCondition{Type: corev1.PodReadyToStartContainers, Status: corev1.ConditionTrue}
+	if !sandboxReady {
+		toStart.Status = corev1.ConditionFalse
+	}
+	for _, c := range []corev1.PodCondition{
+		toStart,
+		initializedCondition(pod, statuses, phase),
+		ready,
+		containersReady,
+		{Type: corev1.PodScheduled, Status: corev1.ConditionTrue},
+	} {
+		c.ObservedGeneration = pod.Generation
+		c.LastTransitionTime = metav1.NewTime(now.Truncate(time.Second))
+		for _, old := range pod.Status.Conditions {
+			if old.Type == c.Type && old.Status == c.Status {
+				c.LastTransitionTime = old.LastTransitionTime
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func kubeletOwned(t corev1.PodConditionType) bool {
+	switch t {
+	case corev1.PodScheduled, corev1.PodReady, corev1.PodInitialized, corev1.ContainersReady, corev1.PodReadyToStartContainers, corev1.AllContainersRestarting:
+		return true
+	}
+	return false
+}
+
+// allStatuses is the kubelet's list of statuses: regular, then init; nil
+// when the pod has none.
+func allStatuses(pod *corev1.Pod) []corev1.ContainerStatus {
+	if pod.Status.ContainerStatuses == nil && pod.Status.InitContainerStatuses == nil {
+		return nil
+	}
+	return append(append([]corev1.ContainerStatus{}, pod.Status.ContainerStatuses...), pod.Status.InitContainerStatuses...)
+}
+
+func find(statuses []corev1.ContainerStatus, name string) (*corev1.ContainerStatus, bool) {
+	for i := range statuses {
+		if statuses[i].Name == name {
+			return &statuses[i], true
+		}
+	}
+	return nil, false
+}
+
+// readyConditions derives Ready and ContainersReady (rules P16.1, P16.2,
+// P16.4).
+func readyConditions(pod *corev1.Pod, statuses []corev1.ContainerStatus, phase corev1.PodPhase) (ready, containersReady corev1.PodCondition) {
+	cr := corev1.PodCondition{Type: corev1.ContainersReady, Status: corev1.ConditionFalse}
+	var unknown, unready []string
+	check := func(c *corev1.Container) {
+		if st, ok := find(statuses, c.Name); !ok {
+			unknown = append(unknown, c.Name)
+		} else if !st.Ready {
+			unready = append(unready, c.Name)
+		}
+	}
+	for i := range pod.Spec.InitContainers {
+		if isSidecar(&pod.Spec.InitContainers[i]) {
+			check(&pod.Spec.InitContainers[i])
+		}
+	}
+	for i := range pod.Spec.Containers {
+		check(&pod.Spec.Containers[i])
+	}
+	switch {
+	case statuses == nil:
+		cr.Reason = ReasonUnknownContainerStatuses
+	case phase == corev1.PodFailed:
+		cr.Reason = ReasonPodFailed
+	case phase == corev1.PodSucceeded && len(unknown) == 0:
+		cr.Reason = ReasonPodCompleted
+	default:
+		var msgs []string
+		if len(unknown) > 0 {
+			msgs = append(msgs, fmt.Sprintf("containers with unknown status: %s", unknown))
+		}
+		if len(unready) > 0 {
+			msgs = append(msgs, fmt.Sprintf("containers with unready status: %s", unready))
+		}
+		if len(msgs) > 0 {
+			cr.Reason, cr.Message = ReasonContainersNotReady, strings.Join(msgs, ", ")
+		} else {
+			cr.Status = corev1.ConditionTrue
+		}
+	}
+
+	ready = corev1.PodCondition{Type: corev1.PodReady, Status: cr.Status, Reason: cr.Reason, Message: cr.Message}
+	switch {
+	case phase == corev1.PodFailed || phase == corev1.PodSucceeded: // rule P16.4
+		ready = corev1.PodCondition{Type: corev1.PodReady, Status: corev1.ConditionFalse, Reason: ReasonPodFailed}
+		if phase == corev1.PodSucceeded {
+			ready.Reason = ReasonPodCompleted
+		}
+	case cr.Status == corev1.ConditionTrue:
+		var msgs []string
+		for _, g := range pod.Spec.ReadinessGates {
+			c, ok := condition(pod.Status.Conditions, g.ConditionType)
+			switch {
+			case !ok:
+				msgs = append(msgs, fmt.Sprintf("corresponding condition of pod readiness gate %q does not exist.", string(g.ConditionType)))
+			case c.Status != corev1.ConditionTrue:
+				msgs = append(msgs, fmt.Sprintf("the status of pod readiness gate %q is not \"True\", but %v", string(g.ConditionType), c.Status))
+			}
+		}
+		if len(msgs) > 0 {
+			ready = corev1.PodCondition{Type: corev1.PodReady, Status: corev1.ConditionFalse, Reason: ReasonReadinessGatesNotReady, Message: strings.Join(msgs, ", ")}
+		}
+	}
+	return ready, cr
+}
+
+func condition(conds []corev1.PodCondition, t corev1.PodConditionType) (corev1.PodCondition, bool) {
+	for _, c := range conds {
+		if c.Type == t {
+			return c, true
+		}
+	}
+	return corev1.PodCondition{}, false
+}
+
+// initializedCondition derives Initialized (rule P16.3).
+func initializedCondition(pod *corev1.Pod, statuses []corev1.ContainerStatus, phase corev1.PodPhase) corev1.PodCondition {
+	c := corev1.PodCondition{Type: corev1.PodInitialized, Status: corev1.ConditionTrue}
+	if statuses == nil && len(pod.Spec.InitContainers) > 0 {
+		c.Status, c.Reason = corev1.ConditionFalse, ReasonUnknownContainerStatuses
+		return c
+	}
+	var unknown, incomplete []string
+	for i := range pod.Spec.InitContainers {
+		ic := &pod.Spec.InitContainers[i]
+		st, ok := find(statuses, ic.Name)
+		switch {
+		case !ok:
+			unknown = append(unknown, ic.Name)
+		case isSidecar(ic) && (st.Started == nil || !*st.Started), !isSidecar(ic) && !st.Ready:
+			incomplete = append(incomplete, ic.Name)
+		}
+	}
+	if phase == corev1.PodSucceeded && len(unknown) == 0 {
+		c.Reason = ReasonPodCompleted
+		return c
+	}
+	if anyRegularStarted(pod, statuses) {
+		return c
+	}
+	var msgs []string
+	if len(unknown) > 0 {
+		msgs = append(msgs, fmt.Sprintf("containers with unknown status: %s", unknown))
+	}
+	if len(incomplete) > 0 {
+		msgs = append(msgs, fmt.Sprintf("containers with incomplete status: %s", incomplete))
+	}
+	if len(msgs) == 0 {
+		return c
+	}
+	// Once initialized, a pod stays initialized (RestartAllContainers on).
+	if old, ok := condition(pod.Status.Conditions, corev1.PodInitialized); ok && old.Status == corev1.ConditionTrue {
+		return c
+	}
+	c.Status, c.Reason, c.Message = corev1.ConditionFalse, ReasonContainersNotInitialized, strings.Join(msgs, ", ")
+	return c
+}
+
+func anyRegularStarted(pod *corev1.Pod, statuses []corev1.ContainerStatus) bool {
+	for i := range pod.Spec.Containers {
+		if st, ok := find(statuses, pod.Spec.Containers[i].Name); ok && (st.State.Running != nil || st.State.Terminated != nil) {
+			return true
+		}
+	}
+	return false
+}
+
+// Endpoint is a pod's place in a Service's EndpointSlice (rule P18.2).
+type Endpoint struct {
+	// Included is false for pods in phase Failed or Succeeded and pods
+	// without an IP; they get no endpoint.
+	Included bool
+	// Serving is the pod's Ready condition; Terminating is set once it has
+	// a deletionTimestamp; Ready is Serving and not Terminating, or true
+	// when the Service publishes not-ready addresses.
+	Ready, Serving, Terminating bool
+}
+
+// EndpointOf decides a pod's endpoint in a Service that selects it (rules
+// P18.2, P18.4): only the pod's Ready condition matters, so a Service
+// balances only to ready pods, and a terminating pod stays listed but not
+// ready. Whether the Service selects the pod, and whether its node is
+// known, are the caller's.
+func EndpointOf(pod *corev1.Pod, publishNotReadyAddresses bool) Endpoint {
+	if pod == nil || pod.Status.Phase == corev1.PodFailed || pod.Status.Phase == corev1.PodSucceeded || (pod.Status.PodIP == "" && len(pod.Status.PodIPs) == 0) {
+		return Endpoint{}
+	}
+	e := Endpoint{Included: true, Terminating: pod.DeletionTimestamp != nil}
+	if c, ok := condition(pod.Status.Conditions, corev1.PodReady); ok && c.Status == corev1.ConditionTrue {
+		e.Serving = true
+	}
+	e.Ready = publishNotReadyAddresses || (e.Serving && !e.Terminating)
+	return e
+}
+
+// AddressOf decides a pod's place in a Service's legacy Endpoints object
+// (rule P18.3): excluded like EndpointOf and, unless the Service publishes
+// not-ready addresses, also when terminating; included pods are in
+// addresses when ready (or publishing not-ready ones), else in
+// notReadyAddresses.
+func AddressOf(pod *corev1.Pod, publishNotReadyAddresses bool) (included, ready bool) {
+	e := EndpointOf(pod, publishNotReadyAddresses)
+	if !e.Included || (e.Terminating && !publishNotReadyAddresses) {
+		return false, false
+	}
+	return true, publishNotReadyAddresses || e.Serving
+}
