@@ -226,8 +226,10 @@ type Step struct {
 	Outcome Outcome
 	// Counted is false for an errored execution, which changes nothing.
 	Counted bool
-	// Run is the count of consecutive identical results after this one,
-	// and Threshold the count needed for this result to be cached.
+	// Run is the count of consecutive identical results including this
+	// one (a liveness or startup result that reaches its threshold then
+	// resets the count to 0; Machine.Run shows that), and Threshold the
+	// count needed for this result to be cached.
 	Run, Threshold int32
 	// Cached is the probe's cached result afterwards; CachedChanged tells
 	// whether this execution changed it (upstream emits an update only
