@@ -32,32 +32,42 @@ type Options struct {
 // Outcome (Probe), and marks the pod deleted (Delete). Every call takes
 // the time it happens at; calls must come in time order and must not skip
 // a due probe. The zero Machine is not usable: use New.
+//
+// Internally every instant is a count of nanoseconds since the worker
+// start (the epoch), and each worker caches its next due instant, so a
+// step costs a few integer operations.
 type Machine struct {
 	name    string
 	restart bool // whether a probe kill restarts (rule P9.2)
 	sidecar bool
+	epoch   time.Time
 	w       [numKinds]worker
 
 	instance    int // 1 for the first container instance; 0 before it
 	running     bool
-	startedAt   time.Time
+	startedAt   int64 // when the instance started
+	startedSec  int64 // startedAt truncated to whole seconds (rule P4.4)
 	started     bool
-	startedTime time.Time // when started became true
+	startedTime int64 // when started became true
 	ready       bool
 	deleting    bool
-	now         time.Time // the last instant processed
+	now         int64 // the last instant processed
 }
 
 // worker is one probe's state, upstream's prober worker (rule P6).
 type worker struct {
 	on        bool
-	period    time.Duration
-	delay     time.Duration // initialDelaySeconds, negative read as 0
+	period    int64
+	delay     int64 // initialDelaySeconds, negative read as 0
 	successT  int32
 	failureT  int32
-	base      time.Time // the phase of the ticker: worker start + offset
+	base      int64 // the phase of the ticker: worker start + offset
 	evaluated bool
-	lastEval  time.Time
+	lastEval  int64
+	// next caches due(); valid says whether it is up to date.
+	next      int64
+	nextOK    bool
+	valid     bool
 	// lastResult and run carry over to new container instances (P11.1).
 	lastResult Result
 	run        int32
@@ -73,7 +83,7 @@ func New(c *corev1.Container, restartPolicy corev1.RestartPolicy, workerStart ti
 	if c == nil {
 		return nil, fmt.Errorf("probe: nil container")
 	}
-	m := &Machine{name: c.Name, sidecar: opts.Sidecar, now: workerStart}
+	m := &Machine{name: c.Name, sidecar: opts.Sidecar, epoch: workerStart}
 	m.restart = opts.Sidecar || RestartsAfterKill(c, restartPolicy)
 	probes := [numKinds]*corev1.Probe{Startup: Default(c.StartupProbe), Readiness: Default(c.ReadinessProbe), Liveness: Default(c.LivenessProbe)}
 	var errs field.ErrorList
@@ -91,11 +101,11 @@ func New(c *corev1.Container, restartPolicy corev1.RestartPolicy, workerStart ti
 		}
 		m.w[k] = worker{
 			on:       true,
-			period:   period,
-			delay:    time.Duration(max(p.InitialDelaySeconds, 0)) * time.Second,
+			period:   int64(period),
+			delay:    int64(max(p.InitialDelaySeconds, 0)) * int64(time.Second),
 			successT: p.SuccessThreshold,
 			failureT: p.FailureThreshold,
-			base:     workerStart.Add(off),
+			base:     int64(off),
 			cached:   kind.initial(),
 		}
 	}
@@ -144,7 +154,14 @@ func (m *Machine) Run(k Kind) int {
 }
 
 // Now is the last instant the machine processed.
-func (m *Machine) Now() time.Time { return m.now }
+func (m *Machine) Now() time.Time { return m.epoch.Add(time.Duration(m.now)) }
+
+// offset converts an instant to nanoseconds since the epoch; ok is false
+// when it lies too far from the epoch for a time.Duration.
+func (m *Machine) offset(t time.Time) (int64, bool) {
+	d := t.Sub(m.epoch)
+	return int64(d), d != math.MaxInt64 && d != math.MinInt64
+}
 
 // NextAt returns the next probe due: its time and kind. Between two
 // instants nothing is due; at one instant kinds come in the order Startup,
@@ -152,71 +169,107 @@ func (m *Machine) Now() time.Time { return m.now }
 // until something else happens (no container running, every probe on
 // hold, gated or stopped).
 func (m *Machine) NextAt() (at time.Time, k Kind, ok bool) {
+	t, k, ok := m.nextAt()
+	if !ok {
+		return time.Time{}, 0, false
+	}
+	return m.epoch.Add(time.Duration(t)), k, true
+}
+
+func (m *Machine) nextAt() (at int64, k Kind, ok bool) {
 	for kind := Startup; kind < numKinds; kind++ {
-		t, due := m.due(kind)
-		if due && (!ok || t.Before(at)) {
-			at, k, ok = t, kind, true
+		w := &m.w[kind]
+		if !w.valid {
+			w.next, w.nextOK = m.due(kind)
+			w.valid = true
+		}
+		if w.nextOK && (!ok || w.next < at) {
+			at, k, ok = w.next, kind, true
 		}
 	}
 	return at, k, ok
 }
 
+// invalidate drops every worker's cached next instant.
+func (m *Machine) invalidate() {
+	for k := range m.w {
+		m.w[k].valid = false
+	}
+}
+
 // due computes the first tick at which worker k will execute its probe,
 // jumping over the ticks at which it would only skip (rule P6 steps 5–9).
-func (m *Machine) due(k Kind) (time.Time, bool) {
+func (m *Machine) due(k Kind) (int64, bool) {
 	w := &m.w[k]
 	if !w.on || !m.running || w.hold {
-		return time.Time{}, false
+		return 0, false
 	}
 	if m.deleting && k != Readiness { // rule P6 step 7
-		return time.Time{}, false
+		return 0, false
 	}
 	// Not before the container is visible — MODEL: a container started at
 	// t is in the kubelet's status cache only after t — nor before the
 	// initial delay measured from its start time truncated to seconds
 	// (rule P4.4).
-	lower := later(m.startedAt.Add(1), m.startedAt.Truncate(time.Second).Add(w.delay))
+	lower, ok := addSat(m.startedAt, 1)
+	if d, dok := addSat(m.startedSec, w.delay); dok && d > lower {
+		lower = d
+	} else if !dok {
+		ok = false
+	}
 	if w.evaluated {
-		lower = later(lower, w.lastEval.Add(1))
+		if e, eok := addSat(w.lastEval, 1); eok && e > lower {
+			lower = e
+		}
 	}
 	switch {
 	case k == Startup && m.started: // rule P6 step 9
-		return time.Time{}, false
+		return 0, false
 	case k != Startup && !m.started:
-		return time.Time{}, false
+		return 0, false
 	case k != Startup && m.w[Startup].on:
 		// A startup success is seen by the other workers from the next
 		// instant on (rule P4.6).
-		lower = later(lower, m.startedTime.Add(1))
+		if s, sok := addSat(m.startedTime, 1); sok && s > lower {
+			lower = s
+		}
+	}
+	if !ok {
+		return 0, false
 	}
 	return nextTick(w.base, w.period, lower)
 }
 
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
+// addSat adds b to a; ok is false when the sum overflows int64.
+func addSat(a, b int64) (int64, bool) {
+	s := a + b
+	if (b > 0 && s < a) || (b < 0 && s > a) {
+		return 0, false
 	}
-	return a
+	return s, true
 }
 
 // nextTick is the first base + j·period at or after lower, j ≥ 0; ok is
-// false when it lies beyond what time.Duration can hold.
-func nextTick(base time.Time, period time.Duration, lower time.Time) (time.Time, bool) {
-	if !lower.After(base) {
+// false when it lies beyond what int64 nanoseconds can hold.
+func nextTick(base, period, lower int64) (int64, bool) {
+	if lower <= base {
 		return base, true
 	}
-	d := lower.Sub(base) // saturates at math.MaxInt64
-	if d == math.MaxInt64 || period <= 0 {
-		return time.Time{}, false
+	if period <= 0 {
+		return 0, false
+	}
+	d, ok := addSat(lower, -base)
+	if !ok {
+		return 0, false
 	}
 	j := d / period
 	if d%period != 0 {
 		j++
 	}
 	if j > math.MaxInt64/period {
-		return time.Time{}, false
+		return 0, false
 	}
-	return base.Add(j * period), true
+	return addSat(base, j*period)
 }
 
 // Step is what one probe execution changed.
@@ -266,16 +319,17 @@ type Kill struct {
 // instant, and returns what it changed (rule P6 steps 10–14). It is an
 // error to report a probe that is not the one due.
 func (m *Machine) Probe(at time.Time, k Kind, o Outcome) (Step, error) {
-	due, dk, ok := m.NextAt()
-	if !ok || !due.Equal(at) || dk != k {
-		return Step{}, m.notDue(at, k, due, dk, ok)
+	due, dk, ok := m.nextAt()
+	off, inRange := m.offset(at)
+	if !ok || !inRange || off != due || dk != k {
+		return Step{}, m.notDue(at, k, m.epoch.Add(time.Duration(due)), dk, ok)
 	}
 	if o > OutcomeError {
 		return Step{}, fmt.Errorf("probe: unknown outcome %d", o)
 	}
-	m.now = at
+	m.now = off
 	w := &m.w[k]
-	w.evaluated, w.lastEval = true, at
+	w.evaluated, w.lastEval, w.valid = true, off, false
 	s := Step{Kind: k, At: at, Outcome: o, Cached: w.cached, Run: w.run}
 	r, counted := o.result()
 	if !counted { // rule P2.4
@@ -300,7 +354,8 @@ func (m *Machine) Probe(at time.Time, k Kind, o Outcome) (Step, error) {
 	wasStarted, wasReady := m.started, m.ready
 	switch {
 	case k == Startup && r == Success:
-		m.started, m.startedTime = true, at
+		m.started, m.startedTime = true, off
+		m.invalidate() // the other probes may now run
 	case k == Startup, k == Liveness && r == Failure: // rule P9.1
 		s.Kill = m.kill(k)
 	}
@@ -345,15 +400,20 @@ func (m *Machine) updateReady() {
 }
 
 // checkTime refuses events that go back in time or pass over a due probe.
-func (m *Machine) checkTime(at time.Time, what string) error {
-	if at.Before(m.now) {
-		return fmt.Errorf("probe: %s of container %q at %s is before %s, already processed", what, m.name, at.Format(time.RFC3339Nano), m.now.Format(time.RFC3339Nano))
+func (m *Machine) checkTime(at time.Time, what string) (int64, error) {
+	off, ok := m.offset(at)
+	if !ok {
+		return 0, fmt.Errorf("probe: %s of container %q at %s is too far from the worker start %s", what, m.name, at.Format(time.RFC3339Nano), m.epoch.Format(time.RFC3339Nano))
+	}
+	if off < m.now {
+		return 0, fmt.Errorf("probe: %s of container %q at %s is before %s, already processed", what, m.name, at.Format(time.RFC3339Nano), m.Now().Format(time.RFC3339Nano))
 	}
 	if due, k, ok := m.NextAt(); ok && due.Before(at) {
-		return fmt.Errorf("probe: %s of container %q at %s passes over the %s probe due at %s", what, m.name, at.Format(time.RFC3339Nano), k, due.Format(time.RFC3339Nano))
+		return 0, fmt.Errorf("probe: %s of container %q at %s passes over the %s probe due at %s", what, m.name, at.Format(time.RFC3339Nano), k, due.Format(time.RFC3339Nano))
 	}
-	m.now = at
-	return nil
+	m.now = off
+	m.invalidate()
+	return off, nil
 }
 
 // Start records that a new instance of the container started running at
@@ -363,17 +423,21 @@ func (m *Machine) checkTime(at time.Time, what string) error {
 // is started at once; one with a startup probe is not started until it
 // succeeds.
 func (m *Machine) Start(at time.Time) error {
-	if err := m.checkTime(at, "start"); err != nil {
+	off, err := m.checkTime(at, "start")
+	if err != nil {
 		return err
 	}
 	m.instance++
-	m.running, m.startedAt = true, at
+	m.running, m.startedAt = true, off
+	// Truncate the absolute time: whole seconds of the clock, not of the
+	// epoch (rule P4.4).
+	m.startedSec = int64(at.Truncate(time.Second).Sub(m.epoch))
 	for k := range m.w {
 		m.w[k].cached, m.w[k].hold = Kind(k).initial(), false
 	}
 	m.started = !m.w[Startup].on
 	if m.started {
-		m.startedTime = at
+		m.startedTime = off
 	}
 	m.updateReady()
 	return nil
@@ -382,7 +446,7 @@ func (m *Machine) Start(at time.Time) error {
 // Exit records that the running instance stopped at at, by itself or
 // because it was killed. It is no longer started nor ready.
 func (m *Machine) Exit(at time.Time) error {
-	if err := m.checkTime(at, "exit"); err != nil {
+	if _, err := m.checkTime(at, "exit"); err != nil {
 		return err
 	}
 	m.running, m.started, m.ready = false, false, false
@@ -393,7 +457,7 @@ func (m *Machine) Exit(at time.Time) error {
 // startup probes stop, readiness goes on probing while the pod terminates
 // (rule P6 step 7, §17).
 func (m *Machine) Delete(at time.Time) error {
-	if err := m.checkTime(at, "delete"); err != nil {
+	if _, err := m.checkTime(at, "delete"); err != nil {
 		return err
 	}
 	m.deleting = true
@@ -406,12 +470,13 @@ func (m *Machine) Delete(at time.Time) error {
 // re-phased from there. Otherwise it does nothing. The default model never
 // pokes.
 func (m *Machine) PokeReadiness(at time.Time) error {
-	if err := m.checkTime(at, "readiness poke"); err != nil {
+	off, err := m.checkTime(at, "readiness poke")
+	if err != nil {
 		return err
 	}
 	w := &m.w[Readiness]
 	if w.on && m.running && m.started && w.cached != Success {
-		w.base, w.evaluated = at, false
+		w.base, w.evaluated, w.valid = off, false, false
 	}
 	return nil
 }

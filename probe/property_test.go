@@ -116,7 +116,7 @@ func (c *refContainer) tick(k probe.Kind, t time.Time) (execution, bool) {
 	if k == probe.Startup && r == probe.Success {
 		c.startupOK, c.startupOKAt = true, t
 	}
-	ex := execution{At: t.Sub(t0), Kind: k, Cached: w.cached, Run: w.run} // the run that reached the threshold
+	ex := execution{At: t.Sub(t0), Kind: k, Cached: w.cached, Run: w.run}  // the run that reached the threshold
 	if (k == probe.Liveness && r == probe.Failure) || k == probe.Startup { // step 14
 		w.hold, w.run = true, 0
 	}
