@@ -310,3 +310,50 @@ func TestPropertySimulateDeterministic(t *testing.T) {
 		}
 	})
 }
+
+// Phase, Conditions, EndpointOf and AddressOf never modify the pod and
+// give the same answer twice, on random pods.
+func TestPropertyPodFunctionsPure(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		pod := &corev1.Pod{Spec: corev1.PodSpec{RestartPolicy: rapid.SampledFrom([]corev1.RestartPolicy{"", "Always", "OnFailure", "Never"}).Draw(t, "policy")}}
+		for i := range rapid.IntRange(0, 3).Draw(t, "containers") {
+			name := fmt.Sprintf("c%d", i)
+			pod.Spec.Containers = append(pod.Spec.Containers, corev1.Container{Name: name})
+			var st corev1.ContainerStatus
+			st.Name = name
+			st.Ready = rapid.Bool().Draw(t, "ready")
+			switch rapid.IntRange(0, 4).Draw(t, "state") {
+			case 0:
+				continue // no status
+			case 1:
+				st.State = running()
+			case 2:
+				st.State = terminated(int32(rapid.IntRange(0, 2).Draw(t, "code")))
+			case 3:
+				st.State = waiting("CrashLoopBackOff")
+				st.LastTerminationState = terminated(1)
+			case 4:
+				st.State = waiting("ContainerCreating")
+			}
+			pod.Status.ContainerStatuses = append(pod.Status.ContainerStatuses, st)
+		}
+		if rapid.Bool().Draw(t, "ip") {
+			pod.Status.PodIP = "10.0.0.1"
+		}
+		before := pod.DeepCopy()
+		phase := probe.Phase(pod, rapid.Bool().Draw(t, "terminal"), true)
+		c1 := probe.Conditions(pod, phase, true, t0)
+		c2 := probe.Conditions(pod, phase, true, t0)
+		e1 := probe.EndpointOf(pod, false)
+		in, r := probe.AddressOf(pod, false)
+		if diff := cmp.Diff(before, pod); diff != "" {
+			t.Fatalf("pod mutated:\n%s", diff)
+		}
+		if !cmp.Equal(c1, c2) || e1 != probe.EndpointOf(pod, false) {
+			t.Fatal("not deterministic")
+		}
+		if in && !e1.Included || r && !in {
+			t.Fatalf("AddressOf %v/%v inconsistent with EndpointOf %+v", in, r, e1)
+		}
+	})
+}

@@ -1,0 +1,77 @@
+// Package probe decides what the kubelet decides about a container's
+// health: when its startup, readiness and liveness probes run, what each
+// result changes, when the container is killed and restarted,
+// CrashLoopBackOff, the pod's phase and conditions, and whether the pod is
+// a ready endpoint of a Service.
+//
+// Nothing here runs a probe or waits. A Machine holds one container's
+// probe state and is driven by explicit times and results: NextAt names
+// the next probe due, Probe records its outcome and returns what changed
+// (cached result, started, ready, a kill), Start and Exit report container
+// instances. Simulate runs a whole pod over virtual time with scripted
+// outcomes, for transcripts and teaching.
+//
+// Usage, for the tutorial's liveness-exec container:
+//
+//	m, err := probe.New(&pod.Spec.Containers[0], pod.Spec.RestartPolicy, admitted, probe.Options{})
+//	m.Start(admitted)
+//	for {
+//		at, kind, ok := m.NextAt() // 5s, 10s, … after the start
+//		if !ok { break }
+//		step, _ := m.Probe(at, kind, outcomeOfCatHealthy(at))
+//		if step.Kill.Needed { // "Container liveness failed liveness probe, will be restarted"
+//			// kill it, then m.Exit(killedAt) and, after Backoff.Decide, m.Start(...)
+//		}
+//	}
+//
+// Rules (ids from spec/probe.md):
+//
+//  1. Defaults: periodSeconds 10, timeoutSeconds 1, successThreshold 1,
+//     failureThreshold 3, no initial delay (P1.1). Validation: one handler
+//     exactly, numbers ≥ 0, probe terminationGracePeriodSeconds > 0 and not
+//     on readiness, successThreshold 1 for liveness and startup (P1.3).
+//  2. A probe's ticks are fixed by its worker's start (the pod's admission)
+//     plus an optional offset, every periodSeconds, and are not re-phased by
+//     restarts (P4.1). MODEL: upstream's start jitter is an explicit
+//     Options.Offset, none by default (P4.2); readiness is re-phased only by
+//     an explicit PokeReadiness (P4.3).
+//  3. A tick probes only if the container is running and visible (MODEL:
+//     strictly after its start instant), whole seconds since its start
+//     (truncated) reach initialDelaySeconds, and the startup gate allows it:
+//     startup probes until the container is started, the others only after
+//     (P4.4, P6, P8). A startup success is seen by the others from the next
+//     instant (P4.6). At one instant: startup, readiness, liveness.
+//  4. Initial results of every container instance: readiness Failure,
+//     liveness Success, startup Unknown (P5.1).
+//  5. Results count in consecutive runs; the cached result changes only
+//     when a run reaches its threshold; an errored execution is thrown away
+//     and does not break a run; Warning counts as Success, Unknown as
+//     Failure (P2.3, P2.4, P7).
+//  6. A liveness Failure or a startup Failure at threshold kills the
+//     container ("Container <name> failed liveness probe[, will be
+//     restarted]") and holds that probe until a new instance; a startup
+//     Success starts the container; readiness only makes it ready or not
+//     (P6.14, P9, P10).
+//  7. Run counts carry over to a new instance, except that a liveness or
+//     startup threshold crossing resets them to 0 (P11.1).
+//  8. After a probe kill the container restarts unless the policy (the
+//     container's own restartPolicy, else the pod's) is Never — never from
+//     the exit code (P9.2). An exited container restarts per ShouldRestart:
+//     restartPolicyRules, then the container's policy, then the pod's
+//     (P12.1). The kill's grace period is the deletion grace, else the
+//     probe's, else the pod's (30 s), at least 2 s (P9.5).
+//  9. CrashLoopBackOff: the first restart is immediate; then 10 s doubling
+//     to 300 s, counted from the previous instance's finish; more than
+//     600 s between updates starts over (P13). After a probe kill the
+//     decision works from the instance before the killed one (P13.6).
+//     restartCount is the instance number minus one (P13.8).
+//  10. Phase, Ready, ContainersReady, Initialized and readiness gates are
+//     derived as the kubelet derives them; a condition's lastTransitionTime
+//     moves only when its status changes (P15, P16).
+//  11. A Service balances only to ready pods: an endpoint is serving when
+//     the pod is Ready and ready when also not terminating (P18).
+//
+// Where upstream depends on timing (goroutines, jitter, sync latency) the
+// package makes the deterministic choice spec/probe.md §20 recommends and
+// its doc comment says MODEL.
+package probe

@@ -1,0 +1,147 @@
+package probe_test
+
+import (
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kubesem/kubesem/probe"
+)
+
+// The tutorial's liveness-exec pod over its first three minutes: /tmp/healthy
+// disappears after 30 s, the third failed probe kills the container, the
+// kill takes the 30 s grace period (sh ignores SIGTERM), and it restarts.
+func ExampleSimulate() {
+	tl, err := probe.Simulate(probe.Scenario{
+		Pod:     livenessExecPod(),
+		Scripts: map[string]probe.Script{"liveness": healthyFor(30 * time.Second)},
+	}, t0, 3*time.Minute)
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range tl.Events {
+		if e.Reason == "Killing" || e.Reason == "Exited" || e.Reason == "Started" {
+			fmt.Println(e)
+		}
+	}
+	fmt.Println("restartCount:", tl.Status.ContainerStatuses[0].RestartCount)
+	// Output:
+	//     0s  liveness   Started  Started container liveness (instance 1, restartCount 0)
+	//    45s  liveness   Killing  Container liveness failed liveness probe, will be restarted (grace period 30s)
+	//    75s  liveness   Exited   exit code 137, killed: SIGKILL at the end of the grace period
+	//    75s  liveness   Started  Started container liveness (instance 2, restartCount 1)
+	//   120s  liveness   Killing  Container liveness failed liveness probe, will be restarted (grace period 30s)
+	//   150s  liveness   Exited   exit code 137, killed: SIGKILL at the end of the grace period
+	//   150s  liveness   Started  Started container liveness (instance 3, restartCount 2)
+	//   195s  liveness   Killing  Container liveness failed liveness probe, will be restarted (grace period 30s)
+	// restartCount: 2
+}
+
+// Driving the state machine by hand: the liveness probe of liveness-exec.
+func ExampleMachine() {
+	pod := livenessExecPod()
+	m, err := probe.New(&pod.Spec.Containers[0], corev1.RestartPolicyAlways, t0, probe.Options{})
+	if err != nil {
+		panic(err)
+	}
+	_ = m.Start(t0)
+	for i := 0; i < 9; i++ {
+		at, kind, _ := m.NextAt()
+		outcome := probe.OutcomeSuccess
+		if at.Sub(t0) > 30*time.Second { // /tmp/healthy is gone
+			outcome = probe.OutcomeFailure
+		}
+		step, _ := m.Probe(at, kind, outcome)
+		fmt.Printf("%v %s %s run=%d cached=%s kill=%t\n", at.Sub(t0), kind, outcome, step.Run, step.Cached, step.Kill.Needed)
+		if step.Kill.Needed {
+			fmt.Println(step.Kill.Message)
+			break
+		}
+	}
+	// Output:
+	// 5s Liveness success run=1 cached=Success kill=false
+	// 10s Liveness success run=2 cached=Success kill=false
+	// 15s Liveness success run=3 cached=Success kill=false
+	// 20s Liveness success run=4 cached=Success kill=false
+	// 25s Liveness success run=5 cached=Success kill=false
+	// 30s Liveness success run=6 cached=Success kill=false
+	// 35s Liveness failure run=1 cached=Success kill=false
+	// 40s Liveness failure run=2 cached=Success kill=false
+	// 45s Liveness failure run=3 cached=Failure kill=true
+	// Container liveness failed liveness probe, will be restarted
+}
+
+// CrashLoopBackOff of a container that exits the moment it starts.
+func ExampleBackoff() {
+	var b probe.Backoff
+	now := t0
+	exited, has := time.Time{}, false
+	for range 6 {
+		start, retryAt, delay := b.Decide(now, exited, has)
+		if !start {
+			fmt.Printf("at %v: %s\n", now.Sub(t0), probe.BackoffMessage(delay, "app", "crash", "default", "uid"))
+			now = retryAt
+			b.Decide(now, exited, has)
+		}
+		fmt.Printf("start at %v\n", now.Sub(t0))
+		exited, has = now, true
+	}
+	// Output:
+	// start at 0s
+	// start at 0s
+	// at 0s: back-off 10s restarting failed container=app pod=crash_default(uid)
+	// start at 10s
+	// at 10s: back-off 20s restarting failed container=app pod=crash_default(uid)
+	// start at 30s
+	// at 30s: back-off 40s restarting failed container=app pod=crash_default(uid)
+	// start at 1m10s
+	// at 1m10s: back-off 1m20s restarting failed container=app pod=crash_default(uid)
+	// start at 2m30s
+}
+
+func ExampleDefault() {
+	p := probe.Default(&corev1.Probe{ProbeHandler: catHealthy, InitialDelaySeconds: 5})
+	fmt.Println(p.PeriodSeconds, p.TimeoutSeconds, p.SuccessThreshold, p.FailureThreshold, p.InitialDelaySeconds)
+	// Output: 10 1 1 3 5
+}
+
+func ExampleValidate() {
+	p := probe.Default(&corev1.Probe{ProbeHandler: catHealthy, SuccessThreshold: 2})
+	fmt.Println(probe.Validate(probe.Liveness, p, field.NewPath("spec", "containers").Index(0).Child("livenessProbe")).ToAggregate())
+	// Output: spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1
+}
+
+func ExampleShouldRestart() {
+	c := &corev1.Container{Name: "job"}
+	fmt.Println(probe.ShouldRestart(c, corev1.RestartPolicyOnFailure, 0), probe.ShouldRestart(c, corev1.RestartPolicyOnFailure, 1))
+	// A probe kill restarts under OnFailure whatever the exit code.
+	fmt.Println(probe.RestartsAfterKill(c, corev1.RestartPolicyOnFailure))
+	// Output:
+	// false true
+	// true
+}
+
+// A pod whose readiness probe fails stays Running but is not Ready, and a
+// Service stops sending it traffic.
+func ExampleEndpointOf() {
+	pod := podWith(corev1.RestartPolicyAlways, corev1.ContainerStatus{Name: "web", State: running(), Ready: false})
+	pod.Status.PodIP = "10.244.1.7"
+	pod.Status.Phase = probe.Phase(pod, false, true)
+	pod.Status.Conditions = probe.Conditions(pod, pod.Status.Phase, true, t0)
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			fmt.Println(pod.Status.Phase, c.Status, c.Message)
+		}
+	}
+	fmt.Printf("%+v\n", probe.EndpointOf(pod, false))
+	// Output:
+	// Running False containers with unready status: [web]
+	// {Included:true Ready:false Serving:false Terminating:false}
+}
+
+func ExampleKillGracePeriod() {
+	fmt.Println(probe.KillGracePeriod(livenessExecPod(), &livenessExecPod().Spec.Containers[0], probe.Liveness))
+	// Output: 30s
+}
