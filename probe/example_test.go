@@ -10,7 +10,7 @@ import (
 	"github.com/kubesem/kubesem/probe"
 )
 
-// The tutorial's liveness-exec pod over its first three minutes: /tmp/healthy
+// The tutorial's liveness-exec pod over its first three minutes (to 180 s): /tmp/healthy
 // disappears after 30 s, the third failed probe kills the container, the
 // kill takes the 30 s grace period (sh ignores SIGTERM), and it restarts.
 func ExampleSimulate() {
@@ -35,7 +35,6 @@ func ExampleSimulate() {
 	//   120s  liveness   Killing  Container liveness failed liveness probe, will be restarted (grace period 30s)
 	//   150s  liveness   Exited   exit code 137, killed: SIGKILL at the end of the grace period
 	//   150s  liveness   Started  Started container liveness (instance 3, restartCount 2)
-	//   195s  liveness   Killing  Container liveness failed liveness probe, will be restarted (grace period 30s)
 	// restartCount: 2
 }
 

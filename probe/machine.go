@@ -65,9 +65,9 @@ type worker struct {
 	evaluated bool
 	lastEval  int64
 	// next caches due(); valid says whether it is up to date.
-	next      int64
-	nextOK    bool
-	valid     bool
+	next   int64
+	nextOK bool
+	valid  bool
 	// lastResult and run carry over to new container instances (P11.1).
 	lastResult Result
 	run        int32

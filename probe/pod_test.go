@@ -9,7 +9,9 @@ import (
 	"github.com/kubesem/kubesem/probe"
 )
 
-func running() corev1.ContainerState { return corev1.ContainerState{Running: &corev1.ContainerStateRunning{}} }
+func running() corev1.ContainerState {
+	return corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}
+}
 
 func terminated(code int32) corev1.ContainerState {
 	return corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: code}}
