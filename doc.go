@@ -21,9 +21,13 @@
 //     ReplicationController's map or a -l string; Matches, String,
 //     Explain (why a pod is or is not selected), the template check, and
 //     an Index that selects among many objects without scanning them.
+//   - probe: the kubelet's startup/readiness/liveness state machine driven
+//     by explicit times and results, probe defaults and validation,
+//     restart policy and CrashLoopBackOff, pod phase and conditions, and
+//     whether a pod is a ready endpoint of a Service; Simulate replays one
+//     pod over virtual time.
 //
-// Still to come, in this order (see DESIGN.md): probe (the kubelet's
-// startup/liveness/readiness state machine and CrashLoopBackOff), workload
+// Still to come, in this order (see DESIGN.md): workload
 // (ReplicaSet and ReplicationController sync as a plan), rollout
 // (Deployment rolling update, Recreate, revisions, rollback), namespace,
 // and cluster (a deterministic in-memory cluster that runs all of them

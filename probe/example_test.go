@@ -144,3 +144,19 @@ func ExampleKillGracePeriod() {
 	fmt.Println(probe.KillGracePeriod(livenessExecPod(), &livenessExecPod().Spec.Containers[0], probe.Liveness))
 	// Output: 30s
 }
+
+// A pod admitted just after the kubelet started: its probes start after a
+// seeded random delay within one period, as upstream's do.
+func ExampleJitterOffsets() {
+	c := &livenessExecPod().Spec.Containers[0]
+	offsets := probe.JitterOffsets(c, 42)
+	again := probe.JitterOffsets(c, 42)
+	fmt.Println(offsets == again, offsets[probe.Liveness] >= 0 && offsets[probe.Liveness] < 5*time.Second, offsets[probe.Startup])
+	m, _ := probe.New(c, corev1.RestartPolicyAlways, t0, probe.Options{Offset: offsets})
+	_ = m.Start(t0)
+	at, _, _ := m.NextAt()
+	fmt.Println(at.Sub(t0) >= 5*time.Second && at.Sub(t0) < 10*time.Second)
+	// Output:
+	// true true 0s
+	// true
+}

@@ -3,6 +3,7 @@ package probe
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -113,6 +114,29 @@ func New(c *corev1.Container, restartPolicy corev1.RestartPolicy, workerStart ti
 		return nil, errs.ToAggregate()
 	}
 	return m, nil
+}
+
+// JitterOffsets draws the start jitter upstream gives the probe workers
+// of a pod admitted within one period of the kubelet's start (rule P4.2):
+// for each probe of c, in the order startup, readiness, liveness, a
+// uniform offset in [0, periodSeconds), from a PCG generator seeded with
+// seed — the same seed gives the same offsets. Put them in
+// Options.Offset to model a freshly started kubelet; without them the
+// model is a long-running kubelet, which adds no jitter.
+func JitterOffsets(c *corev1.Container, seed uint64) [numKinds]time.Duration {
+	var out [numKinds]time.Duration
+	if c == nil {
+		return out
+	}
+	r := rand.New(rand.NewPCG(seed, 0))
+	for k, p := range [numKinds]*corev1.Probe{Startup: c.StartupProbe, Readiness: c.ReadinessProbe, Liveness: c.LivenessProbe} {
+		if p = Default(p); p == nil || p.PeriodSeconds <= 0 {
+			continue
+		}
+		period := time.Duration(p.PeriodSeconds) * time.Second
+		out[k] = min(time.Duration(r.Float64()*float64(period)), period-1)
+	}
+	return out
 }
 
 var probeField = [numKinds]string{Startup: "startupProbe", Readiness: "readinessProbe", Liveness: "livenessProbe"}

@@ -105,7 +105,11 @@ func validateHandler(h *corev1.ProbeHandler, fldPath *field.Path) field.ErrorLis
 	check(h.HTTPGet != nil, "httpGet", func(p *field.Path) field.ErrorList { return validateHTTPGet(h.HTTPGet, p) })
 	check(h.TCPSocket != nil, "tcpSocket", func(p *field.Path) field.ErrorList { return validatePort(h.TCPSocket.Port, p.Child("port")) })
 	check(h.GRPC != nil, "grpc", func(p *field.Path) field.ErrorList {
-		return validatePort(intstr.FromInt32(h.GRPC.Port), p.Child("port"))
+		errs := validatePort(intstr.FromInt32(h.GRPC.Port), p.Child("port"))
+		if m := h.GRPC.Mode; m != nil && !grpcModes.Has(*m) {
+			errs = append(errs, field.NotSupported(p.Child("mode"), *m, sets.List(grpcModes)))
+		}
+		return errs
 	})
 	if n == 0 {
 		errs = append(errs, field.Required(fldPath, "must specify a handler type"))
@@ -129,8 +133,22 @@ func validateHTTPGet(h *corev1.HTTPGetAction, fldPath *field.Path) field.ErrorLi
 			errs = append(errs, field.Invalid(fldPath.Child("httpHeaders"), hdr.Name, msg))
 		}
 	}
+	if h.Protocol != nil {
+		switch {
+		case !httpProtocols.Has(*h.Protocol):
+			errs = append(errs, field.NotSupported(fldPath.Child("protocol"), *h.Protocol, sets.List(httpProtocols)))
+		case *h.Protocol == corev1.HTTPProtocolHTTP2 && h.Scheme != corev1.URISchemeHTTP:
+			errs = append(errs, field.Invalid(fldPath.Child("protocol"), *h.Protocol, "is only supported with HTTP (H2C)"))
+		case *h.Protocol == corev1.HTTPProtocolHTTP2 && h.Host != "":
+			errs = append(errs, field.Invalid(fldPath.Child("host"), h.Host, "must be empty when `protocol` is \"HTTP2\""))
+		}
+	}
 	return errs
 }
+
+var grpcModes = sets.New(corev1.GRPCProbeModePlaintext, corev1.GRPCProbeModeTLS)
+
+var httpProtocols = sets.New(corev1.HTTPProtocolHTTP1, corev1.HTTPProtocolHTTP2)
 
 func validatePort(port intstr.IntOrString, fldPath *field.Path) field.ErrorList {
 	var errs field.ErrorList

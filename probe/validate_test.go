@@ -70,6 +70,10 @@ func TestValidate(t *testing.T) {
 			}},
 		{"P1.3.6 init container without restartPolicy Always", corev1.Container{LivenessProbe: probe.Default(&corev1.Probe{ProbeHandler: catHealthy})}, true,
 			[]string{"spec.containers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always"}},
+		{"P1.3.1 httpGet HTTP2 needs scheme HTTP", corev1.Container{LivenessProbe: probe.Default(&corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Port: intstr.FromInt32(80), Scheme: corev1.URISchemeHTTPS, Protocol: ptrTo(corev1.HTTPProtocolHTTP2)}}})}, false,
+			[]string{`spec.containers[0].livenessProbe.httpGet.protocol: Invalid value: "HTTP2": is only supported with HTTP (H2C)`}},
+		{"P1.3.1 grpc mode", corev1.Container{LivenessProbe: probe.Default(&corev1.Probe{ProbeHandler: corev1.ProbeHandler{GRPC: &corev1.GRPCAction{Port: 9000, Mode: ptrTo(corev1.GRPCProbeMode("mTLS"))}}})}, false,
+			[]string{`spec.containers[0].livenessProbe.grpc.mode: Unsupported value: "mTLS": supported values: "Plaintext", "TLS"`}},
 		{"tutorial liveness-exec is valid", *livenessExecPod().Spec.Containers[0].DeepCopy(), false, nil},
 	}
 	cases[len(cases)-1].c.LivenessProbe = probe.Default(cases[len(cases)-1].c.LivenessProbe)
@@ -89,3 +93,5 @@ func TestValidate(t *testing.T) {
 		t.Errorf("New must refuse an invalid probe with upstream's text: %v", err)
 	}
 }
+
+func ptrTo[T any](v T) *T { return &v }
