@@ -1,0 +1,222 @@
+package workload
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kubesem/kubesem/selector"
+)
+
+// The two kinds this package syncs (RS-1.1).
+var (
+	ReplicaSetKind            = appsv1.SchemeGroupVersion.WithKind("ReplicaSet")
+	ReplicationControllerKind = corev1.SchemeGroupVersion.WithKind("ReplicationController")
+)
+
+// Options are a sync's inputs beyond the controller, its pods and now.
+type Options struct {
+	// Siblings are the other ReplicaSets of the namespace. Those with the
+	// same controller (the same Deployment) make pods on crowded nodes go
+	// first on scale-down (RS-6.6); a standalone ReplicaSet or an RC has
+	// none.
+	Siblings []*appsv1.ReplicaSet
+	// ExpectationsPending says that creations or deletions of an earlier
+	// sync have not been observed yet: the sync then only claims pods and
+	// writes status (RS-8.2). A caller that observes its own actions at
+	// once (every kubesem driver) leaves it false.
+	ExpectationsPending bool
+}
+
+// PodRef names a pod and pins its UID, as upstream's patches and deletes
+// do with a UID precondition.
+type PodRef struct {
+	Namespace, Name string
+	UID             types.UID
+}
+
+func refOf(p *corev1.Pod) PodRef { return PodRef{Namespace: p.Namespace, Name: p.Name, UID: p.UID} }
+
+// Plan is what one sync of a ReplicaSet or ReplicationController decided
+// (RS-4.1), for the caller to carry out in this order: adopt, release,
+// create or delete, write the status, look again.
+type Plan struct {
+	// Adopt are orphans to patch with OwnerRef (RS-3.4, RS-3.6); Release
+	// are owned pods whose labels no longer match, whose controller
+	// reference is to be removed (RS-3.7). Both in name order.
+	Adopt, Release []PodRef
+	// OwnerRef is the controller reference of the controller's pods.
+	OwnerRef metav1.OwnerReference
+	// Create is how many pods to create from Template, in slow-start
+	// batches (see Batches and SlowStart), at most BurstReplicas (RS-5).
+	Create int
+	// Template is the pod to create, with generateName, labels,
+	// annotations, finalizers and spec from the template and OwnerRef as
+	// its only owner reference (RS-5.7).
+	Template *corev1.Pod
+	// Delete are the pods to delete, in the order chosen (RS-6).
+	Delete []PodRef
+	// Owned are the controller's active pods after claiming: what
+	// replicas counts (RS-7.1).
+	Owned []PodRef
+
+	rs          *appsv1.ReplicaSet
+	kind        schema.GroupVersionKind
+	owned       []*corev1.Pod
+	terminating int
+	now         time.Time
+	managed     bool
+}
+
+// SyncReplicaSet decides one sync of a ReplicaSet (RS-4.1): which pods it
+// owns, adopts and releases, how many to create or which to delete, and
+// (through Status) its new status. pods are the pods of its namespace;
+// others, and pods controlled by someone else, are ignored. The inputs are
+// not modified.
+func SyncReplicaSet(rs *appsv1.ReplicaSet, pods []*corev1.Pod, now time.Time, opts Options) (*Plan, error) {
+	return sync(rs, ReplicaSetKind, pods, now, opts)
+}
+
+// SyncReplicationController decides one sync of a ReplicationController,
+// which upstream runs as a ReplicaSet (RS-1.2): see SyncReplicaSet. Its
+// status has no terminatingReplicas; convert it with
+// ToReplicationControllerStatus.
+func SyncReplicationController(rc *corev1.ReplicationController, pods []*corev1.Pod, now time.Time, opts Options) (*Plan, error) {
+	if rc == nil {
+		return nil, fmt.Errorf("workload: nil ReplicationController")
+	}
+	opts.Siblings = nil // an RC has no controller, so no related pods (RS-6.6)
+	return sync(FromReplicationController(rc), ReplicationControllerKind, pods, now, opts)
+}
+
+func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Pod, now time.Time, opts Options) (*Plan, error) {
+	if rs == nil {
+		return nil, fmt.Errorf("workload: nil ReplicaSet")
+	}
+	sel, err := selector.FromLabelSelector(rs.Spec.Selector)
+	if err != nil {
+		// RS-4.1 step 3: upstream logs and stops without a retry.
+		return nil, fmt.Errorf("workload: %s %s/%s has an invalid selector: %w", kind.Kind, rs.Namespace, rs.Name, err)
+	}
+	replicas := int32(1)
+	if rs.Spec.Replicas != nil {
+		replicas = *rs.Spec.Replicas
+	}
+	p := &Plan{rs: rs, kind: kind, now: now, OwnerRef: *metav1.NewControllerRef(rs, kind)}
+	deleting := rs.DeletionTimestamp != nil
+
+	// RS-3.1 … RS-3.4, in name order (MODEL: upstream's order is the
+	// informer cache's).
+	candidates := make([]*corev1.Pod, 0, len(pods))
+	for _, pod := range pods {
+		if pod != nil && pod.Namespace == rs.Namespace {
+			candidates = append(candidates, pod)
+		}
+	}
+	slices.SortStableFunc(candidates, byKey)
+	for _, pod := range candidates {
+		ref := metav1.GetControllerOfNoCopy(pod)
+		ours := ref != nil && ref.UID == rs.UID && ref.Kind == kind.Kind && ref.Name == rs.Name
+		if ref != nil && !ours {
+			continue
+		}
+		match := sel.Matches(pod.Labels)
+		if IsTerminating(pod) {
+			// RS-4.1 step 5: only the ReplicaSet counts these.
+			if ours && match && kind == ReplicaSetKind {
+				p.terminating++
+			}
+			continue
+		}
+		if !IsActive(pod) {
+			continue
+		}
+		switch {
+		case ours && match:
+			p.owned = append(p.owned, pod)
+		case ours && !deleting:
+			p.Release = append(p.Release, refOf(pod))
+		case ref == nil && match && !deleting:
+			p.Adopt = append(p.Adopt, refOf(pod))
+			p.owned = append(p.owned, pod)
+		}
+	}
+	for _, pod := range p.owned {
+		p.Owned = append(p.Owned, refOf(pod))
+	}
+
+	// RS-4.1 step 6, RS-5, RS-6.
+	if opts.ExpectationsPending || deleting {
+		return p, nil
+	}
+	p.managed = true
+	diff := len(p.owned) - int(replicas)
+	switch {
+	case diff < 0:
+		p.Create = min(-diff, BurstReplicas)
+		p.Template = podFromTemplate(rs, p.OwnerRef)
+	case diff > 0:
+		n := min(diff, BurstReplicas)
+		for _, pod := range PodsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), n, now) {
+			p.Delete = append(p.Delete, refOf(pod))
+		}
+	}
+	return p, nil
+}
+
+// relatedPods are the pods selected by the ReplicaSets that share rs's
+// controller, rs included (RS-6.6), each once.
+func relatedPods(rs *appsv1.ReplicaSet, siblings []*appsv1.ReplicaSet, pods []*corev1.Pod) []*corev1.Pod {
+	owner := metav1.GetControllerOfNoCopy(rs)
+	if owner == nil {
+		return nil
+	}
+	sets := []*appsv1.ReplicaSet{rs}
+	for _, s := range siblings {
+		if s == nil || s.UID == rs.UID {
+			continue
+		}
+		if o := metav1.GetControllerOfNoCopy(s); o != nil && o.UID == owner.UID {
+			sets = append(sets, s)
+		}
+	}
+	seen := map[types.UID]bool{}
+	var out []*corev1.Pod
+	for _, s := range sets {
+		sel, err := selector.FromLabelSelector(s.Spec.Selector)
+		if err != nil {
+			continue
+		}
+		for _, pod := range pods {
+			if pod == nil || pod.Namespace != s.Namespace || seen[pod.UID] || !sel.Matches(pod.Labels) {
+				continue
+			}
+			seen[pod.UID] = true
+			out = append(out, pod)
+		}
+	}
+	return out
+}
+
+// podFromTemplate is the pod a controller creates (RS-5.7).
+func podFromTemplate(rs *appsv1.ReplicaSet, owner metav1.OwnerReference) *corev1.Pod {
+	t := rs.Spec.Template.DeepCopy()
+	return &corev1.Pod{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: metav1.ObjectMeta{
+			GenerateName:    rs.Name + "-",
+			Namespace:       rs.Namespace,
+			Labels:          t.Labels,
+			Annotations:     t.Annotations,
+			Finalizers:      t.Finalizers,
+			OwnerReferences: []metav1.OwnerReference{owner},
+		},
+		Spec: t.Spec,
+	}
+}

@@ -1,0 +1,231 @@
+package workload
+
+import (
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kubesem/kubesem/labels"
+	"github.com/kubesem/kubesem/probe"
+	"github.com/kubesem/kubesem/selector"
+)
+
+// ValidateReplicaSet checks a defaulted ReplicaSet as the apiserver does on
+// create (RS-2.1), with upstream's paths and texts: metadata (name a DNS
+// subdomain, namespace, labels, annotations, owner references, finalizers),
+// replicas and minReadySeconds ≥ 0, a required, valid, non-empty selector
+// ("empty selector is invalid for deployment" — sic), the template's
+// labels selected by it, and the template (see validatePodTemplate).
+func ValidateReplicaSet(rs *appsv1.ReplicaSet) field.ErrorList {
+	if rs == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "a ReplicaSet is required")}
+	}
+	errs := validateObjectMeta(&rs.ObjectMeta, field.NewPath("metadata"))
+	return append(errs, validateReplicaSetSpec(&rs.Spec, field.NewPath("spec"), "ReplicaSet")...)
+}
+
+// ValidateReplicaSetUpdate checks an update (RS-2.2): the metadata that may
+// not change, the whole spec again, and the selector, which is immutable.
+func ValidateReplicaSetUpdate(rs, old *appsv1.ReplicaSet) field.ErrorList {
+	if rs == nil || old == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "the new and the old ReplicaSet are required")}
+	}
+	errs := apivalidation.ValidateObjectMetaUpdate(&rs.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
+	errs = append(errs, validateReplicaSetSpec(&rs.Spec, field.NewPath("spec"), "ReplicaSet")...)
+	return append(errs, apivalidation.ValidateImmutableField(rs.Spec.Selector, old.Spec.Selector, field.NewPath("spec", "selector"))...)
+}
+
+// ValidateReplicationController checks a defaulted ReplicationController
+// as the apiserver does (RS-2.3): metadata, minReadySeconds ≥ 0, a
+// non-empty selector, replicas set and ≥ 0, a template whose labels the
+// selector selects.
+func ValidateReplicationController(rc *corev1.ReplicationController) field.ErrorList {
+	if rc == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "a ReplicationController is required")}
+	}
+	errs := validateObjectMeta(&rc.ObjectMeta, field.NewPath("metadata"))
+	return append(errs, validateRCSpec(&rc.Spec, field.NewPath("spec"))...)
+}
+
+// ValidateReplicationControllerUpdate checks an update (RS-2.3): unlike a
+// ReplicaSet's, the selector may change.
+func ValidateReplicationControllerUpdate(rc, old *corev1.ReplicationController) field.ErrorList {
+	if rc == nil || old == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "the new and the old ReplicationController are required")}
+	}
+	errs := apivalidation.ValidateObjectMetaUpdate(&rc.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
+	return append(errs, validateRCSpec(&rc.Spec, field.NewPath("spec"))...)
+}
+
+// ValidateStatus checks a status write (RS-2.4): counts ≥ 0 and
+// fullyLabeled, ready and available replicas not above replicas, available
+// not above ready.
+func ValidateStatus(s appsv1.ReplicaSetStatus, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"replicas", int64(s.Replicas)}, {"fullyLabeledReplicas", int64(s.FullyLabeledReplicas)}, {"readyReplicas", int64(s.ReadyReplicas)}, {"availableReplicas", int64(s.AvailableReplicas)}} {
+		errs = append(errs, apivalidation.ValidateNonnegativeField(f.v, fldPath.Child(f.name))...)
+	}
+	if s.TerminatingReplicas != nil {
+		errs = append(errs, apivalidation.ValidateNonnegativeField(int64(*s.TerminatingReplicas), fldPath.Child("terminatingReplicas"))...)
+	}
+	errs = append(errs, apivalidation.ValidateNonnegativeField(s.ObservedGeneration, fldPath.Child("observedGeneration"))...)
+	msg := "cannot be greater than status.replicas"
+	if s.FullyLabeledReplicas > s.Replicas {
+		errs = append(errs, field.Invalid(fldPath.Child("fullyLabeledReplicas"), s.FullyLabeledReplicas, msg))
+	}
+	if s.ReadyReplicas > s.Replicas {
+		errs = append(errs, field.Invalid(fldPath.Child("readyReplicas"), s.ReadyReplicas, msg))
+	}
+	if s.AvailableReplicas > s.Replicas {
+		errs = append(errs, field.Invalid(fldPath.Child("availableReplicas"), s.AvailableReplicas, msg))
+	}
+	if s.AvailableReplicas > s.ReadyReplicas {
+		errs = append(errs, field.Invalid(fldPath.Child("availableReplicas"), s.AvailableReplicas, "cannot be greater than readyReplicas"))
+	}
+	return errs
+}
+
+// validateObjectMeta is apimachinery's ValidateObjectMeta for a
+// namespaced object named as a DNS subdomain, with labels and annotations
+// checked in key order (MODEL: upstream walks them in map order).
+func validateObjectMeta(m *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if m.GenerateName != "" {
+		for _, msg := range apivalidation.NameIsDNSSubdomain(m.GenerateName, true) {
+			errs = append(errs, field.Invalid(fldPath.Child("generateName"), m.GenerateName, msg))
+		}
+	}
+	if m.Name == "" {
+		errs = append(errs, field.Required(fldPath.Child("name"), "name or generateName is required"))
+	} else {
+		for _, msg := range apivalidation.NameIsDNSSubdomain(m.Name, false) {
+			errs = append(errs, field.Invalid(fldPath.Child("name"), m.Name, msg))
+		}
+	}
+	if m.Namespace == "" {
+		errs = append(errs, field.Required(fldPath.Child("namespace"), ""))
+	} else {
+		for _, msg := range apivalidation.ValidateNamespaceName(m.Namespace, false) {
+			errs = append(errs, field.Invalid(fldPath.Child("namespace"), m.Namespace, msg))
+		}
+	}
+	errs = append(errs, apivalidation.ValidateNonnegativeField(m.Generation, fldPath.Child("generation"))...)
+	errs = append(errs, labels.Validate(m.Labels, fldPath.Child("labels"))...)
+	errs = append(errs, labels.ValidateAnnotations(m.Annotations, fldPath.Child("annotations"))...)
+	errs = append(errs, apivalidation.ValidateOwnerReferences(m.OwnerReferences, fldPath.Child("ownerReferences"))...)
+	errs = append(errs, apivalidation.ValidateFinalizers(m.Finalizers, fldPath.Child("finalizers"))...)
+	return append(errs, metav1validation.ValidateManagedFields(m.ManagedFields, fldPath.Child("managedFields"))...)
+}
+
+func validateReplicaSetSpec(spec *appsv1.ReplicaSetSpec, fldPath *field.Path, kind string) field.ErrorList {
+	var errs field.ErrorList
+	replicas := int32(0)
+	if spec.Replicas != nil {
+		replicas = *spec.Replicas
+	}
+	errs = append(errs, apivalidation.ValidateNonnegativeField(int64(replicas), fldPath.Child("replicas"))...)
+	errs = append(errs, apivalidation.ValidateNonnegativeField(int64(spec.MinReadySeconds), fldPath.Child("minReadySeconds"))...)
+	if spec.Selector == nil {
+		errs = append(errs, field.Required(fldPath.Child("selector"), ""))
+	} else {
+		errs = append(errs, selector.Validate(spec.Selector, fldPath.Child("selector"))...)
+		if len(spec.Selector.MatchLabels)+len(spec.Selector.MatchExpressions) == 0 {
+			errs = append(errs, field.Invalid(fldPath.Child("selector"), spec.Selector, "empty selector is invalid for deployment"))
+		}
+	}
+	sel, err := selector.FromLabelSelector(spec.Selector)
+	if err != nil {
+		return append(errs, field.Invalid(fldPath.Child("selector"), spec.Selector, "invalid label selector"))
+	}
+	return append(errs, validatePodTemplate(&spec.Template, sel, fldPath.Child("template"), kind)...)
+}
+
+func validateRCSpec(spec *corev1.ReplicationControllerSpec, fldPath *field.Path) field.ErrorList {
+	errs := apivalidation.ValidateNonnegativeField(int64(spec.MinReadySeconds), fldPath.Child("minReadySeconds"))
+	if len(spec.Selector) == 0 {
+		errs = append(errs, field.Required(fldPath.Child("selector"), ""))
+	}
+	if spec.Replicas == nil {
+		errs = append(errs, field.Required(fldPath.Child("replicas"), ""))
+	} else {
+		errs = append(errs, apivalidation.ValidateNonnegativeField(int64(*spec.Replicas), fldPath.Child("replicas"))...)
+	}
+	if spec.Template == nil {
+		return append(errs, field.Required(fldPath.Child("template"), ""))
+	}
+	return append(errs, validatePodTemplate(spec.Template, selector.FromSet(spec.Selector), fldPath.Child("template"), "ReplicationController")...)
+}
+
+// validatePodTemplate is ValidatePodTemplateSpecFor{ReplicaSet,RC}: the
+// selector must select the template's labels (unless empty), the template
+// must be a valid pod template, restartPolicy must be Always and
+// activeDeadlineSeconds unset.
+//
+// Of the pod spec it checks what the tutorial's objects exercise: at
+// least one container; each container's name (required, a DNS label,
+// unique), image (required), ports (1–65535) and probes; the restart
+// policy. Volumes, security contexts, resources, affinity and the other
+// pod spec rules are not modelled here.
+func validatePodTemplate(t *corev1.PodTemplateSpec, sel *selector.Selector, fldPath *field.Path, kind string) field.ErrorList {
+	errs := sel.ValidateTemplate(t.Labels, fldPath)
+	meta := fldPath.Child("metadata")
+	errs = append(errs, labels.Validate(t.Labels, meta.Child("labels"))...)
+	errs = append(errs, labels.ValidateAnnotations(t.Annotations, meta.Child("annotations"))...)
+	specPath := fldPath.Child("spec")
+	names := sets.New[string]()
+	if len(t.Spec.Containers) == 0 {
+		errs = append(errs, field.Required(specPath.Child("containers"), ""))
+	}
+	for i := range t.Spec.Containers {
+		c := &t.Spec.Containers[i]
+		p := specPath.Child("containers").Index(i)
+		switch {
+		case c.Name == "":
+			errs = append(errs, field.Required(p.Child("name"), ""))
+		case names.Has(c.Name):
+			errs = append(errs, field.Duplicate(p.Child("name"), c.Name))
+		default:
+			for _, msg := range validation.IsDNS1123Label(c.Name) {
+				errs = append(errs, field.Invalid(p.Child("name"), c.Name, msg))
+			}
+		}
+		names.Insert(c.Name)
+		if c.Image == "" {
+			errs = append(errs, field.Required(p.Child("image"), ""))
+		}
+		for j, port := range c.Ports {
+			for _, msg := range validation.IsValidPortNum(int(port.ContainerPort)) {
+				errs = append(errs, field.Invalid(p.Child("ports").Index(j).Child("containerPort"), port.ContainerPort, msg))
+			}
+		}
+		errs = append(errs, probe.ValidateContainer(c, false, p)...)
+	}
+	switch t.Spec.RestartPolicy {
+	case corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever:
+	case "":
+		errs = append(errs, field.Required(specPath.Child("restartPolicy"), ""))
+	default:
+		errs = append(errs, field.NotSupported(specPath.Child("restartPolicy"), t.Spec.RestartPolicy,
+			[]corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}))
+	}
+	if t.Spec.RestartPolicy != corev1.RestartPolicyAlways {
+		errs = append(errs, field.NotSupported(specPath.Child("restartPolicy"), t.Spec.RestartPolicy, []corev1.RestartPolicy{corev1.RestartPolicyAlways}))
+	}
+	if t.Spec.ActiveDeadlineSeconds != nil {
+		errs = append(errs, field.Forbidden(specPath.Child("activeDeadlineSeconds"), "activeDeadlineSeconds in "+kind+" is not Supported"))
+	}
+	return errs
+}
+
+// SpecChanged reports whether an update changes the spec, which is when
+// the apiserver raises metadata.generation by one (RS-2.5).
+func SpecChanged(oldSpec, newSpec any) bool { return !apiequality.Semantic.DeepEqual(oldSpec, newSpec) }
