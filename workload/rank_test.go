@@ -48,7 +48,11 @@ func TestDeletesBefore(t *testing.T) {
 		{"RS-2.9 malformed cost counts as 0", rp("a", func(p *corev1.Pod) { p.Annotations = map[string]string{workload.DeletionCostAnnotation: "+10"} }), rp("b", func(p *corev1.Pod) { p.Annotations = map[string]string{workload.DeletionCostAnnotation: "1"} }), 0, 0, true},
 		{"RS-6.3.5 higher rank first", rp("a", nil), rp("b", nil), 3, 1, true},
 		{"RS-6.3.6 more recently ready first (other band)", rp("a", readyAt(3500)), rp("b", readyAt(100)), 0, 0, true},
-		{"RS-6.3.6 same band: lower UID first, restarts not consulted", rp("b-uid-high", func(p *corev1.Pod) { readyAt(3000)(p); p.UID = "z" }), rp("a", func(p *corev1.Pod) { readyAt(2990)(p); p.UID = "a"; p.Status.ContainerStatuses = []corev1.ContainerStatus{{RestartCount: 9}} }), 0, 0, false},
+		{"RS-6.3.6 same band: lower UID first, restarts not consulted", rp("b-uid-high", func(p *corev1.Pod) { readyAt(3000)(p); p.UID = "z" }), rp("a", func(p *corev1.Pod) {
+			readyAt(2990)(p)
+			p.UID = "a"
+			p.Status.ContainerStatuses = []corev1.ContainerStatus{{RestartCount: 9}}
+		}), 0, 0, false},
 		{"RS-6.3.6 zero ready time counts as most recent", rp("a", func(p *corev1.Pod) { p.Status.Conditions[0].LastTransitionTime = metav1.Time{} }), rp("b", readyAt(3599)), 0, 0, true},
 		{"RS-6.3.7 more restarts first", rp("a", func(p *corev1.Pod) { p.Status.ContainerStatuses = []corev1.ContainerStatus{{RestartCount: 2}} }), rp("b", nil), 0, 0, true},
 		{"RS-6.3.8 newer first (other band)", rp("a", func(p *corev1.Pod) { p.CreationTimestamp = metav1.NewTime(at(3590)) }), rp("b", nil), 0, 0, true},
