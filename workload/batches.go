@@ -25,7 +25,9 @@ func Batches(n int) []int {
 // runs and every later batch is skipped. It returns the number of
 // successful calls and the first error. Upstream runs a batch's calls
 // concurrently; here they run one after another, index i from 0, so that
-// which call fails is decided by the caller.
+// which call fails is decided by the caller. A create refused because the
+// namespace is terminating counts as a success upstream (RS-5.5): return
+// nil for it.
 func SlowStart(n int, create func(i int) error) (successes int, first error) {
 	i := 0
 	for _, b := range Batches(n) {

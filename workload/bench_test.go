@@ -23,7 +23,7 @@ func BenchmarkSync(b *testing.B) {
 			pods := make([]*corev1.Pod, n)
 			for i := range pods {
 				p := pod(fmt.Sprintf("nginx-%06d", i), map[string]string{"app": "nginx"}, rc, "ReplicationController")
-				p.UID = types.UID(fmt.Sprintf("uid-%06d", (i*7919)%n))
+				p.UID = uuidLike(uint64(i))
 				p.Spec.NodeName = fmt.Sprintf("node-%d", i%50)
 				p.Status.Conditions[0].LastTransitionTime = metav1.NewTime(at(i % 3600))
 				p.Status.ContainerStatuses = []corev1.ContainerStatus{{RestartCount: int32(i % 3)}}
@@ -41,4 +41,18 @@ func BenchmarkSync(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/pod")
 		})
 	}
+}
+
+// uuidLike makes a random-looking UUID, as the apiserver's are, from a
+// splitmix64 sequence.
+func uuidLike(i uint64) types.UID {
+	next := func() uint64 {
+		i += 0x9e3779b97f4a7c15
+		z := i
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+		return z ^ (z >> 31)
+	}
+	a, b := next(), next()
+	return types.UID(fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", a>>32, (a>>16)&0xffff, a&0xfff, b>>52, b&0xffffffffffff))
 }

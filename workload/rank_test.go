@@ -143,3 +143,27 @@ func TestRanksNeedAController(t *testing.T) {
 		t.Errorf("surprise 1: standalone, ranks are 0 and the UID decides: %v", got)
 	}
 }
+
+// The fast path of the band computation agrees with float math.Log2 at
+// every power-of-two boundary below 2^48 ns, and at a spread of values.
+func TestBucketFastPath(t *testing.T) {
+	check := func(d int64) {
+		if d <= 0 || d >= 1<<48 {
+			return
+		}
+		want := int64(math.Log2(float64(d)))
+		got := int64(bits.Len64(uint64(d)) - 1)
+		if got != want {
+			t.Fatalf("d=%d: bit length %d, math.Log2 %d", d, got, want)
+		}
+	}
+	for k := 0; k < 48; k++ {
+		p := int64(1) << k
+		for _, d := range []int64{p - 2, p - 1, p, p + 1} {
+			check(d)
+		}
+	}
+	for d := int64(1); d < 1<<48; d = d*3/2 + 7 {
+		check(d)
+	}
+}

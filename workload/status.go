@@ -6,8 +6,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-	"github.com/kubesem/kubesem/selector"
 )
 
 // ReplicaFailure is the condition a failed create or delete adds.
@@ -24,19 +22,7 @@ const ReplicaFailure = appsv1.ReplicaSetReplicaFailure
 func (p *Plan) Status(manageErr error) (status appsv1.ReplicaSetStatus, write bool) {
 	rs := p.rs
 	s := *rs.Status.DeepCopy()
-	template := selector.FromSet(rs.Spec.Template.Labels)
-	var fully, ready, available int32
-	for _, pod := range p.owned {
-		if template.Matches(pod.Labels) {
-			fully++
-		}
-		if IsReady(pod) {
-			ready++
-			if IsAvailable(pod, rs.Spec.MinReadySeconds, p.now) {
-				available++
-			}
-		}
-	}
+	fully, ready, available := p.fully, p.ready, p.available
 	var failure *appsv1.ReplicaSetCondition
 	for i := range s.Conditions {
 		if s.Conditions[i].Type == ReplicaFailure {

@@ -72,6 +72,8 @@ type Plan struct {
 	terminating int
 	now         time.Time
 	managed     bool
+	// counts for the status, taken while claiming (RS-7.1)
+	fully, ready, available int32
 }
 
 // SyncReplicaSet decides one sync of a ReplicaSet (RS-4.1): which pods it
@@ -119,7 +121,36 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 			candidates = append(candidates, pod)
 		}
 	}
-	slices.SortStableFunc(candidates, byKey)
+	if !slices.IsSortedFunc(candidates, byKey) {
+		slices.SortFunc(candidates, byKey)
+	}
+	p.owned = make([]*corev1.Pod, 0, len(candidates))
+	p.Owned = make([]PodRef, 0, len(candidates))
+	template := selector.FromSet(rs.Spec.Template.Labels)
+	// When there may be more pods than wanted, take their rank keys now,
+	// while each pod is in the cache: one pass over memory instead of two.
+	var keys []rankKey
+	if len(candidates) > int(replicas) && !opts.ExpectationsPending && !deleting {
+		keys = make([]rankKey, 0, len(candidates))
+	}
+	own := func(pod *corev1.Pod) {
+		if keys != nil {
+			k := newKey(pod, 0, now)
+			k.idx = int32(len(p.owned))
+			keys = append(keys, k)
+		}
+		p.owned = append(p.owned, pod)
+		p.Owned = append(p.Owned, refOf(pod))
+		if template.Matches(pod.Labels) {
+			p.fully++
+		}
+		if IsReady(pod) {
+			p.ready++
+			if IsAvailable(pod, rs.Spec.MinReadySeconds, now) {
+				p.available++
+			}
+		}
+	}
 	for _, pod := range candidates {
 		ref := metav1.GetControllerOfNoCopy(pod)
 		ours := ref != nil && ref.UID == rs.UID && ref.Kind == kind.Kind && ref.Name == rs.Name
@@ -139,16 +170,13 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 		}
 		switch {
 		case ours && match:
-			p.owned = append(p.owned, pod)
+			own(pod)
 		case ours && !deleting:
 			p.Release = append(p.Release, refOf(pod))
 		case ref == nil && match && !deleting:
 			p.Adopt = append(p.Adopt, refOf(pod))
-			p.owned = append(p.owned, pod)
+			own(pod)
 		}
-	}
-	for _, pod := range p.owned {
-		p.Owned = append(p.Owned, refOf(pod))
 	}
 
 	// RS-4.1 step 6, RS-5, RS-6.
@@ -163,7 +191,7 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 		p.Template = podFromTemplate(rs, p.OwnerRef)
 	case diff > 0:
 		n := min(diff, BurstReplicas)
-		for _, pod := range PodsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), n, now) {
+		for _, pod := range podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), keys, n, now) {
 			p.Delete = append(p.Delete, refOf(pod))
 		}
 	}
