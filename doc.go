@@ -26,9 +26,12 @@
 //     restart policy and CrashLoopBackOff, pod phase and conditions, and
 //     whether a pod is a ready endpoint of a Service; Simulate replays one
 //     pod over virtual time.
+//   - workload: the ReplicaSet and ReplicationController controllers — one
+//     sync as a Plan of adoptions, releases, creates and ordered deletes,
+//     then the status and when to look again; their defaults and
+//     validation; pod readiness and availability; generated pod names.
 //
-// Still to come, in this order (see DESIGN.md): workload
-// (ReplicaSet and ReplicationController sync as a plan), rollout
+// Still to come, in this order (see DESIGN.md): rollout
 // (Deployment rolling update, Recreate, revisions, rollback), namespace,
 // and cluster (a deterministic in-memory cluster that runs all of them
 // under a virtual clock).
