@@ -256,14 +256,11 @@ func readyConditions(pod *corev1.Pod, statuses []corev1.ContainerStatus, phase c
 		}
 	}
 
+	// Ready copies ContainersReady unless that is True; for a terminal
+	// phase that is already False with PodFailed / PodCompleted (rule
+	// P16.4: upstream's status manager forces those only over a True).
 	ready = corev1.PodCondition{Type: corev1.PodReady, Status: cr.Status, Reason: cr.Reason, Message: cr.Message}
-	switch {
-	case phase == corev1.PodFailed || phase == corev1.PodSucceeded: // rule P16.4
-		ready = corev1.PodCondition{Type: corev1.PodReady, Status: corev1.ConditionFalse, Reason: ReasonPodFailed}
-		if phase == corev1.PodSucceeded {
-			ready.Reason = ReasonPodCompleted
-		}
-	case cr.Status == corev1.ConditionTrue:
+	if cr.Status == corev1.ConditionTrue {
 		var msgs []string
 		for _, g := range pod.Spec.ReadinessGates {
 			c, ok := condition(pod.Status.Conditions, g.ConditionType)
