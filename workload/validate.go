@@ -170,45 +170,18 @@ func validateRCSpec(spec *corev1.ReplicationControllerSpec, fldPath *field.Path)
 // must be a valid pod template, restartPolicy must be Always and
 // activeDeadlineSeconds unset.
 //
-// Of the pod spec it checks what the tutorial's objects exercise: at
-// least one container; each container's name (required, a DNS label,
-// unique), image (required), ports (1–65535) and probes; the restart
-// policy. Volumes, security contexts, resources, affinity and the other
-// pod spec rules are not modelled here.
+// Of the pod spec it checks the containers (see validateContainers) and
+// the restart policy. Volumes, env, security contexts, resources, affinity
+// and the other pod spec rules are not modelled here; the conformance
+// module compares the modelled part with upstream.
 func validatePodTemplate(t *corev1.PodTemplateSpec, sel *selector.Selector, fldPath *field.Path, kind string) field.ErrorList {
 	errs := sel.ValidateTemplate(t.Labels, fldPath)
-	meta := fldPath.Child("metadata")
-	errs = append(errs, labels.Validate(t.Labels, meta.Child("labels"))...)
-	errs = append(errs, labels.ValidateAnnotations(t.Annotations, meta.Child("annotations"))...)
+	// ValidatePodTemplateSpec puts the template's labels and annotations
+	// at spec.template.labels, not .metadata.labels.
+	errs = append(errs, labels.Validate(t.Labels, fldPath.Child("labels"))...)
+	errs = append(errs, labels.ValidateAnnotations(t.Annotations, fldPath.Child("annotations"))...)
 	specPath := fldPath.Child("spec")
-	names := sets.New[string]()
-	if len(t.Spec.Containers) == 0 {
-		errs = append(errs, field.Required(specPath.Child("containers"), ""))
-	}
-	for i := range t.Spec.Containers {
-		c := &t.Spec.Containers[i]
-		p := specPath.Child("containers").Index(i)
-		switch {
-		case c.Name == "":
-			errs = append(errs, field.Required(p.Child("name"), ""))
-		case names.Has(c.Name):
-			errs = append(errs, field.Duplicate(p.Child("name"), c.Name))
-		default:
-			for _, msg := range validation.IsDNS1123Label(c.Name) {
-				errs = append(errs, field.Invalid(p.Child("name"), c.Name, msg))
-			}
-		}
-		names.Insert(c.Name)
-		if c.Image == "" {
-			errs = append(errs, field.Required(p.Child("image"), ""))
-		}
-		for j, port := range c.Ports {
-			for _, msg := range validation.IsValidPortNum(int(port.ContainerPort)) {
-				errs = append(errs, field.Invalid(p.Child("ports").Index(j).Child("containerPort"), port.ContainerPort, msg))
-			}
-		}
-		errs = append(errs, probe.ValidateContainer(c, false, p)...)
-	}
+	errs = append(errs, validateContainers(t.Spec.Containers, specPath.Child("containers"))...)
 	switch t.Spec.RestartPolicy {
 	case corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever:
 	case "":
@@ -222,6 +195,95 @@ func validatePodTemplate(t *corev1.PodTemplateSpec, sel *selector.Selector, fldP
 	}
 	if t.Spec.ActiveDeadlineSeconds != nil {
 		errs = append(errs, field.Forbidden(specPath.Child("activeDeadlineSeconds"), "activeDeadlineSeconds in "+kind+" is not Supported"))
+	}
+	return errs
+}
+
+var (
+	terminationMessagePolicies = []corev1.TerminationMessagePolicy{corev1.TerminationMessageReadFile, corev1.TerminationMessageFallbackToLogsOnError}
+	pullPolicies               = sets.New(corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever)
+	portProtocols              = sets.New(corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP)
+)
+
+// validateContainers is upstream's validateContainers for the parts
+// modelled: name, image, termination message policy, ports, pull policy,
+// name uniqueness, probes.
+func validateContainers(cs []corev1.Container, fldPath *field.Path) field.ErrorList {
+	if len(cs) == 0 {
+		return field.ErrorList{field.Required(fldPath, "")}
+	}
+	var errs field.ErrorList
+	names := sets.New[string]()
+	for i := range cs {
+		c := &cs[i]
+		p := fldPath.Index(i)
+		if c.Name == "" {
+			errs = append(errs, field.Required(p.Child("name"), ""))
+		} else {
+			for _, msg := range validation.IsDNS1123Label(c.Name) {
+				errs = append(errs, field.Invalid(p.Child("name"), c.Name, msg))
+			}
+		}
+		if c.Image == "" {
+			errs = append(errs, field.Required(p.Child("image"), ""))
+		}
+		switch c.TerminationMessagePolicy {
+		case corev1.TerminationMessageReadFile, corev1.TerminationMessageFallbackToLogsOnError:
+		case "":
+			errs = append(errs, field.Required(p.Child("terminationMessagePolicy"), ""))
+		default:
+			errs = append(errs, field.NotSupported(p.Child("terminationMessagePolicy"), c.TerminationMessagePolicy, terminationMessagePolicies))
+		}
+		errs = append(errs, validatePorts(c.Ports, p.Child("ports"))...)
+		switch {
+		case c.ImagePullPolicy == "":
+			errs = append(errs, field.Required(p.Child("imagePullPolicy"), ""))
+		case !pullPolicies.Has(c.ImagePullPolicy):
+			errs = append(errs, field.NotSupported(p.Child("imagePullPolicy"), c.ImagePullPolicy, sets.List(pullPolicies)))
+		}
+		if names.Has(c.Name) {
+			errs = append(errs, field.Duplicate(p.Child("name"), c.Name))
+		} else {
+			names.Insert(c.Name)
+		}
+		errs = append(errs, probe.ValidateContainer(c, false, p)...)
+	}
+	return errs
+}
+
+func validatePorts(ports []corev1.ContainerPort, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	names := sets.New[string]()
+	for i, port := range ports {
+		p := fldPath.Index(i)
+		if port.Name != "" {
+			if msgs := validation.IsValidPortName(port.Name); len(msgs) != 0 {
+				for _, msg := range msgs {
+					errs = append(errs, field.Invalid(p.Child("name"), port.Name, msg))
+				}
+			} else if names.Has(port.Name) {
+				errs = append(errs, field.Duplicate(p.Child("name"), port.Name))
+			} else {
+				names.Insert(port.Name)
+			}
+		}
+		if port.ContainerPort == 0 {
+			errs = append(errs, field.Required(p.Child("containerPort"), ""))
+		} else {
+			for _, msg := range validation.IsValidPortNum(int(port.ContainerPort)) {
+				errs = append(errs, field.Invalid(p.Child("containerPort"), port.ContainerPort, msg))
+			}
+		}
+		if port.HostPort != 0 {
+			for _, msg := range validation.IsValidPortNum(int(port.HostPort)) {
+				errs = append(errs, field.Invalid(p.Child("hostPort"), port.HostPort, msg))
+			}
+		}
+		if port.Protocol == "" {
+			errs = append(errs, field.Required(p.Child("protocol"), ""))
+		} else if !portProtocols.Has(port.Protocol) {
+			errs = append(errs, field.NotSupported(p.Child("protocol"), port.Protocol, sets.List(portProtocols)))
+		}
 	}
 	return errs
 }
