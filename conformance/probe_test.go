@@ -7,9 +7,9 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/util/flowcontrol"
-	testingclock "k8s.io/utils/clock/testing"
 	podutil "k8s.io/kubernetes/pkg/api/v1/pod"
 	"k8s.io/kubernetes/pkg/kubelet/status"
+	testingclock "k8s.io/utils/clock/testing"
 	"pgregory.net/rapid"
 
 	"github.com/kubesem/kubesem/probe"
