@@ -1,0 +1,40 @@
+// Package rollout decides what kube-controller-manager's Deployment
+// controller decides: maxSurge and maxUnavailable, the new and old
+// ReplicaSets and the pod-template-hash, revisions, and progress.
+//
+// This first part of the package holds the Deployment controller's
+// building blocks, each checked against upstream's own functions in the
+// conformance module; the rollout sync, rollback and kubectl's rollout
+// verbs build on them.
+//
+// Usage:
+//
+//	surge, unavailable := rollout.MaxSurge(d), rollout.MaxUnavailable(d) // 25%/25% of 10: 3, 2
+//	newRS := rollout.FindNewReplicaSet(d, ownedReplicaSets)             // nil: create one
+//	hash := rollout.ComputeHash(&d.Spec.Template, d.Status.CollisionCount)
+//	name := rollout.ReplicaSetName(d.Name, hash)                        // "http-go-<hash>", as a real cluster names it
+//
+// Rules (ids from spec/deployment.md):
+//
+//  1. maxSurge is a percentage of replicas rounded up, maxUnavailable one
+//     rounded down; when both come out 0, maxUnavailable is 1 (F-1 … F-4).
+//  2. MaxSurge is 0 for Recreate and not clamped; MaxUnavailable is 0 for
+//     Recreate or 0 replicas and at most replicas (F-5, F-6).
+//  3. The new ReplicaSet is the oldest whose template equals the
+//     Deployment's once the pod-template-hash label is ignored; every
+//     other one is old (N-2 … N-4).
+//  4. The pod-template-hash is FNV-1a over upstream's dump of the template
+//     (and the collision count), encoded in "bcdfghjklmnpqrstvwxz2456789"
+//     (H-1); the ReplicaSet is named "<deployment>-<hash>" (H-2).
+//  5. Revisions are the revision annotation (missing = 0); the last
+//     revision is the second largest, a repeated maximum counting as
+//     itself (R-1, RB-2).
+//  6. A rolling update grows the new ReplicaSet by what maxSurge leaves
+//     room for, never beyond replicas (RU-2); mid-rollout scaling hands
+//     out replicas in proportion to each ReplicaSet's size, rounding half
+//     away from zero (P-6, P-7).
+//  7. A rollout is complete when updated, total and available replicas all
+//     equal replicas and the generation is observed; it times out when its
+//     Progressing condition is older than progressDeadlineSeconds,
+//     strictly (PG-3 … PG-5).
+package rollout

@@ -1,0 +1,44 @@
+package rollout_test
+
+import (
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubesem/kubesem/rollout"
+)
+
+// The fenceposts of the tutorial's http-go Deployment (3 replicas, the
+// default 25%/25%): one extra pod during a rollout, none unavailable.
+func ExampleMaxSurge() {
+	d := deployment(3, "25%", "25%")
+	fmt.Println(rollout.MaxSurge(d), rollout.MaxUnavailable(d), rollout.MinAvailable(d))
+	// Output: 1 0 3
+}
+
+// After `kubectl set image`, the ReplicaSet with the old image is old and
+// none is new yet: the controller will create one.
+func ExampleFindNewReplicaSet() {
+	d := deployment(3, "25%", "25%")
+	d.Spec.Template = corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "http-go"}},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "http-go", Image: "gasbugs/http-go:v2"}}},
+	}
+	v1 := &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: "http-go-v1"}, Spec: appsv1.ReplicaSetSpec{Template: *d.Spec.Template.DeepCopy()}}
+	v1.Spec.Template.Spec.Containers[0].Image = "gasbugs/http-go:v1"
+	_, old := rollout.FindOldReplicaSets(d, []*appsv1.ReplicaSet{v1})
+	fmt.Println(rollout.FindNewReplicaSet(d, []*appsv1.ReplicaSet{v1}) == nil, len(old))
+	// Output: true 1
+}
+
+func ExampleReplicaSetName() {
+	fmt.Println(rollout.ReplicaSetName("http-go", "5b8fd9cfc4"))
+	// Output: http-go-5b8fd9cfc4
+}
+
+func ExampleResolveFenceposts() {
+	fmt.Println(rollout.ResolveFenceposts(ptr(intstrFrom("0")), ptr(intstrFrom("10%")), 5))
+	// Output: 0 1 <nil>
+}
