@@ -31,8 +31,12 @@
 //     then the status and when to look again; their defaults and
 //     validation; pod readiness and availability; generated pod names.
 //
-// Still to come, in this order (see DESIGN.md): rollout
-// (Deployment rolling update, Recreate, revisions, rollback), namespace,
+//   - rollout (in progress): the Deployment controller's building blocks —
+//     fenceposts, new and old ReplicaSets, the pod-template-hash,
+//     revisions, proportions, progress.
+//
+// Still to come, in this order (see DESIGN.md): the rest of rollout
+// (rolling update, Recreate, rollback and kubectl's rollout verbs), namespace,
 // and cluster (a deterministic in-memory cluster that runs all of them
 // under a virtual clock).
 //

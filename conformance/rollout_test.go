@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -235,4 +237,43 @@ func names2(rss []*appsv1.ReplicaSet) []string {
 		out = append(out, name(rs))
 	}
 	return out
+}
+
+// SetNewReplicaSetAnnotations equals deploymentutil's (which changes its
+// argument in place; kubesem returns a copy).
+func TestNewReplicaSetAnnotationsMatchUpstream(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := genDeployment(t)
+		d.Annotations = map[string]string{}
+		for _, k := range []string{"kubernetes.io/change-cause", "team", rollout.RevisionAnnotation, rollout.RollbackToAnnotation, "kubectl.kubernetes.io/last-applied-configuration"} {
+			if rapid.Bool().Draw(t, "dAnn") {
+				d.Annotations[k] = rapid.SampledFrom([]string{"a", "b", "3"}).Draw(t, "dAnnValue")
+			}
+		}
+		rs := &appsv1.ReplicaSet{}
+		if rapid.IntRange(0, 4).Draw(t, "nilAnnotations") != 0 {
+			rs.Annotations = map[string]string{}
+			if rapid.Bool().Draw(t, "rsRevision") {
+				rs.Annotations[rollout.RevisionAnnotation] = rapid.SampledFrom([]string{"", "1", "4", "x", "9"}).Draw(t, "rsRevisionValue")
+			}
+			if rapid.Bool().Draw(t, "history") {
+				h := rapid.SampledFrom([]string{"", "1", "1,2", strings.Repeat("1234567,", 249) + "1234567"}).Draw(t, "historyValue")
+				rs.Annotations[rollout.RevisionHistoryAnnotation] = h
+			}
+			if rapid.Bool().Draw(t, "rsTeam") {
+				rs.Annotations["team"] = "a"
+			}
+		}
+		newRevision := rapid.SampledFrom([]string{"1", "5", "10", "x"}).Draw(t, "newRevision")
+		exists := rapid.Bool().Draw(t, "exists")
+		want := rs.DeepCopy()
+		wantChanged := deploymentutil.SetNewReplicaSetAnnotations(context.Background(), d, want, newRevision, exists, 2000)
+		got, changed := rollout.SetNewReplicaSetAnnotations(d, rs, newRevision, exists)
+		if changed != wantChanged {
+			t.Fatalf("changed = %v, upstream %v", changed, wantChanged)
+		}
+		if diff := cmp.Diff(want.Annotations, got.Annotations); diff != "" {
+			t.Fatalf("annotations (-upstream +kubesem):\n%s", diff)
+		}
+	})
 }

@@ -13,6 +13,7 @@
 //	newRS := rollout.FindNewReplicaSet(d, ownedReplicaSets)             // nil: create one
 //	hash := rollout.ComputeHash(&d.Spec.Template, d.Status.CollisionCount)
 //	name := rollout.ReplicaSetName(d.Name, hash)                        // "http-go-<hash>", as a real cluster names it
+//	rs, err := rollout.NewReplicaSet(d, oldReplicaSets)                 // the ReplicaSet to create, sized and annotated
 //
 // Rules (ids from spec/deployment.md):
 //
@@ -26,14 +27,19 @@
 //  4. The pod-template-hash is FNV-1a over upstream's dump of the template
 //     (and the collision count), encoded in "bcdfghjklmnpqrstvwxz2456789"
 //     (H-1); the ReplicaSet is named "<deployment>-<hash>" (H-2).
-//  5. Revisions are the revision annotation (missing = 0); the last
+//  5. The new ReplicaSet carries the Deployment's annotations (not the
+//     skip list), revision max(old)+1, desired- and max-replicas; a
+//     re-used ReplicaSet's revision rises to max+1 and its former number
+//     goes to revision-history, trimmed from the front to 2000 characters;
+//     a revision never decreases (H-3, H-4, R-2, R-4).
+//  6. Revisions are the revision annotation (missing = 0); the last
 //     revision is the second largest, a repeated maximum counting as
 //     itself (R-1, RB-2).
-//  6. A rolling update grows the new ReplicaSet by what maxSurge leaves
+//  7. A rolling update grows the new ReplicaSet by what maxSurge leaves
 //     room for, never beyond replicas (RU-2); mid-rollout scaling hands
 //     out replicas in proportion to each ReplicaSet's size, rounding half
 //     away from zero (P-6, P-7).
-//  7. A rollout is complete when updated, total and available replicas all
+//  8. A rollout is complete when updated, total and available replicas all
 //     equal replicas and the generation is observed; it times out when its
 //     Progressing condition is older than progressDeadlineSeconds,
 //     strictly (PG-3 … PG-5).
