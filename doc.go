@@ -17,15 +17,18 @@
 //   - labels: label keys, values and annotation keys validated with
 //     apimachinery's texts; kubectl label and annotate (k=v, k-,
 //     --overwrite); the -L and --show-labels views of kubectl get.
+//
 //   - selector: one compiled Selector from a LabelSelector, a
 //     ReplicationController's map or a -l string; Matches, String,
 //     Explain (why a pod is or is not selected), the template check, and
 //     an Index that selects among many objects without scanning them.
+//
 //   - probe: the kubelet's startup/readiness/liveness state machine driven
 //     by explicit times and results, probe defaults and validation,
 //     restart policy and CrashLoopBackOff, pod phase and conditions, and
 //     whether a pod is a ready endpoint of a Service; Simulate replays one
 //     pod over virtual time.
+//
 //   - workload: the ReplicaSet and ReplicationController controllers — one
 //     sync as a Plan of adoptions, releases, creates and ordered deletes,
 //     then the status and when to look again; their defaults and
