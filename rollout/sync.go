@@ -1,0 +1,686 @@
+package rollout
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// Event is an event the controller records on the Deployment (C-6).
+type Event struct {
+	Type, Reason, Message string
+}
+
+// Plan is what one sync of a Deployment decided (§8), for the caller to
+// carry out in this order: create Create, write each of Updates (the whole
+// new ReplicaSet), delete Deletes, write Deployment's status and
+// annotations when WriteStatus, record Events, and look again after
+// RequeueAfter when it is not zero.
+type Plan struct {
+	// Create is the new ReplicaSet to create, or nil. If the name is taken
+	// by a ReplicaSet with another template, the caller raises
+	// status.collisionCount (see Collision) and syncs again (H-6).
+	Create *appsv1.ReplicaSet
+	// Updates are ReplicaSets to write, each as its whole new object; one
+	// ReplicaSet may be written more than once, the last write winning.
+	Updates []*appsv1.ReplicaSet
+	// Deletes are the names of old ReplicaSets to delete (CL-*).
+	Deletes []string
+	// Deployment is the Deployment with the status and annotations this
+	// pass computed; WriteStatus says whether they differ from those it
+	// was given.
+	Deployment  *appsv1.Deployment
+	WriteStatus bool
+	Events      []Event
+	// RequeueAfter is when to look again to catch a progress deadline
+	// (PG-8); 0 when nothing is time-driven.
+	RequeueAfter time.Duration
+}
+
+// pass is one sync in progress.
+type pass struct {
+	d    *appsv1.Deployment // a working copy; its status and annotations accumulate
+	rss  []*appsv1.ReplicaSet
+	pods map[types.UID][]*corev1.Pod
+	now  time.Time
+	plan *Plan
+}
+
+// Sync decides one pass of the Deployment controller over a Deployment,
+// the ReplicaSets it owns and (for Recreate) the pods of those
+// ReplicaSets, at now (§8): status only for a Deployment being deleted;
+// scaling and cleanup while paused or on a scaling event; otherwise one
+// step of the Recreate or RollingUpdate strategy. The Deployment should be
+// defaulted (see Default). Inputs are not modified.
+//
+// MODEL: what upstream does with several API writes in one pass (revision
+// annotation, conditions, status) comes out here as one final Deployment;
+// ReplicaSets are considered in creation order.
+func Sync(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod, now time.Time) (*Plan, error) {
+	if d == nil {
+		return nil, fmt.Errorf("rollout: nil Deployment")
+	}
+	p := &pass{d: d.DeepCopy(), rss: SortByCreation(rss), now: now, plan: &Plan{}}
+	p.pods = map[types.UID][]*corev1.Pod{}
+	for _, pod := range pods {
+		if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
+			p.pods[ref.UID] = append(p.pods[ref.UID], pod)
+		}
+	}
+	err := p.sync()
+	p.plan.Deployment = p.d
+	p.plan.WriteStatus = !reflect.DeepEqual(d.Status, p.d.Status) || !reflect.DeepEqual(d.Annotations, p.d.Annotations)
+	return p.plan, err
+}
+
+func (p *pass) sync() error {
+	d := p.d
+	if s := d.Spec.Selector; s != nil && len(s.MatchLabels)+len(s.MatchExpressions) == 0 { // S-2
+		p.event(corev1.EventTypeWarning, "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.")
+		if d.Status.ObservedGeneration < d.Generation {
+			d.Status.ObservedGeneration = d.Generation
+		}
+		return nil
+	}
+	if d.DeletionTimestamp != nil { // S-4
+		newRS, old := p.newAndOld(false)
+		p.setStatus(p.calculateStatus(append(old, newRS), newRS))
+		return nil
+	}
+	p.checkPausedConditions() // S-5, PG-7
+	if d.Spec.Paused {        // S-6
+		return p.scaleAndStatus()
+	}
+	if _, ok := d.Annotations[RollbackToAnnotation]; ok {
+		if _, err := strconv.ParseInt(d.Annotations[RollbackToAnnotation], 10, 64); err == nil {
+			return fmt.Errorf("rollout: the legacy %s annotation is not modelled", RollbackToAnnotation)
+		}
+	}
+	if p.isScalingEvent() { // S-8, P-2
+		return p.scaleAndStatus()
+	}
+	switch d.Spec.Strategy.Type { // S-9
+	case appsv1.RecreateDeploymentStrategyType:
+		return p.recreate()
+	case appsv1.RollingUpdateDeploymentStrategyType:
+		return p.rolling()
+	}
+	return fmt.Errorf("unexpected deployment strategy type: %s", d.Spec.Strategy.Type)
+}
+
+func (p *pass) event(typ, reason, msg string) {
+	p.plan.Events = append(p.plan.Events, Event{typ, reason, msg})
+}
+
+func (p *pass) newCondition(t appsv1.DeploymentConditionType, s corev1.ConditionStatus, reason, msg string) appsv1.DeploymentCondition {
+	now := metav1.NewTime(p.now)
+	return appsv1.DeploymentCondition{Type: t, Status: s, LastUpdateTime: now, LastTransitionTime: now, Reason: reason, Message: msg}
+}
+
+// setCondition is SetDeploymentCondition (PG-1).
+func setCondition(s *appsv1.DeploymentStatus, c appsv1.DeploymentCondition) {
+	cur := condition(s.Conditions, c.Type)
+	if cur != nil && cur.Status == c.Status && cur.Reason == c.Reason {
+		return
+	}
+	if cur != nil && cur.Status == c.Status {
+		c.LastTransitionTime = cur.LastTransitionTime
+	}
+	s.Conditions = append(removeCondition(s.Conditions, c.Type), c)
+}
+
+func removeCondition(cs []appsv1.DeploymentCondition, t appsv1.DeploymentConditionType) []appsv1.DeploymentCondition {
+	var out []appsv1.DeploymentCondition
+	for _, c := range cs {
+		if c.Type != t {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (p *pass) setStatus(s appsv1.DeploymentStatus) { p.d.Status = s }
+
+// checkPausedConditions is PG-7.
+func (p *pass) checkPausedConditions() {
+	d := p.d
+	if !HasProgressDeadline(d) {
+		return
+	}
+	cur := condition(d.Status.Conditions, appsv1.DeploymentProgressing)
+	if cur != nil && cur.Reason == ReasonProgressDeadlineExceeded {
+		return
+	}
+	paused := cur != nil && cur.Reason == ReasonDeploymentPaused
+	switch {
+	case d.Spec.Paused && !paused:
+		setCondition(&d.Status, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionUnknown, ReasonDeploymentPaused, "Deployment is paused"))
+	case !d.Spec.Paused && paused:
+		setCondition(&d.Status, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionUnknown, ReasonDeploymentResumed, "Deployment is resumed"))
+	}
+}
+
+// newAndOld is getAllReplicaSetsAndSyncRevision (§6, §7): the new
+// ReplicaSet, created when asked and missing, and all the old ones.
+func (p *pass) newAndOld(create bool) (*appsv1.ReplicaSet, []*appsv1.ReplicaSet) {
+	d := p.d
+	_, old := FindOldReplicaSets(d, p.rss)
+	existing := FindNewReplicaSet(d, p.rss)
+	newRevision := strconv.FormatInt(MaxRevision(old)+1, 10)
+	if existing != nil {
+		// Like upstream, work from the ReplicaSet as listed at the start
+		// of the pass, even if this pass already wrote it.
+		rs, changed := SetNewReplicaSetAnnotations(d, existing, newRevision, true)
+		if changed || rs.Spec.MinReadySeconds != d.Spec.MinReadySeconds {
+			rs.Spec.MinReadySeconds = d.Spec.MinReadySeconds
+			p.plan.Updates = append(p.plan.Updates, rs)
+			return rs, old
+		}
+		setRevision(d, rs.Annotations[RevisionAnnotation])
+		if HasProgressDeadline(d) && condition(d.Status.Conditions, appsv1.DeploymentProgressing) == nil {
+			setCondition(&d.Status, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionTrue, ReasonFoundNewReplicaSet, fmt.Sprintf("Found new replica set %q", rs.Name)))
+		}
+		return rs, old
+	}
+	if !create {
+		return nil, old
+	}
+	rs, err := NewReplicaSet(d, old)
+	if err != nil {
+		return nil, old
+	}
+	p.plan.Create = rs
+	if n := rsReplicas(rs); n > 0 { // H-5
+		p.event(corev1.EventTypeNormal, "ScalingReplicaSet", fmt.Sprintf("Scaled up replica set %s from 0 to %d", rs.Name, n))
+	}
+	setRevision(d, newRevision)
+	if HasProgressDeadline(d) {
+		setCondition(&d.Status, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionTrue, ReasonNewReplicaSetCreated, fmt.Sprintf("Created new replica set %q", rs.Name)))
+	}
+	return rs, old
+}
+
+func setRevision(d *appsv1.Deployment, revision string) {
+	if d.Annotations == nil {
+		d.Annotations = map[string]string{}
+	}
+	d.Annotations[RevisionAnnotation] = revision
+}
+
+// scaleRS is scaleReplicaSet: it returns whether the size
+// changed and the ReplicaSet as written (or as it was).
+func (p *pass) scaleRS(rs *appsv1.ReplicaSet, n int32, force bool) (bool, *appsv1.ReplicaSet) {
+	if !force && rsReplicas(rs) == n {
+		return false, rs
+	}
+	r, surge := replicas(p.d), MaxSurge(p.d)
+	sizeChanged := rsReplicas(rs) != n
+	a := rs.Annotations
+	annotationsStale := a == nil || a[DesiredReplicasAnnotation] != strconv.Itoa(int(r)) || a[MaxReplicasAnnotation] != strconv.Itoa(int(r+surge))
+	if !sizeChanged && !annotationsStale {
+		return false, rs
+	}
+	out := rs.DeepCopy()
+	old := rsReplicas(rs)
+	out.Spec.Replicas = &n
+	if out.Annotations == nil {
+		out.Annotations = map[string]string{}
+	}
+	setReplicasAnnotations(out.Annotations, r, r+surge)
+	p.plan.Updates = append(p.plan.Updates, out)
+	if sizeChanged {
+		dir := "down"
+		if old < n {
+			dir = "up"
+		}
+		p.event(corev1.EventTypeNormal, "ScalingReplicaSet", fmt.Sprintf("Scaled %s replica set %s from %d to %d", dir, rs.Name, old, n))
+	}
+	return sizeChanged, out
+}
+
+// isScalingEvent is P-2; like upstream it syncs revisions first.
+func (p *pass) isScalingEvent() bool {
+	newRS, old := p.newAndOld(false)
+	for _, rs := range active(append(old, newRS)) {
+		if desired, ok := nonNegativeAnnotation(rs, DesiredReplicasAnnotation); ok && desired != replicas(p.d) {
+			return true
+		}
+	}
+	return false
+}
+
+func active(rss []*appsv1.ReplicaSet) []*appsv1.ReplicaSet {
+	var out []*appsv1.ReplicaSet
+	for _, rs := range rss {
+		if rs != nil && rsReplicas(rs) > 0 {
+			out = append(out, rs)
+		}
+	}
+	return out
+}
+
+// scaleAndStatus is the "sync" path (P-1).
+func (p *pass) scaleAndStatus() error {
+	newRS, old := p.newAndOld(false)
+	p.scale(newRS, old)
+	if p.d.Spec.Paused && p.d.Annotations[RollbackToAnnotation] == "" {
+		p.cleanup(old)
+	}
+	p.setStatus(p.calculateStatus(append(old, newRS), newRS))
+	return nil
+}
+
+// scale is P-3 … P-5.
+func (p *pass) scale(newRS *appsv1.ReplicaSet, old []*appsv1.ReplicaSet) {
+	d := p.d
+	r := replicas(d)
+	if target := activeOrLatest(newRS, old); target != nil {
+		if rsReplicas(target) != r {
+			p.scaleRS(target, r, false)
+		}
+		return
+	}
+	if IsSaturated(d, newRS) {
+		for _, rs := range active(old) {
+			p.scaleRS(rs, 0, false)
+		}
+		return
+	}
+	if !IsRollingUpdate(d) {
+		return
+	}
+	// Upstream's FindActiveOrLatest has left the old ones newest first.
+	newestFirst := slices.Clone(old)
+	slices.Reverse(newestFirst)
+	all := active(append(newestFirst, newRS))
+	allowed := int32(0)
+	if r > 0 {
+		allowed = r + MaxSurge(d)
+	}
+	toAdd := allowed - totalReplicas(all)
+	switch {
+	case toAdd > 0:
+		slices.SortStableFunc(all, bySizeNewer)
+	case toAdd < 0:
+		slices.SortStableFunc(all, bySizeOlder)
+	}
+	sizes := make([]int32, len(all))
+	added := int32(0)
+	for i, rs := range all {
+		sizes[i] = rsReplicas(rs)
+		if toAdd != 0 {
+			prop := Proportion(rs, d, toAdd, added)
+			sizes[i] += prop
+			added += prop
+		}
+	}
+	for i, rs := range all {
+		if i == 0 && toAdd != 0 {
+			sizes[0] = max(sizes[0]+toAdd-added, 0)
+		}
+		p.scaleRS(rs, sizes[i], true)
+	}
+}
+
+// activeOrLatest is FindActiveOrLatest (P-3).
+func activeOrLatest(newRS *appsv1.ReplicaSet, old []*appsv1.ReplicaSet) *appsv1.ReplicaSet {
+	if newRS == nil && len(old) == 0 {
+		return nil
+	}
+	newestFirst := slices.Clone(old)
+	slices.Reverse(newestFirst)
+	all := active(append(slices.Clone(newestFirst), newRS))
+	switch len(all) {
+	case 0:
+		if newRS != nil {
+			return newRS
+		}
+		return newestFirst[0]
+	case 1:
+		return all[0]
+	}
+	return nil
+}
+
+// bySizeNewer: larger first, then newer, equal times by name descending.
+func bySizeNewer(a, b *appsv1.ReplicaSet) int {
+	if rsReplicas(a) != rsReplicas(b) {
+		return int(rsReplicas(b)) - int(rsReplicas(a))
+	}
+	return -byCreation(a, b)
+}
+
+// bySizeOlder: larger first, then older, equal times by name.
+func bySizeOlder(a, b *appsv1.ReplicaSet) int {
+	if rsReplicas(a) != rsReplicas(b) {
+		return int(rsReplicas(b)) - int(rsReplicas(a))
+	}
+	return byCreation(a, b)
+}
+
+// rolling is one RollingUpdate pass (RU-1 … RU-6).
+func (p *pass) rolling() error {
+	newRS, old := p.newAndOld(true)
+	if newRS == nil {
+		return fmt.Errorf("rollout: cannot build the new ReplicaSet of %s/%s", p.d.Namespace, p.d.Name)
+	}
+	all := append(slices.Clone(old), newRS)
+	if p.reconcileNew(all, newRS) {
+		return p.rolloutStatus(all, newRS)
+	}
+	if p.reconcileOld(all, active(old), newRS) {
+		return p.rolloutStatus(all, newRS)
+	}
+	if Complete(p.d, &p.d.Status) {
+		p.cleanup(old)
+	}
+	return p.rolloutStatus(all, newRS)
+}
+
+// reconcileNew is RU-3.
+func (p *pass) reconcileNew(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) bool {
+	r := replicas(p.d)
+	switch n := rsReplicas(newRS); {
+	case n == r:
+		return false
+	case n > r:
+		scaled, _ := p.scaleRS(newRS, r, false)
+		return scaled
+	}
+	n, err := NewRSReplicas(p.d, all, newRS)
+	if err != nil {
+		return false
+	}
+	scaled, _ := p.scaleRS(newRS, n, false)
+	return scaled
+}
+
+// reconcileOld is RU-4: unhealthy old pods first, then old ReplicaSets
+// oldest first within what availability allows. Any inconsistency found
+// on the way cancels the scale-down of this pass, as upstream's swallowed
+// error does.
+func (p *pass) reconcileOld(all, old []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) bool {
+	if totalReplicas(old) == 0 {
+		return false
+	}
+	minAvailable := replicas(p.d) - MaxUnavailable(p.d)
+	maxScaledDown := totalReplicas(all) - minAvailable - (rsReplicas(newRS) - newRS.Status.AvailableReplicas)
+	if maxScaledDown <= 0 {
+		return false
+	}
+	undo := len(p.plan.Updates)
+	undoEvents := len(p.plan.Events)
+	old = slices.Clone(old)
+	slices.SortStableFunc(old, byCreation)
+	// Step 1: cleanupUnhealthyReplicas.
+	cleaned := int32(0)
+	for i, rs := range old {
+		if cleaned >= maxScaledDown {
+			break
+		}
+		if rsReplicas(rs) == 0 || rsReplicas(rs) == rs.Status.AvailableReplicas {
+			continue
+		}
+		n := min(maxScaledDown-cleaned, rsReplicas(rs)-rs.Status.AvailableReplicas)
+		if rsReplicas(rs)-n > rsReplicas(rs) {
+			p.plan.Updates, p.plan.Events = p.plan.Updates[:undo], p.plan.Events[:undoEvents]
+			return false // RU-4: stale avail > spec
+		}
+		_, old[i] = p.scaleRS(rs, rsReplicas(rs)-n, false)
+		cleaned += n
+	}
+	// Step 2: scaleDownOldReplicaSetsForRollingUpdate.
+	available := newRS.Status.AvailableReplicas
+	for _, rs := range old {
+		available += rs.Status.AvailableReplicas
+	}
+	scaledDown := int32(0)
+	if available > minAvailable {
+		budget := available - minAvailable
+		for _, rs := range old {
+			if scaledDown >= budget {
+				break
+			}
+			if rsReplicas(rs) == 0 {
+				continue
+			}
+			n := min(rsReplicas(rs), budget-scaledDown)
+			p.scaleRS(rs, rsReplicas(rs)-n, false)
+			scaledDown += n
+		}
+	}
+	return cleaned+scaledDown > 0
+}
+
+// recreate is one Recreate pass (RC-1 … RC-6).
+func (p *pass) recreate() error {
+	newRS, old := p.newAndOld(false)
+	all := append(slices.Clone(old), newRS)
+	scaled := false
+	for _, rs := range active(old) {
+		if s, _ := p.scaleRS(rs, 0, false); s {
+			scaled = true
+		}
+	}
+	if scaled || p.oldPodsRunning(newRS, old) {
+		return p.rolloutStatus(all, newRS)
+	}
+	if newRS == nil {
+		newRS, old = p.newAndOld(true)
+		all = append(slices.Clone(old), newRS)
+	}
+	if newRS != nil {
+		p.scaleRS(newRS, replicas(p.d), false)
+	}
+	if Complete(p.d, &p.d.Status) {
+		p.cleanup(old)
+	}
+	return p.rolloutStatus(all, newRS)
+}
+
+// oldPodsRunning is RC-3.
+func (p *pass) oldPodsRunning(newRS *appsv1.ReplicaSet, old []*appsv1.ReplicaSet) bool {
+	var actual int32
+	for _, rs := range old {
+		actual += rs.Status.Replicas
+	}
+	if actual > 0 {
+		return true
+	}
+	for _, rs := range p.rss {
+		if newRS != nil && rs.UID == newRS.UID {
+			continue
+		}
+		for _, pod := range p.pods[rs.UID] {
+			if pod.Status.Phase != corev1.PodFailed && pod.Status.Phase != corev1.PodSucceeded {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cleanup is CL-1 … CL-5.
+func (p *pass) cleanup(old []*appsv1.ReplicaSet) {
+	limit := p.d.Spec.RevisionHistoryLimit
+	if limit == nil || *limit == math.MaxInt32 {
+		return
+	}
+	var alive []*appsv1.ReplicaSet
+	for _, rs := range old {
+		if rs != nil && rs.DeletionTimestamp == nil {
+			alive = append(alive, rs)
+		}
+	}
+	diff := int32(len(alive)) - *limit
+	if diff <= 0 {
+		return
+	}
+	slices.SortStableFunc(alive, byRevision)
+	for _, rs := range alive[:diff] {
+		if rs.Status.Replicas != 0 || rsReplicas(rs) != 0 || rs.Generation > rs.Status.ObservedGeneration || rs.DeletionTimestamp != nil {
+			continue
+		}
+		p.plan.Deletes = append(p.plan.Deletes, rs.Name)
+	}
+}
+
+// byRevision: lower revision first; unparsable or equal by creation.
+func byRevision(a, b *appsv1.ReplicaSet) int {
+	ra, ea := Revision(a.Annotations)
+	rb, eb := Revision(b.Annotations)
+	if ea != nil || eb != nil || ra == rb {
+		return byCreation(a, b)
+	}
+	if ra < rb {
+		return -1
+	}
+	return 1
+}
+
+// calculateStatus is ST-1 … ST-8.
+func (p *pass) calculateStatus(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) appsv1.DeploymentStatus {
+	d := p.d
+	var specTotal, actual, ready, available int32
+	for _, rs := range all {
+		if rs == nil {
+			continue
+		}
+		specTotal += rsReplicas(rs)
+		actual += rs.Status.Replicas
+		ready += rs.Status.ReadyReplicas
+		available += rs.Status.AvailableReplicas
+	}
+	s := appsv1.DeploymentStatus{
+		ObservedGeneration:  d.Generation,
+		Replicas:            actual,
+		ReadyReplicas:       ready,
+		AvailableReplicas:   available,
+		UnavailableReplicas: max(specTotal-available, 0),
+		CollisionCount:      d.Status.CollisionCount,
+		TerminatingReplicas: terminating(all),
+	}
+	if newRS != nil {
+		s.UpdatedReplicas = newRS.Status.Replicas
+	}
+	s.Conditions = append(s.Conditions, d.Status.Conditions...)
+	if available >= replicas(d)-MaxUnavailable(d) {
+		setCondition(&s, p.newCondition(appsv1.DeploymentAvailable, corev1.ConditionTrue, ReasonMinimumReplicasAvailable, "Deployment has minimum availability."))
+	} else {
+		setCondition(&s, p.newCondition(appsv1.DeploymentAvailable, corev1.ConditionFalse, ReasonMinimumReplicasUnavailable, "Deployment does not have minimum availability."))
+	}
+	return s
+}
+
+// terminating is ST-7: nil as soon as an observed ReplicaSet does not
+// report the count.
+func terminating(all []*appsv1.ReplicaSet) *int32 {
+	var n int32
+	for _, rs := range all {
+		switch {
+		case rs == nil:
+		case rs.Status.ObservedGeneration == 0 && rs.Status.TerminatingReplicas == nil:
+		case rs.Status.TerminatingReplicas == nil:
+			return nil
+		default:
+			n += *rs.Status.TerminatingReplicas
+		}
+	}
+	return &n
+}
+
+// rolloutStatus is syncRolloutStatus (PG-6) and requeueStuckDeployment
+// (PG-8).
+func (p *pass) rolloutStatus(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) error {
+	d := p.d
+	s := p.calculateStatus(all, newRS)
+	if !HasProgressDeadline(d) {
+		s.Conditions = removeCondition(s.Conditions, appsv1.DeploymentProgressing)
+	}
+	cur := condition(d.Status.Conditions, appsv1.DeploymentProgressing)
+	done := s.Replicas == s.UpdatedReplicas && cur != nil && cur.Reason == ReasonNewReplicaSetAvailable
+	subject := fmt.Sprintf("Deployment %q", d.Name)
+	if newRS != nil {
+		subject = fmt.Sprintf("ReplicaSet %q", newRS.Name)
+	}
+	if HasProgressDeadline(d) && !done {
+		switch {
+		case Complete(d, &s):
+			setCondition(&s, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionTrue, ReasonNewReplicaSetAvailable, subject+" has successfully progressed."))
+		case Progressing(d, &s):
+			c := p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionTrue, ReasonReplicaSetUpdated, subject+" is progressing.")
+			if cur != nil {
+				if cur.Status == corev1.ConditionTrue {
+					c.LastTransitionTime = cur.LastTransitionTime
+				}
+				s.Conditions = removeCondition(s.Conditions, appsv1.DeploymentProgressing)
+			}
+			setCondition(&s, c)
+		case TimedOut(d, &s, p.now):
+			setCondition(&s, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionFalse, ReasonProgressDeadlineExceeded, subject+" has timed out progressing."))
+		}
+	}
+	if f := replicaFailure(all, newRS); f != nil {
+		setCondition(&s, *f)
+	} else {
+		s.Conditions = removeCondition(s.Conditions, appsv1.DeploymentReplicaFailure)
+	}
+	if reflect.DeepEqual(d.Status, s) {
+		p.plan.RequeueAfter = p.stuckRequeue(s)
+		return nil
+	}
+	p.setStatus(s)
+	return nil
+}
+
+func replicaFailure(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) *appsv1.DeploymentCondition {
+	for _, rs := range append([]*appsv1.ReplicaSet{newRS}, all...) {
+		if rs == nil {
+			continue
+		}
+		for _, c := range rs.Status.Conditions {
+			if c.Type == appsv1.ReplicaSetReplicaFailure {
+				return &appsv1.DeploymentCondition{Type: appsv1.DeploymentReplicaFailure, Status: c.Status, LastUpdateTime: c.LastTransitionTime,
+					LastTransitionTime: c.LastTransitionTime, Reason: c.Reason, Message: c.Message}
+			}
+		}
+	}
+	return nil
+}
+
+// stuckRequeue is requeueStuckDeployment (PG-8): when to look again for
+// the deadline; upstream adds a second, and asks at once below a second.
+func (p *pass) stuckRequeue(s appsv1.DeploymentStatus) time.Duration {
+	d := p.d
+	cur := condition(d.Status.Conditions, appsv1.DeploymentProgressing)
+	if !HasProgressDeadline(d) || cur == nil || Complete(d, &s) || cur.Reason == ReasonProgressDeadlineExceeded {
+		return 0
+	}
+	after := cur.LastUpdateTime.Add(time.Duration(*d.Spec.ProgressDeadlineSeconds) * time.Second).Sub(p.now)
+	if after < time.Second {
+		return time.Nanosecond // "now", rate-limited upstream
+	}
+	return after + time.Second
+}
+
+// Collision returns the Deployment status after a hash collision (H-6):
+// collisionCount raised by one, so that the next sync names its new
+// ReplicaSet differently.
+func Collision(d *appsv1.Deployment) appsv1.DeploymentStatus {
+	s := *d.Status.DeepCopy()
+	n := int32(0)
+	if s.CollisionCount != nil {
+		n = *s.CollisionCount
+	}
+	n++
+	s.CollisionCount = &n
+	return s
+}

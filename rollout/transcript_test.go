@@ -1,0 +1,192 @@
+package rollout_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/datadriven"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/kubesem/kubesem/rollout"
+)
+
+var t0 = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+// world applies plans at once and plays the ReplicaSet controller and the
+// kubelet in the crudest way that keeps the Deployment controller honest:
+// after each pass every ReplicaSet has exactly its spec's pods, all ready
+// and available — except pods of a broken image, which never become
+// available.
+type world struct {
+	d      *appsv1.Deployment
+	rss    []*appsv1.ReplicaSet
+	broken map[string]bool
+	now    time.Time
+}
+
+func (w *world) observe() {
+	for _, rs := range w.rss {
+		n := *rs.Spec.Replicas
+		rs.Status.Replicas = n
+		rs.Status.ObservedGeneration = rs.Generation
+		rs.Status.ReadyReplicas, rs.Status.AvailableReplicas = n, n
+		if w.broken[rs.Spec.Template.Spec.Containers[0].Image] {
+			rs.Status.ReadyReplicas, rs.Status.AvailableReplicas = 0, 0
+		}
+	}
+}
+
+func (w *world) apply(p *rollout.Plan) {
+	if p.Create != nil {
+		rs := p.Create.DeepCopy()
+		rs.UID = types.UID("uid-" + rs.Name)
+		rs.CreationTimestamp = metav1.NewTime(w.now)
+		rs.Generation = 1
+		w.rss = append(w.rss, rs)
+	}
+	for _, u := range p.Updates {
+		for i, rs := range w.rss {
+			if rs.Name == u.Name {
+				n := u.DeepCopy()
+				if *n.Spec.Replicas != *rs.Spec.Replicas || n.Spec.MinReadySeconds != rs.Spec.MinReadySeconds {
+					n.Generation = rs.Generation + 1
+				}
+				n.Status = rs.Status
+				w.rss[i] = n
+			}
+		}
+	}
+	for _, name := range p.Deletes {
+		w.rss = slices.DeleteFunc(w.rss, func(rs *appsv1.ReplicaSet) bool { return rs.Name == name })
+	}
+	if p.WriteStatus {
+		w.d.Status = p.Deployment.Status
+		w.d.Annotations = p.Deployment.Annotations
+	}
+}
+
+func (w *world) settle(b *strings.Builder) {
+	for pass := 1; pass <= 40; pass++ {
+		w.now = w.now.Add(time.Second)
+		plan, err := rollout.Sync(w.d, w.rss, nil, w.now)
+		if err != nil {
+			fmt.Fprintf(b, "pass %d: error %v\n", pass, err)
+			return
+		}
+		w.apply(plan)
+		w.observe()
+		if plan.Create == nil && len(plan.Updates) == 0 && len(plan.Deletes) == 0 && !plan.WriteStatus {
+			fmt.Fprintf(b, "settled after %d passes\n", pass-1)
+			return
+		}
+		var ev []string
+		for _, e := range plan.Events {
+			ev = append(ev, e.Message)
+		}
+		if plan.Create != nil {
+			ev = append([]string{"create " + plan.Create.Name}, ev...)
+		}
+		for _, name := range plan.Deletes {
+			ev = append(ev, "delete "+name)
+		}
+		fmt.Fprintf(b, "pass %d: %s\n", pass, strings.Join(ev, "; "))
+		fmt.Fprintf(b, "  %s\n", w.summary())
+	}
+	fmt.Fprintln(b, "not settled after 40 passes")
+}
+
+func (w *world) summary() string {
+	var parts []string
+	for _, rs := range rollout.SortByCreation(w.rss) {
+		parts = append(parts, fmt.Sprintf("%s(rev %s)=%d/%d", strings.TrimPrefix(rs.Name, w.d.Name+"-"), rs.Annotations[rollout.RevisionAnnotation], *rs.Spec.Replicas, rs.Status.AvailableReplicas))
+	}
+	s := w.d.Status
+	var conds []string
+	for _, c := range s.Conditions {
+		conds = append(conds, fmt.Sprintf("%s=%s/%s", c.Type, c.Status, c.Reason))
+	}
+	return fmt.Sprintf("rs %s | deployment replicas=%d updated=%d available=%d unavailable=%d | %s",
+		strings.Join(parts, " "), s.Replicas, s.UpdatedReplicas, s.AvailableReplicas, s.UnavailableReplicas, strings.Join(conds, " "))
+}
+
+// TestTranscripts replays Deployments over passes of the controller
+// (testdata/*.txt; -rewrite to regenerate):
+//
+//	deploy replicas=<n> image=<i> [strategy=Recreate] [surge=<s> unavailable=<u>] [limit=<n>]
+//	set-image image=<i>          kubectl set image; then passes to a fixed point
+//	scale replicas=<n>           kubectl scale
+//	break image=<i>              pods of that image never become available
+func TestTranscripts(t *testing.T) {
+	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+		var w *world
+		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+			var b strings.Builder
+			switch d.Cmd {
+			case "deploy":
+				var n int
+				var image string
+				d.ScanArgs(t, "replicas", &n)
+				d.ScanArgs(t, "image", &image)
+				dep := &appsv1.Deployment{
+					ObjectMeta: metav1.ObjectMeta{Name: "http-go", Namespace: "default", UID: "deploy-uid", Generation: 1, Labels: map[string]string{"app": "http-go"}},
+					Spec: appsv1.DeploymentSpec{
+						Replicas: ptr(int32(n)),
+						Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "http-go"}},
+						Template: corev1.PodTemplateSpec{
+							ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "http-go"}},
+							Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "http-go", Image: image, Ports: []corev1.ContainerPort{{ContainerPort: 8080}}}}},
+						},
+					},
+				}
+				if d.HasArg("strategy") {
+					var s string
+					d.ScanArgs(t, "strategy", &s)
+					dep.Spec.Strategy.Type = appsv1.DeploymentStrategyType(s)
+				}
+				dep = rollout.Default(dep)
+				if d.HasArg("surge") {
+					var s, u string
+					d.ScanArgs(t, "surge", &s)
+					d.ScanArgs(t, "unavailable", &u)
+					su, uu := intstr.Parse(s), intstr.Parse(u)
+					dep.Spec.Strategy.RollingUpdate = &appsv1.RollingUpdateDeployment{MaxSurge: &su, MaxUnavailable: &uu}
+				}
+				if d.HasArg("limit") {
+					var l int
+					d.ScanArgs(t, "limit", &l)
+					dep.Spec.RevisionHistoryLimit = ptr(int32(l))
+				}
+				w = &world{d: dep, broken: map[string]bool{}, now: t0}
+				fmt.Fprintf(&b, "deployment.apps/http-go created (maxSurge %d, maxUnavailable %d)\n", rollout.MaxSurge(dep), rollout.MaxUnavailable(dep))
+			case "set-image":
+				var image string
+				d.ScanArgs(t, "image", &image)
+				w.d.Spec.Template.Spec.Containers[0].Image = image
+				w.d.Generation++
+				fmt.Fprintln(&b, "deployment.apps/http-go image updated")
+			case "scale":
+				var n int
+				d.ScanArgs(t, "replicas", &n)
+				w.d.Spec.Replicas = ptr(int32(n))
+				w.d.Generation++
+				fmt.Fprintln(&b, "deployment.apps/http-go scaled")
+			case "break":
+				var image string
+				d.ScanArgs(t, "image", &image)
+				w.broken[image] = true
+				return "ok\n"
+			default:
+				d.Fatalf(t, "unknown command %s", d.Cmd)
+			}
+			w.settle(&b)
+			return b.String()
+		})
+	})
+}
