@@ -34,12 +34,13 @@
 //     then the status and when to look again; their defaults and
 //     validation; pod readiness and availability; generated pod names.
 //
-//   - rollout (in progress): the Deployment controller's building blocks —
-//     fenceposts, new and old ReplicaSets, the pod-template-hash,
-//     revisions, proportions, progress.
+//   - rollout: the Deployment controller — fenceposts, new and old
+//     ReplicaSets, the pod-template-hash, revisions, and one Sync as a plan
+//     (rolling update, Recreate, proportional scaling, cleanup, status and
+//     progress).
 //
 // Still to come, in this order (see DESIGN.md): the rest of rollout
-// (rolling update, Recreate, rollback and kubectl's rollout verbs), namespace,
+// (rollback and kubectl's rollout verbs), namespace,
 // and cluster (a deterministic in-memory cluster that runs all of them
 // under a virtual clock).
 //

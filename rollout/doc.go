@@ -1,13 +1,21 @@
 // Package rollout decides what kube-controller-manager's Deployment
 // controller decides: maxSurge and maxUnavailable, the new and old
-// ReplicaSets and the pod-template-hash, revisions, and progress.
+// ReplicaSets and the pod-template-hash, revisions, one sync of a rolling
+// update or a Recreate, proportional scaling, cleanup of old ReplicaSets,
+// status, conditions and progress.
 //
-// This first part of the package holds the Deployment controller's
-// building blocks, each checked against upstream's own functions in the
-// conformance module; the rollout sync, rollback and kubectl's rollout
-// verbs build on them.
+// Sync takes a Deployment, the ReplicaSets it owns, their pods (for
+// Recreate) and the time, and returns a Plan: the ReplicaSet to create,
+// the ReplicaSets to write and delete, the Deployment's new status and
+// annotations, events, and when to look again. The building blocks it
+// uses are exported and each is checked against upstream's own function
+// in the conformance module.
 //
 // Usage:
+//
+//	plan, err := rollout.Sync(rollout.Default(d), ownedReplicaSets, podsOfThem, now)
+//	// create plan.Create, write plan.Updates in order, delete plan.Deletes,
+//	// write plan.Deployment's status when plan.WriteStatus
 //
 //	surge, unavailable := rollout.MaxSurge(d), rollout.MaxUnavailable(d) // 25%/25% of 10: 3, 2
 //	newRS := rollout.FindNewReplicaSet(d, ownedReplicaSets)             // nil: create one
@@ -43,4 +51,24 @@
 //     equal replicas and the generation is observed; it times out when its
 //     Progressing condition is older than progressDeadlineSeconds,
 //     strictly (PG-3 … PG-5).
+//  9. One pass: a Deployment being deleted only gets its status; a paused
+//     one, or one whose replicas changed (a ReplicaSet's desired-replicas
+//     annotation differs), is only scaled — proportionally across active
+//     ReplicaSets for RollingUpdate — and (paused) cleaned up; otherwise one
+//     step of its strategy (§8, P-1 … P-5, PA-*).
+//  10. RollingUpdate: scale the new ReplicaSet up, or else scale old ones
+//     down — unavailable pods first, then oldest first within what
+//     minAvailable allows; never both in one pass; clean up once the
+//     status given was complete (RU-*).
+//  11. Recreate: old ReplicaSets to 0, wait until no old pod is left, then
+//     the new one at full size (RC-*).
+//  12. Cleanup deletes, oldest revision first, fully scaled-down and
+//     observed old ReplicaSets beyond revisionHistoryLimit (CL-*).
+//  13. Status sums the ReplicaSets' counts; Available is at least replicas
+//     − maxUnavailable available; Progressing moves through
+//     NewReplicaSetCreated, ReplicaSetUpdated, NewReplicaSetAvailable or
+//     ProgressDeadlineExceeded (ST-*, PG-*).
+//
+// Not yet modelled: the legacy rollback annotation (Sync returns an error
+// for it) and kubectl's rollout verbs; see the open issue.
 package rollout

@@ -42,3 +42,22 @@ func ExampleResolveFenceposts() {
 	fmt.Println(rollout.ResolveFenceposts(ptr(intstrFrom("0")), ptr(intstrFrom("10%")), 5))
 	// Output: 0 1 <nil>
 }
+
+// The first pass over the tutorial's http-go Deployment creates its first
+// ReplicaSet at full size and says so in the Progressing condition.
+func ExampleSync() {
+	d := rollout.Default(httpGo())
+	d.Annotations = nil
+	plan, err := rollout.Sync(d, nil, nil, t0)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(*plan.Create.Spec.Replicas, plan.Create.Annotations[rollout.RevisionAnnotation], plan.Events[0].Message == "Scaled up replica set "+plan.Create.Name+" from 0 to 3")
+	for _, c := range plan.Deployment.Status.Conditions {
+		fmt.Println(c.Type, c.Status, c.Reason)
+	}
+	// Output:
+	// 3 1 true
+	// Progressing True NewReplicaSetCreated
+	// Available False MinimumReplicasUnavailable
+}
