@@ -21,6 +21,7 @@ import (
 	corevalidation "k8s.io/kubernetes/pkg/apis/core/validation"
 	"pgregory.net/rapid"
 
+	"github.com/kubesem/kubesem/rollout"
 	"github.com/kubesem/kubesem/workload"
 )
 
@@ -176,3 +177,51 @@ func TestReplicationControllerDefaultsAndValidationMatchUpstream(t *testing.T) {
 }
 
 var _ = fmt.Sprint
+
+// rollout.Default equals the apiserver's defaulting of an apps/v1
+// Deployment, and rollout.Validate gives the errors of
+// appsvalidation.ValidateDeployment on it, in order, with the same texts.
+func TestDeploymentDefaultsAndValidationMatchUpstream(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		rs := genRS(t) // reuse its selector, template, name and replicas
+		d := &appsv1.Deployment{ObjectMeta: rs.ObjectMeta, Spec: appsv1.DeploymentSpec{
+			Replicas: rs.Spec.Replicas, Selector: rs.Spec.Selector, Template: rs.Spec.Template, MinReadySeconds: rs.Spec.MinReadySeconds,
+		}}
+		switch rapid.IntRange(0, 3).Draw(t, "strategy") {
+		case 1:
+			d.Spec.Strategy.Type = appsv1.RecreateDeploymentStrategyType
+			if rapid.Bool().Draw(t, "recreateWithRolling") {
+				d.Spec.Strategy.RollingUpdate = &appsv1.RollingUpdateDeployment{}
+			}
+		case 2:
+			d.Spec.Strategy.Type = appsv1.RollingUpdateDeploymentStrategyType
+			d.Spec.Strategy.RollingUpdate = &appsv1.RollingUpdateDeployment{MaxSurge: genIntOrString(t, "surge"), MaxUnavailable: genIntOrString(t, "unavailable")}
+		case 3:
+			d.Spec.Strategy.Type = "BlueGreen"
+		}
+		if rapid.Bool().Draw(t, "limit") {
+			d.Spec.RevisionHistoryLimit = ptr(int32(rapid.IntRange(-1, 12).Draw(t, "limitValue")))
+		}
+		if rapid.Bool().Draw(t, "deadline") {
+			d.Spec.ProgressDeadlineSeconds = ptr(int32(rapid.IntRange(-1, 12).Draw(t, "deadlineValue")))
+		}
+		if rapid.IntRange(0, 5).Draw(t, "rollback") == 0 {
+			d.Annotations = map[string]string{"deprecated.deployment.rollback.to": rapid.SampledFrom([]string{"-1", "0", "2", "x"}).Draw(t, "rollbackTo")}
+		}
+		ours := rollout.Default(d)
+		theirs := d.DeepCopy()
+		legacyscheme.Scheme.Default(theirs)
+		if diff := cmp.Diff(theirs, ours); diff != "" {
+			t.Fatalf("defaults differ (-upstream +kubesem):\n%s", diff)
+		}
+		internal := &apps.Deployment{}
+		if err := legacyscheme.Scheme.Convert(theirs, internal, nil); err != nil {
+			return // upstream refuses to convert it (e.g. an unparsable rollback annotation)
+		}
+		want := errorStrings(appsvalidation.ValidateDeployment(internal, podapi.GetValidationOptionsFromPodTemplate(&internal.Spec.Template, nil)))
+		got := errorStrings(rollout.Validate(ours))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("validation differs (-upstream +kubesem):\n%s", diff)
+		}
+	})
+}

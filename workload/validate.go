@@ -21,12 +21,12 @@ import (
 // subdomain, namespace, labels, annotations, owner references, finalizers),
 // replicas and minReadySeconds ≥ 0, a required, valid, non-empty selector
 // ("empty selector is invalid for deployment" — sic), the template's
-// labels selected by it, and the template (see validatePodTemplate).
+// labels selected by it, and the template (see ValidatePodTemplate).
 func ValidateReplicaSet(rs *appsv1.ReplicaSet) field.ErrorList {
 	if rs == nil {
 		return field.ErrorList{field.Required(field.NewPath(""), "a ReplicaSet is required")}
 	}
-	errs := validateObjectMeta(&rs.ObjectMeta, field.NewPath("metadata"))
+	errs := ValidateObjectMeta(&rs.ObjectMeta, field.NewPath("metadata"))
 	return append(errs, validateReplicaSetSpec(&rs.Spec, field.NewPath("spec"), "ReplicaSet")...)
 }
 
@@ -49,7 +49,7 @@ func ValidateReplicationController(rc *corev1.ReplicationController) field.Error
 	if rc == nil {
 		return field.ErrorList{field.Required(field.NewPath(""), "a ReplicationController is required")}
 	}
-	errs := validateObjectMeta(&rc.ObjectMeta, field.NewPath("metadata"))
+	errs := ValidateObjectMeta(&rc.ObjectMeta, field.NewPath("metadata"))
 	return append(errs, validateRCSpec(&rc.Spec, field.NewPath("spec"))...)
 }
 
@@ -94,10 +94,11 @@ func ValidateStatus(s appsv1.ReplicaSetStatus, fldPath *field.Path) field.ErrorL
 	return errs
 }
 
-// validateObjectMeta is apimachinery's ValidateObjectMeta for a
-// namespaced object named as a DNS subdomain, with labels and annotations
-// checked in key order (MODEL: upstream walks them in map order).
-func validateObjectMeta(m *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
+// ValidateObjectMeta is apimachinery's ValidateObjectMeta for a
+// namespaced object named as a DNS subdomain (ReplicaSets, RCs,
+// Deployments), with labels and annotations checked in key order (MODEL:
+// upstream walks them in map order).
+func ValidateObjectMeta(m *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	if m.GenerateName != "" {
 		for _, msg := range apivalidation.NameIsDNSSubdomain(m.GenerateName, true) {
@@ -146,7 +147,7 @@ func validateReplicaSetSpec(spec *appsv1.ReplicaSetSpec, fldPath *field.Path, ki
 	if err != nil {
 		return append(errs, field.Invalid(fldPath.Child("selector"), spec.Selector, "invalid label selector"))
 	}
-	return append(errs, validatePodTemplate(&spec.Template, sel, fldPath.Child("template"), kind)...)
+	return append(errs, ValidatePodTemplate(&spec.Template, sel, fldPath.Child("template"), kind)...)
 }
 
 func validateRCSpec(spec *corev1.ReplicationControllerSpec, fldPath *field.Path) field.ErrorList {
@@ -162,19 +163,20 @@ func validateRCSpec(spec *corev1.ReplicationControllerSpec, fldPath *field.Path)
 	if spec.Template == nil {
 		return append(errs, field.Required(fldPath.Child("template"), ""))
 	}
-	return append(errs, validatePodTemplate(spec.Template, selector.FromSet(spec.Selector), fldPath.Child("template"), "ReplicationController")...)
+	return append(errs, ValidatePodTemplate(spec.Template, selector.FromSet(spec.Selector), fldPath.Child("template"), "ReplicationController")...)
 }
 
-// validatePodTemplate is ValidatePodTemplateSpecFor{ReplicaSet,RC}: the
+// ValidatePodTemplate is ValidatePodTemplateSpecFor{ReplicaSet,RC}: the
 // selector must select the template's labels (unless empty), the template
 // must be a valid pod template, restartPolicy must be Always and
-// activeDeadlineSeconds unset.
+// activeDeadlineSeconds unset ("activeDeadlineSeconds in <kind> is not
+// Supported"; a Deployment's template says ReplicaSet).
 //
 // Of the pod spec it checks the containers (see validateContainers) and
 // the restart policy. Volumes, env, security contexts, resources, affinity
 // and the other pod spec rules are not modelled here; the conformance
 // module compares the modelled part with upstream.
-func validatePodTemplate(t *corev1.PodTemplateSpec, sel *selector.Selector, fldPath *field.Path, kind string) field.ErrorList {
+func ValidatePodTemplate(t *corev1.PodTemplateSpec, sel *selector.Selector, fldPath *field.Path, kind string) field.ErrorList {
 	errs := sel.ValidateTemplate(t.Labels, fldPath)
 	// ValidatePodTemplateSpec puts the template's labels and annotations
 	// at spec.template.labels, not .metadata.labels.
