@@ -52,6 +52,12 @@ type pass struct {
 	pods map[types.UID][]*corev1.Pod
 	now  time.Time
 	plan *Plan
+	// found caches which listed ReplicaSet is new and which are old: the
+	// Deployment's template does not change during a pass, and comparing
+	// templates is the costly part.
+	found    bool
+	foundNew *appsv1.ReplicaSet
+	foundOld []*appsv1.ReplicaSet
 }
 
 // Sync decides one pass of the Deployment controller over a Deployment,
@@ -172,8 +178,16 @@ func (p *pass) checkPausedConditions() {
 // ReplicaSet, created when asked and missing, and all the old ones.
 func (p *pass) newAndOld(create bool) (*appsv1.ReplicaSet, []*appsv1.ReplicaSet) {
 	d := p.d
-	_, old := FindOldReplicaSets(d, p.rss)
-	existing := FindNewReplicaSet(d, p.rss)
+	if !p.found {
+		p.foundNew = FindNewReplicaSet(d, p.rss)
+		for _, rs := range p.rss {
+			if p.foundNew == nil || rs.UID != p.foundNew.UID {
+				p.foundOld = append(p.foundOld, rs)
+			}
+		}
+		p.found = true
+	}
+	existing, old := p.foundNew, slices.Clone(p.foundOld)
 	newRevision := strconv.FormatInt(MaxRevision(old)+1, 10)
 	if existing != nil {
 		// Like upstream, work from the ReplicaSet as listed at the start
