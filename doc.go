@@ -37,10 +37,9 @@
 //   - rollout: the Deployment controller — fenceposts, new and old
 //     ReplicaSets, the pod-template-hash, revisions, and one Sync as a plan
 //     (rolling update, Recreate, proportional scaling, cleanup, status and
-//     progress).
+//     progress), and kubectl's rollout verbs.
 //
-// Still to come, in this order (see DESIGN.md): the rest of rollout
-// (rollback and kubectl's rollout verbs), namespace,
+// Still to come, in this order (see DESIGN.md): namespace,
 // and cluster (a deterministic in-memory cluster that runs all of them
 // under a virtual clock).
 //

@@ -69,6 +69,13 @@
 //     NewReplicaSetCreated, ReplicaSetUpdated, NewReplicaSetAvailable or
 //     ProgressDeadlineExceeded (ST-*, PG-*).
 //
-// Not yet modelled: the legacy rollback annotation (Sync returns an error
-// for it) and kubectl's rollout verbs; see the open issue.
+//  14. kubectl's verbs are pure functions with kubectl's texts: History
+//     (one row per revision, change-cause or <none>), Undo (the previous
+//     or --to-revision template, skip-list annotations kept, refused while
+//     paused after the revision lookup), Pause, Resume, Restart, SetImage
+//     and RolloutStatus (KH-*, KU-*).
+//
+// Not yet modelled: the controller's legacy rollback annotation
+// (deprecated.deployment.rollback.to; Sync returns an error for it —
+// kubectl undo does not use it).
 package rollout

@@ -119,10 +119,14 @@ func (w *world) summary() string {
 // TestTranscripts replays Deployments over passes of the controller
 // (testdata/*.txt; -rewrite to regenerate):
 //
-//	deploy replicas=<n> image=<i> [strategy=Recreate] [surge=<s> unavailable=<u>] [limit=<n>]
-//	set-image image=<i>          kubectl set image; then passes to a fixed point
+//	deploy replicas=<n> image=<i> [strategy=Recreate] [surge=<s> unavailable=<u>] [limit=<n>] [record]
+//	set-image image=<i> [record] kubectl set image; then passes to a fixed point
+//	                             (record: --record=true, the command line becomes the change-cause)
 //	scale replicas=<n>           kubectl scale
 //	break image=<i>              pods of that image never become available
+//	history                      kubectl rollout history
+//	undo [to-revision=<n>]       kubectl rollout undo
+//	pause, resume                kubectl rollout pause / resume
 func TestTranscripts(t *testing.T) {
 	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
 		var w *world
@@ -163,12 +167,21 @@ func TestTranscripts(t *testing.T) {
 					d.ScanArgs(t, "limit", &l)
 					dep.Spec.RevisionHistoryLimit = ptr(int32(l))
 				}
+				if d.HasArg("record") {
+					dep.Annotations = map[string]string{rollout.ChangeCauseAnnotation: "kubectl create --filename=http-go-deploy-v1.yaml --record=true"}
+				}
 				w = &world{d: dep, broken: map[string]bool{}, now: t0}
 				fmt.Fprintf(&b, "deployment.apps/http-go created (maxSurge %d, maxUnavailable %d)\n", rollout.MaxSurge(dep), rollout.MaxUnavailable(dep))
 			case "set-image":
 				var image string
 				d.ScanArgs(t, "image", &image)
 				w.d.Spec.Template.Spec.Containers[0].Image = image
+				if d.HasArg("record") {
+					if w.d.Annotations == nil {
+						w.d.Annotations = map[string]string{}
+					}
+					w.d.Annotations[rollout.ChangeCauseAnnotation] = "kubectl set image deploy http-go http-go=" + image + " --record=true"
+				}
 				w.d.Generation++
 				fmt.Fprintln(&b, "deployment.apps/http-go image updated")
 			case "scale":
@@ -177,6 +190,33 @@ func TestTranscripts(t *testing.T) {
 				w.d.Spec.Replicas = ptr(int32(n))
 				w.d.Generation++
 				fmt.Fprintln(&b, "deployment.apps/http-go scaled")
+			case "history":
+				return rollout.HistoryOutput(w.d, w.rss)
+			case "undo", "pause", "resume":
+				var out *appsv1.Deployment
+				var msg string
+				var err error
+				switch d.Cmd {
+				case "undo":
+					var to int
+					if d.HasArg("to-revision") {
+						d.ScanArgs(t, "to-revision", &to)
+					}
+					out, msg, err = rollout.Undo(w.d, w.rss, int64(to))
+				case "pause":
+					out, msg, err = rollout.Pause(w.d)
+				case "resume":
+					out, msg, err = rollout.Resume(w.d)
+				}
+				if err != nil {
+					return "error: " + err.Error() + "\n"
+				}
+				fmt.Fprintln(&b, msg)
+				if out == nil {
+					return b.String()
+				}
+				out.Generation, out.Status = w.d.Generation+1, w.d.Status
+				w.d = out
 			case "break":
 				var image string
 				d.ScanArgs(t, "image", &image)
