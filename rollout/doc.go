@@ -27,43 +27,55 @@
 //
 //  1. maxSurge is a percentage of replicas rounded up, maxUnavailable one
 //     rounded down; when both come out 0, maxUnavailable is 1 (F-1 … F-4).
+//
 //  2. MaxSurge is 0 for Recreate and not clamped; MaxUnavailable is 0 for
 //     Recreate or 0 replicas and at most replicas (F-5, F-6).
+//
 //  3. The new ReplicaSet is the oldest whose template equals the
 //     Deployment's once the pod-template-hash label is ignored; every
 //     other one is old (N-2 … N-4).
+//
 //  4. The pod-template-hash is FNV-1a over upstream's dump of the template
 //     (and the collision count), encoded in "bcdfghjklmnpqrstvwxz2456789"
 //     (H-1); the ReplicaSet is named "<deployment>-<hash>" (H-2).
+//
 //  5. The new ReplicaSet carries the Deployment's annotations (not the
 //     skip list), revision max(old)+1, desired- and max-replicas; a
 //     re-used ReplicaSet's revision rises to max+1 and its former number
 //     goes to revision-history, trimmed from the front to 2000 characters;
 //     a revision never decreases (H-3, H-4, R-2, R-4).
+//
 //  6. Revisions are the revision annotation (missing = 0); the last
 //     revision is the second largest, a repeated maximum counting as
 //     itself (R-1, RB-2).
+//
 //  7. A rolling update grows the new ReplicaSet by what maxSurge leaves
 //     room for, never beyond replicas (RU-2); mid-rollout scaling hands
 //     out replicas in proportion to each ReplicaSet's size, rounding half
 //     away from zero (P-6, P-7).
+//
 //  8. A rollout is complete when updated, total and available replicas all
 //     equal replicas and the generation is observed; it times out when its
 //     Progressing condition is older than progressDeadlineSeconds,
 //     strictly (PG-3 … PG-5).
+//
 //  9. One pass: a Deployment being deleted only gets its status; a paused
 //     one, or one whose replicas changed (a ReplicaSet's desired-replicas
 //     annotation differs), is only scaled — proportionally across active
 //     ReplicaSets for RollingUpdate — and (paused) cleaned up; otherwise one
 //     step of its strategy (§8, P-1 … P-5, PA-*).
+//
 //  10. RollingUpdate: scale the new ReplicaSet up, or else scale old ones
 //     down — unavailable pods first, then oldest first within what
 //     minAvailable allows; never both in one pass; clean up once the
 //     status given was complete (RU-*).
+//
 //  11. Recreate: old ReplicaSets to 0, wait until no old pod is left, then
 //     the new one at full size (RC-*).
+//
 //  12. Cleanup deletes, oldest revision first, fully scaled-down and
 //     observed old ReplicaSets beyond revisionHistoryLimit (CL-*).
+//
 //  13. Status sums the ReplicaSets' counts; Available is at least replicas
 //     − maxUnavailable available; Progressing moves through
 //     NewReplicaSetCreated, ReplicaSetUpdated, NewReplicaSetAvailable or
