@@ -87,6 +87,9 @@
 //     paused after the revision lookup), Pause, Resume, Restart, SetImage
 //     and RolloutStatus (KH-*, KU-*).
 //
+// BlueGreen plans a blue/green switch with two Deployments and a Service
+// selector; it is not upstream behaviour and says so.
+//
 // Not yet modelled: the controller's legacy rollback annotation
 // (deprecated.deployment.rollback.to; Sync returns an error for it —
 // kubectl undo does not use it).

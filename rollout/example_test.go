@@ -61,3 +61,26 @@ func ExampleSync() {
 	// Progressing True NewReplicaSetCreated
 	// Available False MinimumReplicasUnavailable
 }
+
+// Blue/green is not a Kubernetes strategy; BlueGreen plans it with two
+// Deployments and a Service selector switch.
+func ExampleBlueGreen() {
+	blue := rollout.Default(httpGo())
+	blue.Spec.Template.Labels["version"] = "blue"
+	tpl := *blue.Spec.Template.DeepCopy()
+	tpl.Spec.Containers[0].Image = "gasbugs/http-go:v2"
+	steps, err := rollout.BlueGreen(blue, "version", "green", tpl, map[string]string{"app": "http-go", "version": "blue"})
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range steps {
+		fmt.Println(s.What)
+	}
+	fmt.Println(steps[0].Create.Spec.Selector.MatchLabels, steps[2].ServiceSelector)
+	// Output:
+	// create Deployment http-go-green (green) beside http-go (blue)
+	// wait until http-go-green is complete
+	// switch the Service to the green pods
+	// scale http-go (blue) to 0
+	// map[app:http-go version:green] map[app:http-go version:green]
+}

@@ -154,3 +154,17 @@ func TestRolloutStatus(t *testing.T) {
 		t.Errorf("KH-8: %v", err)
 	}
 }
+
+func TestBlueGreenRefusesMixing(t *testing.T) {
+	blue := httpGo()
+	if _, err := rollout.BlueGreen(blue, "version", "green", blue.Spec.Template, map[string]string{"app": "http-go"}); err == nil {
+		t.Error("blue pods without a colour label would let the Service select green pods too")
+	}
+	blue.Spec.Template.Labels["version"] = "blue"
+	if _, err := rollout.BlueGreen(blue, "version", "green", blue.Spec.Template, map[string]string{"app": "http-go"}); err == nil {
+		t.Error("a Service selector without the colour selects both")
+	}
+	if steps, err := rollout.BlueGreen(blue, "version", "green", blue.Spec.Template, map[string]string{"app": "http-go", "version": "blue"}); err != nil || steps[0].Create.Spec.Template.Labels["version"] != "green" || *steps[3].Scale.Spec.Replicas != 0 {
+		t.Errorf("steps: %v %v", steps, err)
+	}
+}
