@@ -87,10 +87,10 @@
 //     paused after the revision lookup), Pause, Resume, Restart, SetImage
 //     and RolloutStatus (KH-*, KU-*).
 //
+// The controller's own rollback, for the legacy annotation
+// deprecated.deployment.rollback.to, comes out as Plan.Update (RB-*);
+// kubectl rollout undo does not use it (see Undo).
+//
 // BlueGreen plans a blue/green switch with two Deployments and a Service
 // selector; it is not upstream behaviour and says so.
-//
-// Not yet modelled: the controller's legacy rollback annotation
-// (deprecated.deployment.rollback.to; Sync returns an error for it —
-// kubectl undo does not use it).
 package rollout

@@ -168,3 +168,43 @@ func TestBlueGreenRefusesMixing(t *testing.T) {
 		t.Errorf("steps: %v %v", steps, err)
 	}
 }
+
+// RB-1 … RB-4: the controller's answer to the legacy rollback annotation.
+func TestLegacyRollback(t *testing.T) {
+	d := rollout.Default(httpGo())
+	d.Spec.Template.Spec.Containers[0].Image = "gasbugs/http-go:v2"
+	d.Annotations = map[string]string{rollout.RevisionAnnotation: "2", rollout.RollbackToAnnotation: "1", "team": "web"}
+	v1 := rsRev("a", "1", "gasbugs/http-go:v1", "v1 cause")
+	v2 := rsRev("b", "2", "gasbugs/http-go:v2", "")
+	v2.Spec.Template = *d.Spec.Template.DeepCopy()
+	v2.Spec.Template.Labels["pod-template-hash"] = "b"
+	plan, err := rollout.Sync(d, []*appsv1.ReplicaSet{v1, v2}, nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := plan.Update
+	if u == nil || u.Spec.Template.Spec.Containers[0].Image != "gasbugs/http-go:v1" || u.Spec.Template.Labels["pod-template-hash"] != "" {
+		t.Fatalf("RB-3 template: %+v", u)
+	}
+	if _, ok := u.Annotations[rollout.RollbackToAnnotation]; ok || u.Annotations["kubernetes.io/change-cause"] != "v1 cause" || u.Annotations["team"] != "" || u.Annotations[rollout.RevisionAnnotation] != "2" {
+		t.Errorf("RB-3 annotations: %v", u.Annotations)
+	}
+	if len(plan.Events) == 0 || plan.Events[len(plan.Events)-1].Message != `Rolled back deployment "http-go" to revision 1` {
+		t.Errorf("RB-3 event: %v", plan.Events)
+	}
+	d.Annotations[rollout.RollbackToAnnotation] = "9"
+	plan, _ = rollout.Sync(d, []*appsv1.ReplicaSet{v1, v2}, nil, t0)
+	if plan.Update == nil || plan.Events[len(plan.Events)-1].Message != "Unable to find the revision to rollback to." {
+		t.Errorf("RB-4: %v", plan.Events)
+	}
+	d.Annotations[rollout.RollbackToAnnotation] = "2"
+	plan, _ = rollout.Sync(d, []*appsv1.ReplicaSet{v1, v2}, nil, t0)
+	if plan.Events[len(plan.Events)-1].Reason != "DeploymentRollbackTemplateUnchanged" {
+		t.Errorf("RB-3 unchanged: %v", plan.Events)
+	}
+	d.Annotations[rollout.RollbackToAnnotation] = "0"
+	plan, _ = rollout.Sync(d, []*appsv1.ReplicaSet{v2}, nil, t0)
+	if plan.Events[len(plan.Events)-1].Message != "Unable to find last revision." {
+		t.Errorf("RB-2: %v", plan.Events)
+	}
+}

@@ -39,7 +39,11 @@ type Plan struct {
 	// was given.
 	Deployment  *appsv1.Deployment
 	WriteStatus bool
-	Events      []Event
+	// Update, when set, is the Deployment to write with a normal update
+	// (its spec and annotations): the controller's answer to the legacy
+	// rollback annotation (RB-*).
+	Update *appsv1.Deployment
+	Events []Event
 	// RequeueAfter is when to look again to catch a progress deadline
 	// (PG-8); 0 when nothing is time-driven.
 	RequeueAfter time.Duration
@@ -105,10 +109,8 @@ func (p *pass) sync() error {
 	if d.Spec.Paused {        // S-6
 		return p.scaleAndStatus()
 	}
-	if _, ok := d.Annotations[RollbackToAnnotation]; ok {
-		if _, err := strconv.ParseInt(d.Annotations[RollbackToAnnotation], 10, 64); err == nil {
-			return fmt.Errorf("rollout: the legacy %s annotation is not modelled", RollbackToAnnotation)
-		}
+	if v, err := strconv.ParseInt(d.Annotations[RollbackToAnnotation], 10, 64); err == nil { // S-7
+		return p.rollback(v)
 	}
 	if p.isScalingEvent() { // S-8, P-2
 		return p.scaleAndStatus()
@@ -227,6 +229,66 @@ func setRevision(d *appsv1.Deployment, revision string) {
 		d.Annotations = map[string]string{}
 	}
 	d.Annotations[RevisionAnnotation] = revision
+}
+
+// rollback answers the legacy rollback annotation (RB-1 … RB-5): the
+// Deployment gets the template and annotations of the ReplicaSet of that
+// revision (0: the last one), the annotation is cleared, and the update is
+// written; the revision is renumbered by a later pass.
+func (p *pass) rollback(revision int64) error {
+	newRS, old := p.newAndOld(true)
+	all := append(slices.Clone(old), newRS)
+	d := p.d
+	update := func() {
+		u := d.DeepCopy()
+		delete(u.Annotations, RollbackToAnnotation)
+		p.plan.Update = u
+	}
+	if revision == 0 {
+		if revision = LastRevision(all); revision == 0 {
+			p.event(corev1.EventTypeWarning, "DeploymentRollbackRevisionNotFound", "Unable to find last revision.")
+			update()
+			return nil
+		}
+	}
+	for _, rs := range all {
+		if rs == nil {
+			continue
+		}
+		if v, err := Revision(rs.Annotations); err != nil || v != revision {
+			continue
+		}
+		if EqualIgnoreHash(&d.Spec.Template, &rs.Spec.Template) {
+			p.event(corev1.EventTypeWarning, "DeploymentRollbackTemplateUnchanged", fmt.Sprintf("The rollback revision contains the same template as current deployment %q", d.Name))
+			update()
+			return nil
+		}
+		u := d.DeepCopy()
+		u.Spec.Template.ObjectMeta = *rs.Spec.Template.ObjectMeta.DeepCopy()
+		u.Spec.Template.Spec = *rs.Spec.Template.Spec.DeepCopy()
+		if u.Spec.Template.Labels != nil {
+			delete(u.Spec.Template.Labels, PodTemplateHashLabel)
+		}
+		annotations := map[string]string{}
+		for k, v := range d.Annotations {
+			if skipAnnotation(k) {
+				annotations[k] = v
+			}
+		}
+		for k, v := range rs.Annotations {
+			if !skipAnnotation(k) {
+				annotations[k] = v
+			}
+		}
+		delete(annotations, RollbackToAnnotation)
+		u.Annotations = annotations
+		p.plan.Update = u
+		p.event(corev1.EventTypeNormal, "DeploymentRollback", fmt.Sprintf("Rolled back deployment %q to revision %d", d.Name, revision))
+		return nil
+	}
+	p.event(corev1.EventTypeWarning, "DeploymentRollbackRevisionNotFound", "Unable to find the revision to rollback to.")
+	update()
+	return nil
 }
 
 // scaleRS is scaleReplicaSet: it returns whether the size
