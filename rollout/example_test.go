@@ -2,6 +2,7 @@ package rollout_test
 
 import (
 	"fmt"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -83,4 +84,54 @@ func ExampleBlueGreen() {
 	// switch the Service to the green pods
 	// scale http-go (blue) to 0
 	// map[app:http-go version:green] map[app:http-go version:green]
+}
+
+// A rolling update step by step: http-go from v1 to v2 with 3 replicas
+// (surge 1, unavailable 0), each pass applied and its pods made available
+// before the next.
+func ExampleSync_rollingUpdate() {
+	d := rollout.Default(httpGo())
+	d.Annotations = nil
+	w := &world{d: d, broken: map[string]bool{}, now: t0}
+	var nb nopBuilder
+	w.settleQuiet(&nb)
+	w.d.Spec.Template.Spec.Containers[0].Image = "gasbugs/http-go:v2"
+	w.d.Generation++
+	for pass := 1; ; pass++ {
+		plan, _ := rollout.Sync(w.d, w.rss, nil, w.now)
+		if len(plan.Events) == 0 {
+			break
+		}
+		for _, e := range plan.Events {
+			fmt.Printf("pass %d: %s\n", pass, strings.NewReplacer(w.rss[0].Name, "v1", rollout.ReplicaSetName("http-go", rollout.ComputeHash(&w.d.Spec.Template, nil)), "v2").Replace(e.Message))
+		}
+		w.apply(plan)
+		w.observe()
+	}
+	// Output:
+	// pass 1: Scaled up replica set v2 from 0 to 1
+	// pass 2: Scaled down replica set v1 from 3 to 2
+	// pass 3: Scaled up replica set v2 from 1 to 2
+	// pass 4: Scaled down replica set v1 from 2 to 1
+	// pass 5: Scaled up replica set v2 from 2 to 3
+	// pass 6: Scaled down replica set v1 from 1 to 0
+}
+
+// kubectl rollout undo: back to the previous revision's template.
+func ExampleUndo() {
+	d := httpGo()
+	d.Spec.Template.Spec.Containers[0].Image = "gasbugs/http-go:v2"
+	v1 := &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: "http-go-v1", UID: "1", Annotations: map[string]string{rollout.RevisionAnnotation: "1"}}}
+	v1.Spec.Template = *httpGo().Spec.Template.DeepCopy()
+	v2 := &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: "http-go-v2", UID: "2", Annotations: map[string]string{rollout.RevisionAnnotation: "2"}}}
+	v2.Spec.Template = *d.Spec.Template.DeepCopy()
+	out, msg, err := rollout.Undo(d, []*appsv1.ReplicaSet{v1, v2}, 0)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(msg)
+	fmt.Println(out.Spec.Template.Spec.Containers[0].Image)
+	// Output:
+	// deployment.apps/http-go rolled back
+	// gasbugs/http-go:v1
 }
