@@ -15,6 +15,7 @@ import (
 func midRollout(r int32) (*appsv1.Deployment, []*appsv1.ReplicaSet) {
 	w := &world{d: rollout.Default(httpGo()), broken: map[string]bool{}, now: t0}
 	w.d.Annotations = nil
+	w.d.Spec.MinReadySeconds = 0
 	w.d.Spec.Replicas = &r
 	var b nopBuilder
 	w.settleQuiet(&b)
@@ -70,6 +71,7 @@ func BenchmarkRollout10k(b *testing.B) {
 	for b.Loop() {
 		w := &world{d: rollout.Default(httpGo()), broken: map[string]bool{}, now: t0}
 		w.d.Annotations = nil
+		w.d.Spec.MinReadySeconds = 0
 		w.d.Spec.Replicas = ptr(int32(10_000))
 		var nb nopBuilder
 		w.settleQuiet(&nb)

@@ -92,6 +92,7 @@ func ExampleBlueGreen() {
 func ExampleSync_rollingUpdate() {
 	d := rollout.Default(httpGo())
 	d.Annotations = nil
+	d.Spec.MinReadySeconds = 0 // pods are available as soon as ready
 	w := &world{d: d, broken: map[string]bool{}, now: t0}
 	var nb nopBuilder
 	w.settleQuiet(&nb)

@@ -31,6 +31,7 @@ func TestFencepostSequences(t *testing.T) {
 		t.Run(fmt.Sprintf("F-3 %d desired, unavailable %s, surge %s", c.replicas, c.unavailable, c.surge), func(t *testing.T) {
 			d := rollout.Default(httpGo())
 			d.Annotations = nil
+			d.Spec.MinReadySeconds = 0
 			d.Spec.Replicas = &c.replicas
 			u, s := intstr.Parse(c.unavailable), intstr.Parse(c.surge)
 			d.Spec.Strategy.RollingUpdate = &appsv1.RollingUpdateDeployment{MaxUnavailable: &u, MaxSurge: &s}

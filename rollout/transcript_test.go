@@ -29,18 +29,58 @@ type world struct {
 	rss    []*appsv1.ReplicaSet
 	broken map[string]bool
 	now    time.Time
+	// readySince holds, per ReplicaSet, when each of its pods became
+	// ready: new pods are ready at once, available after the
+	// ReplicaSet's minReadySeconds; scale-down removes the most recently
+	// ready first (RS-6.3).
+	readySince map[string][]time.Time
 }
 
-func (w *world) observe() {
+// observe plays the ReplicaSet controller and the kubelet; it reports
+// whether any ReplicaSet's status changed.
+func (w *world) observe() bool {
+	changed := false
+	if w.readySince == nil {
+		w.readySince = map[string][]time.Time{}
+	}
 	for _, rs := range w.rss {
 		n := *rs.Spec.Replicas
+		ready := w.readySince[rs.Name]
+		for int32(len(ready)) < n {
+			ready = append(ready, w.now)
+		}
+		ready = ready[:n]
+		w.readySince[rs.Name] = ready
+		before := rs.Status
 		rs.Status.Replicas = n
 		rs.Status.ObservedGeneration = rs.Generation
-		rs.Status.ReadyReplicas, rs.Status.AvailableReplicas = n, n
 		if w.broken[rs.Spec.Template.Spec.Containers[0].Image] {
 			rs.Status.ReadyReplicas, rs.Status.AvailableReplicas = 0, 0
+		} else {
+			available := int32(0)
+			for _, t := range ready {
+				if !t.Add(time.Duration(rs.Spec.MinReadySeconds) * time.Second).After(w.now) {
+					available++
+				}
+			}
+			rs.Status.ReadyReplicas, rs.Status.AvailableReplicas = n, available
+		}
+		if rs.Status.Replicas != before.Replicas || rs.Status.ReadyReplicas != before.ReadyReplicas ||
+			rs.Status.AvailableReplicas != before.AvailableReplicas || rs.Status.ObservedGeneration != before.ObservedGeneration {
+			changed = true
 		}
 	}
+	return changed
+}
+
+// pending reports whether some ready pod is not available yet.
+func (w *world) pending() bool {
+	for _, rs := range w.rss {
+		if !w.broken[rs.Spec.Template.Spec.Containers[0].Image] && rs.Status.AvailableReplicas < rs.Status.ReadyReplicas {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *world) apply(p *rollout.Plan) {
@@ -73,7 +113,7 @@ func (w *world) apply(p *rollout.Plan) {
 }
 
 func (w *world) settle(b *strings.Builder) {
-	for pass := 1; pass <= 40; pass++ {
+	for pass := 1; pass <= 200; pass++ {
 		w.now = w.now.Add(time.Second)
 		plan, err := rollout.Sync(w.d, w.rss, nil, w.now)
 		if err != nil {
@@ -81,9 +121,12 @@ func (w *world) settle(b *strings.Builder) {
 			return
 		}
 		w.apply(plan)
-		w.observe()
+		observed := w.observe()
 		if plan.Create == nil && len(plan.Updates) == 0 && len(plan.Deletes) == 0 && !plan.WriteStatus {
-			fmt.Fprintf(b, "settled after %d passes\n", pass-1)
+			if observed || w.pending() {
+				continue // nothing to do until the ReplicaSets' news is seen
+			}
+			fmt.Fprintf(b, "settled after %d passes (%s)\n", pass-1, w.now.Sub(t0))
 			return
 		}
 		var ev []string
@@ -96,10 +139,10 @@ func (w *world) settle(b *strings.Builder) {
 		for _, name := range plan.Deletes {
 			ev = append(ev, "delete "+name)
 		}
-		fmt.Fprintf(b, "pass %d: %s\n", pass, strings.Join(ev, "; "))
+		fmt.Fprintf(b, "pass %d at %s: %s\n", pass, w.now.Sub(t0), strings.Join(ev, "; "))
 		fmt.Fprintf(b, "  %s\n", w.summary())
 	}
-	fmt.Fprintln(b, "not settled after 40 passes")
+	fmt.Fprintln(b, "not settled after 200 passes")
 }
 
 func (w *world) summary() string {
@@ -127,6 +170,9 @@ func (w *world) summary() string {
 //	history                      kubectl rollout history
 //	undo [to-revision=<n>]       kubectl rollout undo
 //	pause, resume                kubectl rollout pause / resume
+//	wait seconds=<n>             time passes
+//	min-ready seconds=<n>        kubectl patch … minReadySeconds: the new pods
+//	                             become available that long after they are ready
 func TestTranscripts(t *testing.T) {
 	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
 		var w *world
@@ -184,6 +230,19 @@ func TestTranscripts(t *testing.T) {
 				}
 				w.d.Generation++
 				fmt.Fprintln(&b, "deployment.apps/http-go image updated")
+			case "min-ready":
+				// kubectl patch deploy http-go -p '{"spec":{"minReadySeconds":N}}'
+				var n int
+				d.ScanArgs(t, "seconds", &n)
+				w.d.Spec.MinReadySeconds = int32(n)
+				w.d.Generation++
+				fmt.Fprintln(&b, "deployment.apps/http-go patched")
+			case "wait":
+				var n int
+				d.ScanArgs(t, "seconds", &n)
+				w.now = w.now.Add(time.Duration(n) * time.Second)
+				w.observe()
+				return fmt.Sprintf("%d s pass\n", n)
 			case "scale":
 				var n int
 				d.ScanArgs(t, "replicas", &n)
