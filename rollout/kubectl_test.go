@@ -208,3 +208,45 @@ func TestLegacyRollback(t *testing.T) {
 		t.Errorf("RB-2: %v", plan.Events)
 	}
 }
+
+// PG-5, PG-6, PG-8: a rollout whose pods never become available fails
+// its progress deadline, strictly after it; until then Sync asks to look
+// again when the deadline will have passed.
+func TestProgressDeadline(t *testing.T) {
+	d := rollout.Default(httpGo())
+	d.Annotations, d.Spec.MinReadySeconds = nil, 0
+	d.Spec.ProgressDeadlineSeconds = ptr(int32(30))
+	w := &world{d: d, broken: map[string]bool{"gasbugs/http-go:bad": true}, now: t0}
+	var nb nopBuilder
+	w.settleQuiet(&nb)
+	w.d.Spec.Template.Spec.Containers[0].Image = "gasbugs/http-go:bad"
+	w.d.Generation++
+	var requeue []string
+	for i := 0; i < 40; i++ {
+		w.now = w.now.Add(1e9)
+		plan, err := rollout.Sync(w.d, w.rss, nil, w.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plan.RequeueAfter > 0 && len(requeue) < 1 {
+			requeue = append(requeue, plan.RequeueAfter.String())
+		}
+		w.apply(plan)
+		w.observe()
+	}
+	c := w.d.Status.Conditions
+	last := c[len(c)-1]
+	if last.Type != appsv1.DeploymentProgressing || last.Reason != rollout.ReasonProgressDeadlineExceeded || last.Status != corev1.ConditionFalse ||
+		!strings.HasSuffix(last.Message, "has timed out progressing.") {
+		t.Fatalf("PG-6: %+v", c)
+	}
+	if _, _, err := rollout.RolloutStatus(w.d); err == nil || err.Error() != `deployment "http-go" exceeded its progress deadline` {
+		t.Errorf("KH-8: %v", err)
+	}
+	// The last progress was the new ReplicaSet's pod count at about 2 s;
+	// the first look that finds nothing to do asks again for that + 30 s
+	// + 1 s (PG-8).
+	if len(requeue) == 0 {
+		t.Fatal("PG-8: no requeue while waiting for the deadline")
+	}
+}
