@@ -87,6 +87,23 @@
 //     paused after the revision lookup), Pause, Resume, Restart, SetImage
 //     and RolloutStatus (KH-*, KU-*).
 //
+//  15. Writes as upstream sends them (W-1, kubesem's id; found by the
+//     conformance module's differential test of Sync on a fake clientset
+//     that enforces resourceVersions as the apiserver does): every write
+//     of the Deployment in a pass is sent from the copy the pass read, so
+//     only the first succeeds and a later one ends the pass with a
+//     Conflict; a ReplicaSet written twice from its listed copy likewise.
+//     Plan holds what was written before that point and sets Conflict; the
+//     next pass carries on. So right after creating the new ReplicaSet the
+//     Deployment shows NewReplicaSetCreated with the previous counts, and
+//     the counts and Available follow one pass later, as on a real
+//     cluster.
+//
+//  16. A stale desired-replicas annotation on the only active ReplicaSet,
+//     when that ReplicaSet already has the Deployment's size, makes every
+//     pass a scaling event that resizes nothing: no rollout and no cleanup
+//     until replicas change. Upstream does this; kubesem keeps it.
+//
 // The controller's own rollback, for the legacy annotation
 // deprecated.deployment.rollback.to, comes out as Plan.Update (RB-*);
 // kubectl rollout undo does not use it (see Undo).

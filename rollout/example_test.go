@@ -54,13 +54,17 @@ func ExampleSync() {
 		panic(err)
 	}
 	fmt.Println(*plan.Create.Spec.Replicas, plan.Create.Annotations[rollout.RevisionAnnotation], plan.Events[0].Message == "Scaled up replica set "+plan.Create.Name+" from 0 to 3")
+	// Like upstream, the pass writes the Deployment once, right after the
+	// create; its later status write would conflict (Plan.Conflict), so
+	// the next pass writes the counts and Available.
 	for _, c := range plan.Deployment.Status.Conditions {
 		fmt.Println(c.Type, c.Status, c.Reason)
 	}
+	fmt.Println("conflict:", plan.Conflict)
 	// Output:
 	// 3 1 true
 	// Progressing True NewReplicaSetCreated
-	// Available False MinimumReplicasUnavailable
+	// conflict: true
 }
 
 // Blue/green is not a Kubernetes strategy; BlueGreen plans it with two

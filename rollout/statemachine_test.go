@@ -2,6 +2,7 @@ package rollout_test
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -62,6 +63,8 @@ func TestPropertyRolloutStateMachine(t *testing.T) {
 					return
 				}
 			}
+			plan := pass()
+			t.Fatalf("not settled after 300 passes; the last plan: %+v, updates %v, deployment %+v", plan, plan.Updates, plan.Deployment.Status)
 		}
 		settle()
 		for range rapid.IntRange(1, 12).Draw(t, "actions") {
@@ -91,7 +94,11 @@ func TestPropertyRolloutStateMachine(t *testing.T) {
 				}
 			}
 			for range rapid.IntRange(0, 15).Draw(t, "passes") {
-				pass()
+				if pass().Conflict {
+					// the pass stopped at a write upstream's apiserver
+					// refuses (W-1); the bounds hold after whole passes
+					continue
+				}
 				r := *w.d.Spec.Replicas
 				var total, available int32
 				for _, rs := range w.rss {
@@ -115,6 +122,16 @@ func TestPropertyRolloutStateMachine(t *testing.T) {
 		}
 		w.d.Generation++
 		settle()
+		if staleScalingEvent(w.d, w.rss) {
+			// Upstream quirk, kept and pinned by the conformance module's
+			// TestStaleDesiredAnnotationBlocksRolloutLikeUpstream: when the
+			// only active ReplicaSet already has the Deployment's size but
+			// a desired-replicas annotation from an earlier size, every
+			// pass is a scaling event (P-2) that resizes nothing (P-3), so
+			// the Deployment neither rolls out nor cleans up (CL-*) until
+			// its replicas change.
+			return
+		}
 		if !rollout.Complete(w.d, &w.d.Status) {
 			t.Fatalf("not complete after the changes stopped: %+v", w.d.Status)
 		}
@@ -149,3 +166,17 @@ func brokenRollingOut(w *world) bool {
 }
 
 var _ = fmt.Sprint
+
+// staleScalingEvent reports whether an active ReplicaSet carries a
+// desired-replicas annotation other than the Deployment's replicas.
+func staleScalingEvent(d *appsv1.Deployment, rss []*appsv1.ReplicaSet) bool {
+	for _, rs := range rss {
+		if *rs.Spec.Replicas == 0 {
+			continue
+		}
+		if v, err := strconv.Atoi(rs.Annotations[rollout.DesiredReplicasAnnotation]); err == nil && int32(v) != *d.Spec.Replicas {
+			return true
+		}
+	}
+	return false
+}

@@ -34,9 +34,8 @@ type Plan struct {
 	Updates []*appsv1.ReplicaSet
 	// Deletes are the names of old ReplicaSets to delete (CL-*).
 	Deletes []string
-	// Deployment is the Deployment with the status and annotations this
-	// pass computed; WriteStatus says whether they differ from those it
-	// was given.
+	// Deployment is the Deployment whose status and annotations the pass
+	// writes when WriteStatus; otherwise a copy of the one it was given.
 	Deployment  *appsv1.Deployment
 	WriteStatus bool
 	// Update, when set, is the Deployment to write with a normal update
@@ -47,6 +46,14 @@ type Plan struct {
 	// RequeueAfter is when to look again to catch a progress deadline
 	// (PG-8); 0 when nothing is time-driven.
 	RequeueAfter time.Duration
+	// Conflict reports that the pass stopped where upstream's stops on a
+	// Conflict from the apiserver (W-1): upstream sends every write from
+	// the copy the pass read (or last got back), so a second write of the
+	// Deployment in one pass, or a second write of a ReplicaSet from its
+	// listed copy, carries a stale resourceVersion. The plan holds what was
+	// written before that point; the caller carries it out and syncs again
+	// (upstream requeues with its rate-limited back-off, 5 ms doubling).
+	Conflict bool
 }
 
 // pass is one sync in progress.
@@ -62,6 +69,43 @@ type pass struct {
 	found    bool
 	foundNew *appsv1.ReplicaSet
 	foundOld []*appsv1.ReplicaSet
+	// written is the Deployment as the pass's one successful write sent
+	// it; latest is, per ReplicaSet name, the object the last write of it
+	// returned; conflict is set by the first write that would fail (W-1).
+	written  *appsv1.Deployment
+	latest   map[string]*appsv1.ReplicaSet
+	conflict bool
+}
+
+// writeDeployment records a write of the Deployment's status and
+// annotations as they stand; every such write is sent from the copy the
+// pass read, so only the first succeeds (W-1).
+func (p *pass) writeDeployment() bool {
+	if p.conflict {
+		return false
+	}
+	if p.written != nil || p.plan.Update != nil {
+		p.conflict = true
+		return false
+	}
+	p.written = p.d.DeepCopy()
+	return true
+}
+
+// writeRS records the write of to, derived from from; it fails, as the
+// apiserver would, when from is not the latest version of that
+// ReplicaSet this pass holds (W-1).
+func (p *pass) writeRS(from, to *appsv1.ReplicaSet) bool {
+	if p.conflict {
+		return false
+	}
+	if l, ok := p.latest[from.Name]; ok && l != from {
+		p.conflict = true
+		return false
+	}
+	p.latest[to.Name] = to
+	p.plan.Updates = append(p.plan.Updates, to)
+	return true
 }
 
 // Sync decides one pass of the Deployment controller over a Deployment,
@@ -71,14 +115,13 @@ type pass struct {
 // step of the Recreate or RollingUpdate strategy. The Deployment should be
 // defaulted (see Default). Inputs are not modified.
 //
-// MODEL: what upstream does with several API writes in one pass (revision
-// annotation, conditions, status) comes out here as one final Deployment;
-// ReplicaSets are considered in creation order.
+// Writes follow upstream's, including the ones a real apiserver refuses
+// (W-1): see Plan.Conflict. ReplicaSets are considered in creation order.
 func Sync(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod, now time.Time) (*Plan, error) {
 	if d == nil {
 		return nil, fmt.Errorf("rollout: nil Deployment")
 	}
-	p := &pass{d: d.DeepCopy(), rss: SortByCreation(rss), now: now, plan: &Plan{}}
+	p := &pass{d: d.DeepCopy(), rss: SortByCreation(rss), now: now, plan: &Plan{}, latest: map[string]*appsv1.ReplicaSet{}}
 	p.pods = map[types.UID][]*corev1.Pod{}
 	for _, pod := range pods {
 		if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
@@ -86,8 +129,13 @@ func Sync(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod, no
 		}
 	}
 	err := p.sync()
-	p.plan.Deployment = p.d
-	p.plan.WriteStatus = !reflect.DeepEqual(d.Status, p.d.Status) || !reflect.DeepEqual(d.Annotations, p.d.Annotations)
+	p.plan.Deployment, p.plan.WriteStatus = p.written, p.written != nil
+	if p.written == nil {
+		p.plan.Deployment = d.DeepCopy()
+	}
+	if p.plan.Conflict = p.conflict; p.conflict {
+		p.plan.RequeueAfter = 0
+	}
 	return p.plan, err
 }
 
@@ -97,12 +145,15 @@ func (p *pass) sync() error {
 		p.event(corev1.EventTypeWarning, "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.")
 		if d.Status.ObservedGeneration < d.Generation {
 			d.Status.ObservedGeneration = d.Generation
+			p.writeDeployment()
 		}
 		return nil
 	}
 	if d.DeletionTimestamp != nil { // S-4
 		newRS, old := p.newAndOld(false)
-		p.setStatus(p.calculateStatus(append(old, newRS), newRS))
+		if !p.conflict {
+			p.syncStatus(p.calculateStatus(append(old, newRS), newRS))
+		}
 		return nil
 	}
 	p.checkPausedConditions() // S-5, PG-7
@@ -114,6 +165,9 @@ func (p *pass) sync() error {
 	}
 	if p.isScalingEvent() { // S-8, P-2
 		return p.scaleAndStatus()
+	}
+	if p.conflict {
+		return nil
 	}
 	switch d.Spec.Strategy.Type { // S-9
 	case appsv1.RecreateDeploymentStrategyType:
@@ -157,6 +211,15 @@ func removeCondition(cs []appsv1.DeploymentCondition, t appsv1.DeploymentConditi
 
 func (p *pass) setStatus(s appsv1.DeploymentStatus) { p.d.Status = s }
 
+// syncStatus is syncDeploymentStatus: write s when it differs.
+func (p *pass) syncStatus(s appsv1.DeploymentStatus) {
+	if reflect.DeepEqual(p.d.Status, s) {
+		return
+	}
+	p.setStatus(s)
+	p.writeDeployment()
+}
+
 // checkPausedConditions is PG-7.
 func (p *pass) checkPausedConditions() {
 	d := p.d
@@ -171,8 +234,10 @@ func (p *pass) checkPausedConditions() {
 	switch {
 	case d.Spec.Paused && !paused:
 		setCondition(&d.Status, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionUnknown, ReasonDeploymentPaused, "Deployment is paused"))
+		p.writeDeployment()
 	case !d.Spec.Paused && paused:
 		setCondition(&d.Status, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionUnknown, ReasonDeploymentResumed, "Deployment is resumed"))
+		p.writeDeployment()
 	}
 }
 
@@ -197,12 +262,18 @@ func (p *pass) newAndOld(create bool) (*appsv1.ReplicaSet, []*appsv1.ReplicaSet)
 		rs, changed := SetNewReplicaSetAnnotations(d, existing, newRevision, true)
 		if changed || rs.Spec.MinReadySeconds != d.Spec.MinReadySeconds {
 			rs.Spec.MinReadySeconds = d.Spec.MinReadySeconds
-			p.plan.Updates = append(p.plan.Updates, rs)
+			if !p.writeRS(existing, rs) {
+				return existing, old
+			}
 			return rs, old
 		}
-		setRevision(d, rs.Annotations[RevisionAnnotation])
+		needsUpdate := setRevision(d, rs.Annotations[RevisionAnnotation])
 		if HasProgressDeadline(d) && condition(d.Status.Conditions, appsv1.DeploymentProgressing) == nil {
 			setCondition(&d.Status, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionTrue, ReasonFoundNewReplicaSet, fmt.Sprintf("Found new replica set %q", rs.Name)))
+			needsUpdate = true
+		}
+		if needsUpdate {
+			p.writeDeployment()
 		}
 		return rs, old
 	}
@@ -217,18 +288,28 @@ func (p *pass) newAndOld(create bool) (*appsv1.ReplicaSet, []*appsv1.ReplicaSet)
 	if n := rsReplicas(rs); n > 0 { // H-5
 		p.event(corev1.EventTypeNormal, "ScalingReplicaSet", fmt.Sprintf("Scaled up replica set %s from 0 to %d", rs.Name, n))
 	}
-	setRevision(d, newRevision)
+	needsUpdate := setRevision(d, newRevision)
 	if HasProgressDeadline(d) {
 		setCondition(&d.Status, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionTrue, ReasonNewReplicaSetCreated, fmt.Sprintf("Created new replica set %q", rs.Name)))
+		needsUpdate = true
+	}
+	if needsUpdate {
+		p.writeDeployment()
 	}
 	return rs, old
 }
 
-func setRevision(d *appsv1.Deployment, revision string) {
+// setRevision sets the Deployment's revision annotation and reports
+// whether it changed.
+func setRevision(d *appsv1.Deployment, revision string) bool {
 	if d.Annotations == nil {
 		d.Annotations = map[string]string{}
 	}
+	if d.Annotations[RevisionAnnotation] == revision {
+		return false
+	}
 	d.Annotations[RevisionAnnotation] = revision
+	return true
 }
 
 // rollback answers the legacy rollback annotation (RB-1 … RB-5): the
@@ -237,12 +318,15 @@ func setRevision(d *appsv1.Deployment, revision string) {
 // written; the revision is renumbered by a later pass.
 func (p *pass) rollback(revision int64) error {
 	newRS, old := p.newAndOld(true)
+	if p.conflict {
+		return nil
+	}
 	all := append(slices.Clone(old), newRS)
 	d := p.d
 	update := func() {
 		u := d.DeepCopy()
 		delete(u.Annotations, RollbackToAnnotation)
-		p.plan.Update = u
+		p.updateDeployment(u)
 	}
 	if revision == 0 {
 		if revision = LastRevision(all); revision == 0 {
@@ -282,13 +366,30 @@ func (p *pass) rollback(revision int64) error {
 		}
 		delete(annotations, RollbackToAnnotation)
 		u.Annotations = annotations
-		p.plan.Update = u
+		if !p.updateDeployment(u) {
+			return nil
+		}
 		p.event(corev1.EventTypeNormal, "DeploymentRollback", fmt.Sprintf("Rolled back deployment %q to revision %d", d.Name, revision))
 		return nil
 	}
 	p.event(corev1.EventTypeWarning, "DeploymentRollbackRevisionNotFound", "Unable to find the revision to rollback to.")
 	update()
 	return nil
+}
+
+// updateDeployment records a write of the Deployment's spec and
+// annotations (the rollback's update); like every Deployment write in a
+// pass it conflicts with an earlier one (W-1).
+func (p *pass) updateDeployment(u *appsv1.Deployment) bool {
+	if p.conflict {
+		return false
+	}
+	if p.written != nil {
+		p.conflict = true
+		return false
+	}
+	p.plan.Update = u
+	return true
 }
 
 // scaleRS is scaleReplicaSet: it returns whether the size
@@ -311,7 +412,9 @@ func (p *pass) scaleRS(rs *appsv1.ReplicaSet, n int32, force bool) (bool, *appsv
 		out.Annotations = map[string]string{}
 	}
 	setReplicasAnnotations(out.Annotations, r, r+surge)
-	p.plan.Updates = append(p.plan.Updates, out)
+	if !p.writeRS(rs, out) {
+		return false, rs
+	}
 	if sizeChanged {
 		dir := "down"
 		if old < n {
@@ -346,11 +449,16 @@ func active(rss []*appsv1.ReplicaSet) []*appsv1.ReplicaSet {
 // scaleAndStatus is the "sync" path (P-1).
 func (p *pass) scaleAndStatus() error {
 	newRS, old := p.newAndOld(false)
-	p.scale(newRS, old)
+	if p.conflict {
+		return nil
+	}
+	if p.scale(newRS, old); p.conflict {
+		return nil
+	}
 	if p.d.Spec.Paused && p.d.Annotations[RollbackToAnnotation] == "" {
 		p.cleanup(old)
 	}
-	p.setStatus(p.calculateStatus(append(old, newRS), newRS))
+	p.syncStatus(p.calculateStatus(append(old, newRS), newRS))
 	return nil
 }
 
@@ -402,7 +510,9 @@ func (p *pass) scale(newRS *appsv1.ReplicaSet, old []*appsv1.ReplicaSet) {
 		if i == 0 && toAdd != 0 {
 			sizes[0] = max(sizes[0]+toAdd-added, 0)
 		}
-		p.scaleRS(rs, sizes[i], true)
+		if p.scaleRS(rs, sizes[i], true); p.conflict {
+			return
+		}
 	}
 }
 
@@ -445,14 +555,17 @@ func bySizeOlder(a, b *appsv1.ReplicaSet) int {
 // rolling is one RollingUpdate pass (RU-1 … RU-6).
 func (p *pass) rolling() error {
 	newRS, old := p.newAndOld(true)
+	if p.conflict {
+		return nil
+	}
 	if newRS == nil {
 		return fmt.Errorf("rollout: cannot build the new ReplicaSet of %s/%s", p.d.Namespace, p.d.Name)
 	}
 	all := append(slices.Clone(old), newRS)
-	if p.reconcileNew(all, newRS) {
+	if p.reconcileNew(all, newRS) || p.conflict {
 		return p.rolloutStatus(all, newRS)
 	}
-	if p.reconcileOld(all, active(old), newRS) {
+	if p.reconcileOld(all, active(old), newRS) || p.conflict {
 		return p.rolloutStatus(all, newRS)
 	}
 	if Complete(p.d, &p.d.Status) {
@@ -539,22 +652,32 @@ func (p *pass) reconcileOld(all, old []*appsv1.ReplicaSet, newRS *appsv1.Replica
 // recreate is one Recreate pass (RC-1 … RC-6).
 func (p *pass) recreate() error {
 	newRS, old := p.newAndOld(false)
+	if p.conflict {
+		return nil
+	}
 	all := append(slices.Clone(old), newRS)
 	scaled := false
 	for _, rs := range active(old) {
 		if s, _ := p.scaleRS(rs, 0, false); s {
 			scaled = true
 		}
+		if p.conflict {
+			return nil
+		}
 	}
 	if scaled || p.oldPodsRunning(newRS, old) {
 		return p.rolloutStatus(all, newRS)
 	}
 	if newRS == nil {
-		newRS, old = p.newAndOld(true)
+		if newRS, old = p.newAndOld(true); p.conflict {
+			return nil
+		}
 		all = append(slices.Clone(old), newRS)
 	}
 	if newRS != nil {
-		p.scaleRS(newRS, replicas(p.d), false)
+		if p.scaleRS(newRS, replicas(p.d), false); p.conflict {
+			return nil
+		}
 	}
 	if Complete(p.d, &p.d.Status) {
 		p.cleanup(old)
@@ -676,6 +799,9 @@ func terminating(all []*appsv1.ReplicaSet) *int32 {
 // rolloutStatus is syncRolloutStatus (PG-6) and requeueStuckDeployment
 // (PG-8).
 func (p *pass) rolloutStatus(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) error {
+	if p.conflict {
+		return nil
+	}
 	d := p.d
 	s := p.calculateStatus(all, newRS)
 	if !HasProgressDeadline(d) {
@@ -714,6 +840,7 @@ func (p *pass) rolloutStatus(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet)
 		return nil
 	}
 	p.setStatus(s)
+	p.writeDeployment()
 	return nil
 }
 
