@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -168,18 +169,18 @@ func viewOf(d *appsv1.Deployment, rss []*appsv1.ReplicaSet) settledView {
 // kubesemSettle applies rollout.Sync's plans to the scenario until a pass
 // changes nothing, as a cluster running only the Deployment controller
 // would.
-func kubesemSettle(s syncScenario, now time.Time) (settledView, error) {
+func kubesemSettle(s syncScenario, now time.Time) (settledView, syncScenario, error) {
 	d := s.d.DeepCopy()
 	rss := slices.Clone(s.rss)
 	for pass := range 30 {
 		plan, err := rollout.Sync(d, rss, s.pods, now)
 		if err != nil {
-			return settledView{}, err
+			return settledView{}, s, err
 		}
 		changed := false
 		if plan.Create != nil {
 			rs := plan.Create.DeepCopy()
-			rs.UID = types.UID(fmt.Sprintf("kubesem-rs-%d", pass))
+			rs.UID = types.UID(fmt.Sprintf("kubesem-rs-%d-%d", now.UnixNano(), pass))
 			rs.CreationTimestamp = metav1.NewTime(now)
 			rss = append(rss, rs)
 			changed = true
@@ -205,17 +206,47 @@ func kubesemSettle(s syncScenario, now time.Time) (settledView, error) {
 			changed = true
 		}
 		if !changed {
-			return viewOf(d, rss), nil
+			return viewOf(d, rss), syncScenario{d: d, rss: rss, pods: s.pods}, nil
 		}
 	}
-	return settledView{}, fmt.Errorf("kubesem: no fixed point after 30 passes")
+	return settledView{}, s, fmt.Errorf("kubesem: no fixed point after 30 passes")
+}
+
+// kubeletStep is the stand-in for the ReplicaSet controller and the
+// kubelet between two settled states: every ReplicaSet gets as many
+// pods as it asks for, all ready and available, and the pods beyond its
+// size are gone. It returns the new ReplicaSets (with their statuses) and
+// pods.
+func kubeletStep(rss []*appsv1.ReplicaSet, pods []*corev1.Pod) ([]*appsv1.ReplicaSet, []*corev1.Pod) {
+	var outRS []*appsv1.ReplicaSet
+	size := map[types.UID]int32{}
+	for _, rs := range rss {
+		n := *rs.Spec.Replicas
+		size[rs.UID] = n
+		c := rs.DeepCopy()
+		c.Status = appsv1.ReplicaSetStatus{Replicas: n, FullyLabeledReplicas: n, ReadyReplicas: n, AvailableReplicas: n, ObservedGeneration: rs.Generation}
+		outRS = append(outRS, c)
+	}
+	var outPods []*corev1.Pod
+	kept := map[types.UID]int32{}
+	for _, p := range pods { // pods are listed in name order, oldest index first
+		ref := metav1.GetControllerOfNoCopy(p)
+		if ref == nil {
+			continue
+		}
+		if n, ok := size[ref.UID]; ok && kept[ref.UID] < n {
+			kept[ref.UID]++
+			outPods = append(outPods, p)
+		}
+	}
+	return outRS, outPods
 }
 
 // upstreamSettle runs kube-controller-manager's Deployment controller on a
 // fake clientset holding the scenario until it stops writing
 // (spec/conformance-harness.md: reactors fill in UIDs, resourceVersions
 // and creation times the fake tracker leaves empty).
-func upstreamSettle(t *testing.T, s syncScenario) settledView {
+func upstreamSettle(t *testing.T, s syncScenario, rounds int) []settledView {
 	objs := []runtime.Object{s.d.DeepCopy()}
 	for _, rs := range s.rss {
 		objs = append(objs, rs.DeepCopy())
@@ -295,19 +326,32 @@ func upstreamSettle(t *testing.T, s syncScenario) settledView {
 	factory.Start(ctx.Done())
 	go dc.Run(ctx, 1)
 
-	// settle: no writes for a second (spec/conformance-harness.md; the
-	// retries after a Conflict back off 5 ms, 10 ms, ...)
-	last, quietSince := int64(-1), time.Now()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if w := writes.Load(); w != last {
-			last, quietSince = w, time.Now()
-			continue
+	var views []settledView
+	for round := range rounds {
+		if round > 0 {
+			kubeletStepUpstream(ctx, t, client)
 		}
-		if time.Since(quietSince) > time.Second {
-			break
+		// settle: no writes for a second (spec/conformance-harness.md; the
+		// retries after a Conflict back off 5 ms, 10 ms, ...)
+		last, quietSince := int64(-1), time.Now()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if w := writes.Load(); w != last {
+				last, quietSince = w, time.Now()
+				continue
+			}
+			if time.Since(quietSince) > time.Second {
+				break
+			}
 		}
+		d, rss, _ := upstreamState(t, client)
+		views = append(views, viewOf(d, rss))
 	}
-	cancel()
+	return views
+}
+
+// upstreamState reads the Deployment, its ReplicaSets and the pods from
+// the fake clientset's tracker (no actions recorded, no reactors run).
+func upstreamState(t *testing.T, client *fake.Clientset) (*appsv1.Deployment, []*appsv1.ReplicaSet, []*corev1.Pod) {
 	got, err := client.Tracker().Get(appsv1.SchemeGroupVersion.WithResource("deployments"), "default", "http-go")
 	if err != nil {
 		t.Fatal(err)
@@ -320,17 +364,55 @@ func upstreamSettle(t *testing.T, s syncScenario) settledView {
 	for i := range list.(*appsv1.ReplicaSetList).Items {
 		rss = append(rss, &list.(*appsv1.ReplicaSetList).Items[i])
 	}
-	return viewOf(got.(*appsv1.Deployment), rss)
+	plist, err := client.Tracker().List(corev1.SchemeGroupVersion.WithResource("pods"), corev1.SchemeGroupVersion.WithKind("Pod"), "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pods []*corev1.Pod
+	for i := range plist.(*corev1.PodList).Items {
+		pods = append(pods, &plist.(*corev1.PodList).Items[i])
+	}
+	slices.SortFunc(pods, func(a, b *corev1.Pod) int { return strings.Compare(a.Name, b.Name) })
+	return got.(*appsv1.Deployment), rss, pods
 }
+
+// kubeletStepUpstream carries out kubeletStep through the clientset, so
+// that the controller's informers see it.
+func kubeletStepUpstream(ctx context.Context, t *testing.T, client *fake.Clientset) {
+	_, rss, pods := upstreamState(t, client)
+	newRSs, keep := kubeletStep(rss, pods)
+	for i, rs := range newRSs {
+		if reflect.DeepEqual(rs.Status, rss[i].Status) {
+			continue
+		}
+		if _, err := client.AppsV1().ReplicaSets("default").UpdateStatus(ctx, rs, metav1.UpdateOptions{}); err != nil {
+			t.Fatalf("kubelet stand-in: %v", err)
+		}
+	}
+	for _, p := range pods {
+		if !slices.Contains(keep, p) {
+			if err := client.CoreV1().Pods("default").Delete(ctx, p.Name, metav1.DeleteOptions{}); err != nil {
+				t.Fatalf("kubelet stand-in: %v", err)
+			}
+		}
+	}
+}
+
+// syncRounds is how many settled states each case compares: the first
+// from the generated state, then one after each kubeletStep.
+const syncRounds = 3
 
 // TestDeploymentSyncMatchesUpstream runs the upstream Deployment controller
 // and rollout.Sync from the same random starting states (rolling update and
 // Recreate, paused, scaling events, proportional scaling, missing
-// revisions, cleanup, status and conditions) and requires the same fixed
-// point: the same ReplicaSets with the same sizes and annotations, and the
-// same Deployment annotations, status and conditions. Each case runs a
-// real controller for about half a second, so the number of cases is fixed
-// (KUBESEM_SYNC_CASES, default 40) rather than rapid's -rapid.checks.
+// revisions, cleanup, status and conditions) and requires the same settled
+// states: after the controller alone stops writing, and again after each of
+// two kubelet steps (every ReplicaSet's pods present, ready and available,
+// extra pods gone), the same ReplicaSets with the same sizes and
+// annotations, and the same Deployment annotations, status and conditions.
+// Each case runs a real controller for about three seconds, so the number
+// of cases is fixed (KUBESEM_SYNC_CASES, default 40) rather than rapid's
+// -rapid.checks.
 func TestDeploymentSyncMatchesUpstream(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the upstream controller")
@@ -339,31 +421,42 @@ func TestDeploymentSyncMatchesUpstream(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("KUBESEM_SYNC_CASES")); err == nil {
 		cases = v
 	}
-	var moved atomic.Int64
+	var moved, advanced atomic.Int64
 	t.Run("cases", func(t *testing.T) {
 		for seed := range cases {
 			t.Run(strconv.Itoa(seed), func(t *testing.T) {
 				t.Parallel()
 				s := genSyncScenario.Example(seed)
-				want := upstreamSettle(t, s)
-				got, err := kubesemSettle(s, time.Now())
-				if err != nil {
-					t.Fatalf("seed %d: %v", seed, err)
-				}
-				if start := viewOf(s.d, s.rss); !cmp.Equal(start, want) {
+				want := upstreamSettle(t, s, syncRounds)
+				if start := viewOf(s.d, s.rss); !cmp.Equal(start, want[0]) {
 					moved.Add(1)
 				}
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("seed %d (replicas %d, strategy %s, paused %v, %d ReplicaSets): fixed point differs from upstream (-upstream +kubesem):\n%s",
-						seed, *s.d.Spec.Replicas, s.d.Spec.Strategy.Type, s.d.Spec.Paused, len(s.rss), diff)
+				if !cmp.Equal(want[0], want[syncRounds-1]) {
+					advanced.Add(1)
+				}
+				cur := s
+				for round := range syncRounds {
+					if round > 0 {
+						cur.rss, cur.pods = kubeletStep(cur.rss, cur.pods)
+					}
+					var got settledView
+					var err error
+					got, cur, err = kubesemSettle(cur, time.Now())
+					if err != nil {
+						t.Fatalf("seed %d: %v", seed, err)
+					}
+					if diff := cmp.Diff(want[round], got); diff != "" {
+						t.Fatalf("seed %d (replicas %d, strategy %s, paused %v, %d ReplicaSets), settled state %d: differs from upstream (-upstream +kubesem):\n%s",
+							seed, *s.d.Spec.Replicas, s.d.Spec.Strategy.Type, s.d.Spec.Paused, len(s.rss), round, diff)
+					}
 				}
 			})
 		}
 	})
 	// a comparison where the controller does nothing proves little
-	t.Logf("%d of %d cases: the controller changed the state", moved.Load(), cases)
-	if cases >= 10 && moved.Load() < int64(cases/2) {
-		t.Errorf("only %d of %d cases changed anything; the generator is too tame", moved.Load(), cases)
+	t.Logf("%d of %d cases: the controller changed the state; in %d the kubelet steps moved it further", moved.Load(), cases, advanced.Load())
+	if cases >= 10 && (moved.Load() < int64(cases/2) || advanced.Load() < int64(cases/3)) {
+		t.Errorf("only %d (%d) of %d cases changed anything (after the kubelet steps); the generator is too tame", moved.Load(), advanced.Load(), cases)
 	}
 }
 
@@ -399,15 +492,20 @@ func TestStaleDesiredAnnotationBlocksRolloutLikeUpstream(t *testing.T) {
 	rs.Spec.Replicas = ptr(int32(5))
 	rs.Status = appsv1.ReplicaSetStatus{Replicas: 5, FullyLabeledReplicas: 5, ReadyReplicas: 5, AvailableReplicas: 5, ObservedGeneration: 1}
 	sc := syncScenario{d: d, rss: []*appsv1.ReplicaSet{rs}}
-	want := upstreamSettle(t, sc)
-	got, err := kubesemSettle(sc, time.Now())
+	want := upstreamSettle(t, sc, 2)
+	got, cur, err := kubesemSettle(sc, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	cur.rss, cur.pods = kubeletStep(cur.rss, cur.pods)
+	got2, _, err := kubesemSettle(cur, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, []settledView{got, got2}); diff != "" {
 		t.Errorf("differs from upstream (-upstream +kubesem):\n%s", diff)
 	}
-	if len(want.ReplicaSets) != 1 {
-		t.Errorf("upstream rolled out after all: %v", want.ReplicaSets)
+	if len(want[1].ReplicaSets) != 1 {
+		t.Errorf("upstream rolled out after all: %v", want[1].ReplicaSets)
 	}
 }
