@@ -39,7 +39,11 @@
 //     (rolling update, Recreate, proportional scaling, cleanup, status and
 //     progress), and kubectl's rollout verbs.
 //
-// Still to come, in this order (see DESIGN.md): namespace,
+//   - namespace: namespace names and scope, the default namespace from a
+//     kubeconfig, creation, deletion and Terminating, lifecycle admission
+//     and the namespace controller's emptying of a deleted namespace.
+//
+// Still to come (see DESIGN.md): ResourceQuota admission in namespace,
 // and cluster (a deterministic in-memory cluster that runs all of them
 // under a virtual clock).
 //

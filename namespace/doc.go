@@ -1,0 +1,56 @@
+// Package namespace decides what the API server and the namespace
+// controller decide about namespaces: names and scope, the default
+// namespace, creation, deletion and the Terminating phase, the lifecycle
+// admission of new objects, and the namespace controller's emptying of a
+// deleted namespace. Like every kubesem package it decides and never
+// performs: functions take objects and a time and return new objects,
+// errors and steps; their arguments are never modified.
+//
+// Usage:
+//
+//	ns, _ := namespace.Resolve("", kubeconfigBytes)        // "office" after kubectl config set-context --current --namespace=office
+//	obj := namespace.PrepareForCreate(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "office"}})
+//	errs := namespace.Validate(obj)                          // metadata.name must be a DNS-1123 label
+//	obj, gone, err := namespace.Delete(obj, now)             // Terminating; default may not be deleted
+//	err = namespace.AdmitCreate("Pod", "web", "office", obj) // pods "web" is forbidden: ... being terminated
+//	step := namespace.Finalize(obj, namespace.Content{Pods: pods}, now)
+//	y, _ := namespace.CreateDryRun("office")                 // kubectl create ns office --dry-run=client -o yaml
+//
+// Rules (ids from spec/replicaset.md):
+//
+//  1. A Namespace's name is a DNS-1123 label and it has no
+//     metadata.namespace; finalizer names are qualified names and, without
+//     a "/", one of kubernetes, orphan, foregroundDeletion (RS-12.1).
+//
+//  2. On creation the phase is Active and spec.finalizers contains
+//     kubernetes, added when missing (RS-12.1).
+//
+//  3. A fresh cluster has default, kube-node-lease, kube-public and
+//     kube-system; default, kube-system and kube-public may not be deleted:
+//     `namespaces "default" is forbidden: this namespace may not be
+//     deleted` (RS-12.2).
+//
+//  4. The first DELETE sets deletionTimestamp and phase Terminating;
+//     later ones change nothing; the namespace is removed only when
+//     spec.finalizers and metadata.finalizers are both empty (RS-12.3).
+//
+//  5. Creating a namespaced object in a Terminating namespace is Forbidden
+//     with the NamespaceTerminating cause; in a missing one, `namespaces
+//     "<ns>" not found`; cluster-scoped kinds and namespaces themselves are
+//     always admitted, and updates and deletes are not checked (RS-12.4).
+//
+//  6. The namespace controller deletes pods first and waits for them
+//     (estimate/2 + 1 s), then every other object with background
+//     propagation, then removes the kubernetes finalizer (RS-12.5).
+//
+//  7. Names are unique per kind and namespace, cluster-wide for
+//     cluster-scoped kinds; errors name the resource as the API does:
+//     `replicasets.apps "kubia" already exists` (RS-13.1, RS-13.3).
+//
+//  8. kubectl works in the --namespace flag's namespace, else the current
+//     kubeconfig context's, else default.
+//
+// Left for the cluster issue: ResourceQuota admission, the status
+// conditions of a namespace being deleted, and the re-creation of missing
+// system namespaces.
+package namespace

@@ -1,0 +1,83 @@
+package namespace_test
+
+import (
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubesem/kubesem/namespace"
+)
+
+// The tutorial's `kubectl create ns office --dry-run=client -o yaml`.
+func ExampleCreateDryRun() {
+	y, _ := namespace.CreateDryRun("office")
+	fmt.Print(string(y))
+	// Output:
+	// apiVersion: v1
+	// kind: Namespace
+	// metadata:
+	//   name: office
+	// spec: {}
+	// status: {}
+}
+
+// After `kubectl config set-context --current --namespace=office`, kubectl
+// works in office unless -n says otherwise.
+func ExampleResolve() {
+	config := []byte(`current-context: admin@kubernetes
+contexts:
+- name: admin@kubernetes
+  context:
+    cluster: kubernetes
+    namespace: office
+`)
+	ns, _ := namespace.Resolve("", config)
+	fmt.Println(ns)
+	ns, _ = namespace.Resolve("kube-system", config)
+	fmt.Println(ns)
+	ns, _ = namespace.Resolve("", nil)
+	fmt.Println(ns)
+	// Output:
+	// office
+	// kube-system
+	// default
+}
+
+// Deleting a namespace: Terminating at once, new pods refused, pods
+// deleted first, then the rest, then the namespace goes.
+func ExampleFinalize() {
+	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	office := namespace.PrepareForCreate(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "office"}})
+	office, _, _ = namespace.Delete(office, t0)
+	fmt.Println(office.Status.Phase)
+	fmt.Println(namespace.AdmitCreate("Pod", "web-4", "office", office))
+
+	pods := []*corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Name: "web-1"}, Status: corev1.PodStatus{Phase: corev1.PodRunning}}}
+	s := namespace.Finalize(office, namespace.Content{Pods: pods, Others: []namespace.Object{{Kind: "ReplicationController", Name: "web"}}}, t0.Add(5*time.Second))
+	fmt.Println("delete pods", s.DeletePods, "look again in", s.RequeueAfter)
+	s = namespace.Finalize(office, namespace.Content{Others: []namespace.Object{{Kind: "ReplicationController", Name: "web"}}}, t0.Add(36*time.Second))
+	fmt.Println("delete", s.Delete)
+	s = namespace.Finalize(office, namespace.Content{}, t0.Add(37*time.Second))
+	fmt.Println("finalizers", s.Namespace.Spec.Finalizers, "gone", s.Gone)
+
+	_, _, err := namespace.Delete(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "default"}}, t0)
+	fmt.Println(err)
+	// Output:
+	// Terminating
+	// pods "web-4" is forbidden: unable to create new content in namespace office because it is being terminated
+	// delete pods [web-1] look again in 16s
+	// delete [{ReplicationController web}]
+	// finalizers [] gone true
+	// namespaces "default" is forbidden: this namespace may not be deleted
+}
+
+// A name that is not a DNS-1123 label.
+func ExampleValidate() {
+	for _, e := range namespace.Validate(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "my.space"}}) {
+		fmt.Println(e)
+	}
+	// Output:
+	// metadata.name: Invalid value: "my.space": must not contain dots
+}
