@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"reflect"
@@ -20,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
@@ -255,66 +257,7 @@ func upstreamSettle(t *testing.T, s syncScenario, rounds int) []settledView {
 		objs = append(objs, p.DeepCopy())
 	}
 	client := fake.NewSimpleClientset(objs...)
-	var rv, writes atomic.Int64
-	rv.Store(1000)
-	tracker := client.Tracker()
-	// The reactors below make the tracker behave as the apiserver does on
-	// the points a controller depends on: the stored object is a copy
-	// (the caller's is never touched), every write gets a new
-	// resourceVersion, an update carrying a stale resourceVersion fails
-	// with a Conflict, a status update keeps the stored spec and labels and
-	// a main-resource update keeps the stored status.
-	client.PrependReactor("create", "*", func(action k8stesting.Action) (bool, runtime.Object, error) {
-		a := action.(k8stesting.CreateAction)
-		obj := a.GetObject().DeepCopyObject()
-		m := obj.(metav1.Object)
-		n := rv.Add(1)
-		if m.GetName() == "" && m.GetGenerateName() != "" {
-			m.SetName(m.GetGenerateName() + strconv.FormatInt(n, 36))
-		}
-		m.SetUID(types.UID(fmt.Sprintf("upstream-uid-%d", n)))
-		m.SetCreationTimestamp(metav1.Now())
-		m.SetResourceVersion(strconv.FormatInt(n, 10))
-		writes.Add(1)
-		return true, obj, tracker.Create(a.GetResource(), obj, a.GetNamespace())
-	})
-	client.PrependReactor("update", "*", func(action k8stesting.Action) (bool, runtime.Object, error) {
-		a := action.(k8stesting.UpdateAction)
-		obj := a.GetObject().DeepCopyObject()
-		m := obj.(metav1.Object)
-		cur, err := tracker.Get(a.GetResource(), a.GetNamespace(), m.GetName())
-		if err != nil {
-			return true, nil, err
-		}
-		if cm := cur.(metav1.Object); cm.GetResourceVersion() != m.GetResourceVersion() {
-			return true, nil, apierrors.NewConflict(a.GetResource().GroupResource(), m.GetName(),
-				fmt.Errorf("the object has been modified; please apply your changes to the latest version and try again"))
-		}
-		status := a.GetSubresource() == "status"
-		switch o := obj.(type) {
-		case *appsv1.Deployment:
-			old := cur.(*appsv1.Deployment)
-			if status {
-				o.Spec, o.Labels = old.Spec, old.Labels
-			} else {
-				o.Status = old.Status
-			}
-		case *appsv1.ReplicaSet:
-			old := cur.(*appsv1.ReplicaSet)
-			if status {
-				o.Spec, o.Labels = old.Spec, old.Labels
-			} else {
-				o.Status = old.Status
-			}
-		}
-		m.SetResourceVersion(strconv.FormatInt(rv.Add(1), 10))
-		writes.Add(1)
-		return true, obj, tracker.Update(a.GetResource(), obj, a.GetNamespace())
-	})
-	client.PrependReactor("delete", "*", func(k8stesting.Action) (bool, runtime.Object, error) {
-		writes.Add(1)
-		return false, nil, nil
-	})
+	writes := installAPIServerReactors(client)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -508,4 +451,102 @@ func TestStaleDesiredAnnotationBlocksRolloutLikeUpstream(t *testing.T) {
 	if len(want[1].ReplicaSets) != 1 {
 		t.Errorf("upstream rolled out after all: %v", want[1].ReplicaSets)
 	}
+}
+
+// installAPIServerReactors makes the fake clientset's tracker behave as
+// the apiserver does on the points controllers depend on, and returns the
+// number of writes so far (for settling). The stored object is a copy (the
+// caller's is never touched), every write gets a new resourceVersion, a
+// create gets a UID, a creation time and a name from generateName, an
+// update carrying a stale resourceVersion fails with a Conflict, a status
+// update keeps the stored spec and labels and a main-resource update keeps
+// the stored status, and a strategic-merge patch (how the ReplicaSet
+// controller adopts and releases pods) is applied with a new
+// resourceVersion.
+func installAPIServerReactors(client *fake.Clientset) *atomic.Int64 {
+	var rv, writes atomic.Int64
+	rv.Store(1000)
+	tracker := client.Tracker()
+	client.PrependReactor("create", "*", func(action k8stesting.Action) (bool, runtime.Object, error) {
+		a := action.(k8stesting.CreateAction)
+		obj := a.GetObject().DeepCopyObject()
+		m := obj.(metav1.Object)
+		n := rv.Add(1)
+		if m.GetName() == "" && m.GetGenerateName() != "" {
+			m.SetName(m.GetGenerateName() + strconv.FormatInt(n, 36))
+		}
+		m.SetUID(types.UID(fmt.Sprintf("upstream-uid-%d", n)))
+		m.SetCreationTimestamp(metav1.Now())
+		m.SetResourceVersion(strconv.FormatInt(n, 10))
+		writes.Add(1)
+		return true, obj, tracker.Create(a.GetResource(), obj, a.GetNamespace())
+	})
+	client.PrependReactor("update", "*", func(action k8stesting.Action) (bool, runtime.Object, error) {
+		a := action.(k8stesting.UpdateAction)
+		obj := a.GetObject().DeepCopyObject()
+		m := obj.(metav1.Object)
+		cur, err := tracker.Get(a.GetResource(), a.GetNamespace(), m.GetName())
+		if err != nil {
+			return true, nil, err
+		}
+		if cm := cur.(metav1.Object); cm.GetResourceVersion() != m.GetResourceVersion() {
+			return true, nil, apierrors.NewConflict(a.GetResource().GroupResource(), m.GetName(),
+				fmt.Errorf("the object has been modified; please apply your changes to the latest version and try again"))
+		}
+		status := a.GetSubresource() == "status"
+		switch o := obj.(type) {
+		case *appsv1.Deployment:
+			old := cur.(*appsv1.Deployment)
+			if status {
+				o.Spec, o.Labels = old.Spec, old.Labels
+			} else {
+				o.Status = old.Status
+			}
+		case *appsv1.ReplicaSet:
+			old := cur.(*appsv1.ReplicaSet)
+			if status {
+				o.Spec, o.Labels = old.Spec, old.Labels
+			} else {
+				o.Status = old.Status
+			}
+		}
+		m.SetResourceVersion(strconv.FormatInt(rv.Add(1), 10))
+		writes.Add(1)
+		return true, obj, tracker.Update(a.GetResource(), obj, a.GetNamespace())
+	})
+	client.PrependReactor("delete", "*", func(k8stesting.Action) (bool, runtime.Object, error) {
+		writes.Add(1)
+		return false, nil, nil
+	})
+
+	client.PrependReactor("patch", "*", func(action k8stesting.Action) (bool, runtime.Object, error) {
+		a := action.(k8stesting.PatchAction)
+		if a.GetPatchType() != types.StrategicMergePatchType {
+			return false, nil, nil
+		}
+		cur, err := tracker.Get(a.GetResource(), a.GetNamespace(), a.GetName())
+		if err != nil {
+			return true, nil, err
+		}
+		orig, err := json.Marshal(cur)
+		if err != nil {
+			return true, nil, err
+		}
+		merged, err := strategicpatch.StrategicMergePatch(orig, a.GetPatch(), cur)
+		if err != nil {
+			return true, nil, apierrors.NewBadRequest(err.Error())
+		}
+		obj := cur.DeepCopyObject()
+		if err := json.Unmarshal(merged, obj); err != nil {
+			return true, nil, err
+		}
+		m := obj.(metav1.Object)
+		if m.GetUID() != cur.(metav1.Object).GetUID() {
+			return true, nil, apierrors.NewConflict(a.GetResource().GroupResource(), a.GetName(), fmt.Errorf("precondition failed: UID in precondition: %v, UID in object meta: %v", m.GetUID(), cur.(metav1.Object).GetUID()))
+		}
+		m.SetResourceVersion(strconv.FormatInt(rv.Add(1), 10))
+		writes.Add(1)
+		return true, obj, tracker.Update(a.GetResource(), obj, a.GetNamespace())
+	})
+	return &writes
 }
