@@ -15,7 +15,8 @@
 //
 //	plan, err := rollout.Sync(rollout.Default(d), ownedReplicaSets, podsOfThem, now)
 //	// create plan.Create, write plan.Updates in order, delete plan.Deletes,
-//	// write plan.Deployment's status when plan.WriteStatus
+//	// write plan.Deployment's status when plan.WriteStatus; sync again at
+//	// once when plan.Conflict (upstream's pass hit its own stale write)
 //
 //	surge, unavailable := rollout.MaxSurge(d), rollout.MaxUnavailable(d) // 25%/25% of 10: 3, 2
 //	newRS := rollout.FindNewReplicaSet(d, ownedReplicaSets)             // nil: create one

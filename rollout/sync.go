@@ -23,7 +23,8 @@ type Event struct {
 // carry out in this order: create Create, write each of Updates (the whole
 // new ReplicaSet), delete Deletes, write Deployment's status and
 // annotations when WriteStatus, record Events, and look again after
-// RequeueAfter when it is not zero.
+// RequeueAfter when it is not zero, or at once when Conflict. (Upstream
+// interleaves these writes; the objects come out the same.)
 type Plan struct {
 	// Create is the new ReplicaSet to create, or nil. If the name is taken
 	// by a ReplicaSet with another template, the caller raises
