@@ -274,18 +274,7 @@ func upstreamSettle(t *testing.T, s syncScenario, rounds int) []settledView {
 		if round > 0 {
 			kubeletStepUpstream(ctx, t, client)
 		}
-		// settle: no writes for a second (spec/conformance-harness.md; the
-		// retries after a Conflict back off 5 ms, 10 ms, ...)
-		last, quietSince := int64(-1), time.Now()
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			if w := writes.Load(); w != last {
-				last, quietSince = w, time.Now()
-				continue
-			}
-			if time.Since(quietSince) > time.Second {
-				break
-			}
-		}
+		settle(writes)
 		d, rss, _ := upstreamState(t, client)
 		views = append(views, viewOf(d, rss))
 	}
@@ -307,6 +296,12 @@ func upstreamState(t *testing.T, client *fake.Clientset) (*appsv1.Deployment, []
 	for i := range list.(*appsv1.ReplicaSetList).Items {
 		rss = append(rss, &list.(*appsv1.ReplicaSetList).Items[i])
 	}
+	return got.(*appsv1.Deployment), rss, listPods(t, client)
+}
+
+// listPods reads the pods of namespace default from the tracker, in name
+// order.
+func listPods(t *testing.T, client *fake.Clientset) []*corev1.Pod {
 	plist, err := client.Tracker().List(corev1.SchemeGroupVersion.WithResource("pods"), corev1.SchemeGroupVersion.WithKind("Pod"), "default")
 	if err != nil {
 		t.Fatal(err)
@@ -316,7 +311,23 @@ func upstreamState(t *testing.T, client *fake.Clientset) (*appsv1.Deployment, []
 		pods = append(pods, &plist.(*corev1.PodList).Items[i])
 	}
 	slices.SortFunc(pods, func(a, b *corev1.Pod) int { return strings.Compare(a.Name, b.Name) })
-	return got.(*appsv1.Deployment), rss, pods
+	return pods
+}
+
+// settle waits until the controllers have not written for a second
+// (spec/conformance-harness.md; the retries after a Conflict back off
+// 5 ms, 10 ms, ...), at most 20 s.
+func settle(writes *atomic.Int64) {
+	last, quietSince := int64(-1), time.Now()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if w := writes.Load(); w != last {
+			last, quietSince = w, time.Now()
+			continue
+		}
+		if time.Since(quietSince) > time.Second {
+			return
+		}
+	}
 }
 
 // kubeletStepUpstream carries out kubeletStep through the clientset, so

@@ -180,29 +180,12 @@ func upstreamRSSettle(t *testing.T, s rsScenario) rsSettled {
 	rsc := replicaset.NewReplicaSetController(ctx, factory.Apps().V1().ReplicaSets(), factory.Core().V1().Pods(), client, replicaset.BurstReplicas)
 	factory.Start(ctx.Done())
 	go rsc.Run(ctx, 1)
-	last, quietSince := int64(-1), time.Now()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if w := writes.Load(); w != last {
-			last, quietSince = w, time.Now()
-			continue
-		}
-		if time.Since(quietSince) > time.Second {
-			break
-		}
-	}
+	settle(writes)
 	got, err := client.Tracker().Get(appsv1.SchemeGroupVersion.WithResource("replicasets"), "default", "web")
 	if err != nil {
 		t.Fatal(err)
 	}
-	plist, err := client.Tracker().List(corev1.SchemeGroupVersion.WithResource("pods"), corev1.SchemeGroupVersion.WithKind("Pod"), "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pods []*corev1.Pod
-	for i := range plist.(*corev1.PodList).Items {
-		pods = append(pods, &plist.(*corev1.PodList).Items[i])
-	}
-	return rsViewOf(s.pods, got.(*appsv1.ReplicaSet), pods)
+	return rsViewOf(s.pods, got.(*appsv1.ReplicaSet), listPods(t, client))
 }
 
 // TestReplicaSetSyncMatchesUpstream runs the upstream ReplicaSet controller
