@@ -151,17 +151,7 @@ func Undo(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, toRevision int64) (*ap
 	out := d.DeepCopy()
 	out.Spec.Template = *target.Spec.Template.DeepCopy()
 	delete(out.Spec.Template.Labels, PodTemplateHashLabel)
-	annotations := map[string]string{}
-	for k, v := range d.Annotations {
-		if skipAnnotation(k) {
-			annotations[k] = v
-		}
-	}
-	for k, v := range target.Annotations {
-		if !skipAnnotation(k) {
-			annotations[k] = v
-		}
-	}
+	annotations := rollbackAnnotations(d.Annotations, target.Annotations)
 	out.Annotations = annotations
 	return out, fmt.Sprintf("deployment.apps/%s rolled back", d.Name), nil
 }

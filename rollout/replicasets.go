@@ -22,6 +22,25 @@ const (
 	lastAppliedAnnotation     = "kubectl.kubernetes.io/last-applied-configuration"
 )
 
+// rollbackAnnotations are a Deployment's annotations after a rollback to a
+// ReplicaSet: its own skipped ones (revision, desired/max replicas, …)
+// kept, everything else taken from the ReplicaSet, as both the controller
+// and kubectl rollout undo do (RB-*, KU-*).
+func rollbackAnnotations(deployment, from map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range deployment {
+		if skipAnnotation(k) {
+			out[k] = v
+		}
+	}
+	for k, v := range from {
+		if !skipAnnotation(k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // skipAnnotation reports whether an annotation is never copied between a
 // Deployment and its ReplicaSets (C-3).
 func skipAnnotation(k string) bool {

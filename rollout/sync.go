@@ -354,17 +354,7 @@ func (p *pass) rollback(revision int64) error {
 		if u.Spec.Template.Labels != nil {
 			delete(u.Spec.Template.Labels, PodTemplateHashLabel)
 		}
-		annotations := map[string]string{}
-		for k, v := range d.Annotations {
-			if skipAnnotation(k) {
-				annotations[k] = v
-			}
-		}
-		for k, v := range rs.Annotations {
-			if !skipAnnotation(k) {
-				annotations[k] = v
-			}
-		}
+		annotations := rollbackAnnotations(d.Annotations, rs.Annotations)
 		delete(annotations, RollbackToAnnotation)
 		u.Annotations = annotations
 		if !p.updateDeployment(u) {
