@@ -41,10 +41,10 @@
 //
 //   - namespace: namespace names and scope, the default namespace from a
 //     kubeconfig, creation, deletion and Terminating, lifecycle admission
-//     and the namespace controller's emptying of a deleted namespace.
+//     the namespace controller's emptying of a deleted namespace, and
+//     ResourceQuota admission of pods.
 //
-// Still to come (see DESIGN.md): ResourceQuota admission in namespace,
-// and cluster (a deterministic in-memory cluster that runs all of them
+// Still to come (see DESIGN.md): cluster (a deterministic in-memory cluster that runs all of them
 // under a virtual clock).
 //
 // # Example

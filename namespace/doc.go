@@ -15,6 +15,7 @@
 //	err = namespace.AdmitCreate("Pod", "web", "office", obj) // pods "web" is forbidden: ... being terminated
 //	step := namespace.Finalize(obj, namespace.Content{Pods: pods}, now)
 //	y, _ := namespace.CreateDryRun("office")                 // kubectl create ns office --dry-run=client -o yaml
+//	quotas, err = namespace.AdmitPod(pod, quotas, now)       // exceeded quota: compute, requested: requests.cpu=500m, ...
 //
 // Rules (ids from spec/replicaset.md):
 //
@@ -50,7 +51,18 @@
 //  8. kubectl works in the --namespace flag's namespace, else the current
 //     kubeconfig context's, else default.
 //
-// Left for the cluster issue: ResourceQuota admission, the status
+//  9. ResourceQuota admission of a pod (AdmitPod): a pod counts for
+//     count/pods always and for pods, cpu, memory and ephemeral storage
+//     requests and limits (summed as the kubelet does) unless it is
+//     terminal or past its deletion grace period; a quota tracking cpu or
+//     memory requires every container to set it ("must specify"); a quota
+//     without status.used refuses ("status unknown"); a pod that would
+//     take a quota over its hard limit is Forbidden with "exceeded quota"
+//     and the requested, used and limited amounts; otherwise status.used
+//     rises. Checked against the apiserver's own CheckRequest.
+//
+// Not yet: quota scopes (refused with an error), hugepages and extended
+// resources in quotas, quota for kinds other than pods, the status
 // conditions of a namespace being deleted, and the re-creation of missing
 // system namespaces.
 package namespace

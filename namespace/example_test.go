@@ -5,6 +5,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubesem/kubesem/namespace"
@@ -80,4 +81,34 @@ func ExampleValidate() {
 	}
 	// Output:
 	// metadata.name: Invalid value: "my.space": must not contain dots
+}
+
+// A namespace with a compute quota: the third 500m pod does not fit.
+func ExampleAdmitPod() {
+	quota := &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "compute", Namespace: "office"}}
+	quota.Status.Hard = corev1.ResourceList{corev1.ResourceRequestsCPU: resource.MustParse("1"), corev1.ResourcePods: resource.MustParse("10")}
+	quota.Status.Used = corev1.ResourceList{corev1.ResourceRequestsCPU: resource.MustParse("0"), corev1.ResourcePods: resource.MustParse("0")}
+	quotas := []*corev1.ResourceQuota{quota}
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	for _, name := range []string{"web-1", "web-2", "web-3"} {
+		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "office"}}
+		pod.Spec.Containers = []corev1.Container{{Name: "web", Resources: corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m")}}}}
+		next, err := namespace.AdmitPod(pod, quotas, now)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		quotas = next
+		used := quotas[0].Status.Used[corev1.ResourceRequestsCPU]
+		fmt.Println(name, "admitted, requests.cpu used:", used.String())
+	}
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "bare", Namespace: "office"}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web"}}}}
+	_, err := namespace.AdmitPod(pod, quotas, now)
+	fmt.Println(err)
+	// Output:
+	// web-1 admitted, requests.cpu used: 500m
+	// web-2 admitted, requests.cpu used: 1
+	// pods "web-3" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=1, limited: requests.cpu=1
+	// pods "bare" is forbidden: failed quota: compute: must specify requests.cpu for: web
 }
