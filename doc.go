@@ -44,8 +44,8 @@
 //     the namespace controller's emptying of a deleted namespace, and
 //     ResourceQuota admission of pods.
 //
-// Still to come (see DESIGN.md): cluster (a deterministic in-memory cluster that runs all of them
-// under a virtual clock).
+// Still to come (see DESIGN.md): cluster (a deterministic in-memory
+// cluster that runs all of them under a virtual clock).
 //
 // # Example
 //

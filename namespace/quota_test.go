@@ -87,3 +87,48 @@ func TestAdmitPodErrors(t *testing.T) {
 		t.Errorf("no quota: %v %v", out, err)
 	}
 }
+
+// Arbitrary quantities and phases: an answer or an error, never a panic,
+// and never a quota whose used went down.
+func FuzzAdmitPod(f *testing.F) {
+	f.Add("500m", "1Gi", "1", "0", "2", "Running", true)
+	f.Add("-1", "1e100", "0", "", "1Ei", "Failed", false)
+	f.Fuzz(func(t *testing.T, cpu, mem, hard, used, limit, phase string, overhead bool) {
+		parse := func(s string) (resource.Quantity, bool) {
+			q, err := resource.ParseQuantity(s)
+			return q, err == nil
+		}
+		p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web"}, Status: corev1.PodStatus{Phase: corev1.PodPhase(phase)}}
+		c := corev1.Container{Name: "web", Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{}, Limits: corev1.ResourceList{}}}
+		if q, ok := parse(cpu); ok {
+			c.Resources.Requests[corev1.ResourceCPU] = q
+		}
+		if q, ok := parse(mem); ok {
+			c.Resources.Requests[corev1.ResourceMemory] = q
+		}
+		if q, ok := parse(limit); ok {
+			c.Resources.Limits[corev1.ResourceCPU] = q
+		}
+		p.Spec.Containers = []corev1.Container{c}
+		if overhead {
+			p.Spec.Overhead = c.Resources.Requests.DeepCopy()
+		}
+		q := &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "compute"}}
+		q.Status.Hard, q.Status.Used = corev1.ResourceList{}, corev1.ResourceList{}
+		if h, ok := parse(hard); ok {
+			q.Status.Hard[corev1.ResourceRequestsCPU], q.Status.Hard[corev1.ResourcePods] = h, h
+		}
+		if u, ok := parse(used); ok {
+			q.Status.Used[corev1.ResourceRequestsCPU], q.Status.Used[corev1.ResourcePods] = u, u
+		}
+		out, err := namespace.AdmitPod(p, []*corev1.ResourceQuota{q}, t0)
+		if err != nil {
+			return
+		}
+		for k, before := range q.Status.Used {
+			if after := out[0].Status.Used[k]; after.Cmp(before) < 0 {
+				t.Fatalf("%s went down: %s → %s", k, before.String(), after.String())
+			}
+		}
+	})
+}
