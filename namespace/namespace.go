@@ -201,8 +201,9 @@ func Delete(ns *corev1.Namespace, now time.Time) (out *corev1.Namespace, gone bo
 // AdmitCreate is the namespace lifecycle admission of a create of an
 // object of kind named name (empty for generateName) in namespace, whose
 // Namespace object is ns, or nil when there is none (RS-12.4):
-// cluster-scoped kinds and Namespaces themselves are always admitted; a
-// missing namespace gives `namespaces "<ns>" not found`; a Terminating one
+// cluster-scoped kinds, Namespaces themselves and objects without a
+// namespace (which validation refuses) are admitted; a missing namespace
+// gives `namespaces "<ns>" not found`; a Terminating one
 // gives upstream's Forbidden error with the NamespaceTerminating cause.
 func AdmitCreate(kind, name, namespace string, ns *corev1.Namespace) error {
 	k, err := lookup(kind)
@@ -213,7 +214,7 @@ func AdmitCreate(kind, name, namespace string, ns *corev1.Namespace) error {
 		return nil
 	}
 	if namespace == "" {
-		return apierrors.NewBadRequest("an empty namespace may not be set during creation")
+		return nil // admission lets it through; validation rejects it (metadata.namespace: Required value)
 	}
 	if ns == nil {
 		return apierrors.NewNotFound(schema.GroupResource{Resource: "namespaces"}, namespace)

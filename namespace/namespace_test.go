@@ -137,6 +137,9 @@ func TestAdmitCreate(t *testing.T) {
 	if err := namespace.AdmitCreate("Pod", "web", "nowhere", nil); err == nil || err.Error() != `namespaces "nowhere" not found` {
 		t.Errorf("missing: %v", err)
 	}
+	if err := namespace.AdmitCreate("Pod", "web", "", nil); err != nil {
+		t.Errorf("no namespace is validation's business, not admission's: %v", err)
+	}
 	if err := namespace.AdmitCreate("Node", "worker3", "", nil); err != nil {
 		t.Errorf("cluster-scoped: %v", err)
 	}
