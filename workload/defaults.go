@@ -234,3 +234,17 @@ func copyMap(m map[string]string) map[string]string {
 	}
 	return out
 }
+
+// DefaultPod returns a copy of a pod with the defaults the apiserver
+// stores for a pod created directly (the same pod-spec defaults as
+// DefaultPodTemplate).
+func DefaultPod(p *corev1.Pod) *corev1.Pod {
+	if p == nil {
+		return nil
+	}
+	t := &corev1.PodTemplateSpec{Spec: p.Spec}
+	defaultPodTemplate(t)
+	out := p.DeepCopy()
+	out.Spec = t.Spec
+	return out
+}

@@ -293,3 +293,25 @@ func validatePorts(ports []corev1.ContainerPort, fldPath *field.Path) field.Erro
 // SpecChanged reports whether an update changes the spec, which is when
 // the apiserver raises metadata.generation by one (RS-2.5).
 func SpecChanged(oldSpec, newSpec any) bool { return !apiequality.Semantic.DeepEqual(oldSpec, newSpec) }
+
+// ValidatePod checks a defaulted pod created directly, with upstream's
+// paths and texts, for the parts this package models: metadata (name a DNS
+// subdomain), the containers (see ValidatePodTemplate) and the restart
+// policy.
+func ValidatePod(p *corev1.Pod) field.ErrorList {
+	if p == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "a Pod is required")}
+	}
+	errs := ValidateObjectMeta(&p.ObjectMeta, field.NewPath("metadata"))
+	specPath := field.NewPath("spec")
+	errs = append(errs, validateContainers(p.Spec.Containers, specPath.Child("containers"))...)
+	switch p.Spec.RestartPolicy {
+	case corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever:
+	case "":
+		errs = append(errs, field.Required(specPath.Child("restartPolicy"), ""))
+	default:
+		errs = append(errs, field.NotSupported(specPath.Child("restartPolicy"), p.Spec.RestartPolicy,
+			[]corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}))
+	}
+	return errs
+}

@@ -1,0 +1,371 @@
+package cluster
+
+import (
+	"container/heap"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kubesem/kubesem/probe"
+	"github.com/kubesem/kubesem/workload"
+)
+
+// DefaultStart is the virtual time a cluster starts at unless
+// Options.Start says otherwise.
+var DefaultStart = time.Date(2026, time.January, 1, 9, 0, 0, 0, time.UTC)
+
+// DefaultStartDelay is how long a container takes from the kubelet's
+// decision to start it until it runs (sandbox, cached image, create).
+const DefaultStartDelay = 2 * time.Second
+
+// DefaultSettleQuiet is the quiet period Settle waits for.
+const DefaultSettleQuiet = 2 * time.Minute
+
+// Options configure a Cluster. The zero value is the tutorial's cluster:
+// see DefaultNodes.
+type Options struct {
+	// Seed drives every random choice (pod name suffixes, UIDs); two
+	// clusters with the same seed and the same calls behave identically.
+	Seed uint64
+	// Start is the virtual time at creation; zero means DefaultStart.
+	Start time.Time
+	// Nodes are the cluster's nodes; nil means DefaultNodes(). Their
+	// status.allocatable (cpu, memory, pods) bounds the scheduler.
+	Nodes []*corev1.Node
+	// StartDelay is how long starting a container takes; zero means
+	// DefaultStartDelay, a negative value none at all.
+	StartDelay time.Duration
+	// SettleQuiet is how long Settle wants no write before it returns;
+	// zero means DefaultSettleQuiet.
+	SettleQuiet time.Duration
+	// MaxRounds bounds the controller passes at one instant (a safety net
+	// against a livelock; zero means 10,000).
+	MaxRounds int
+}
+
+// Cluster is a deterministic in-memory Kubernetes cluster: one store,
+// a virtual clock, an event queue and every controller kubesem models,
+// run in the calling goroutine. It is not safe for concurrent use.
+type Cluster struct {
+	opts   Options
+	now    time.Time
+	rng    *rand.Rand
+	names  *workload.Names
+	st     *store
+	queue  timerQueue
+	seq    uint64
+	rounds int
+
+	// Controllers' work: which objects to sync at the next fixed point.
+	dirty      map[string]map[key]bool // by kind: Deployment, ReplicaSet, ReplicationController, Namespace
+	gcDirty    map[string]bool         // namespaces whose owner references to look at
+	schedDirty bool
+
+	nodes     map[string]*nodeState
+	zoneNext  map[string]time.Time // per zone: when the NoExecute rate limiter lets the next taint through
+	allDown   bool                 // every zone in full disruption (RS-10.4)
+	evictions map[key]*eviction
+	pods      map[key]*podRuntime
+
+	programs   map[string]probe.Script
+	podScripts map[podContainer]probe.Script
+	failures   []*Failure
+	serviceIPs uint32
+
+	events     []Event
+	watchers   []func(Change)
+	invariants []invariant
+	lastWrite  time.Time
+	changed    bool // a write happened in the current step
+}
+
+// New builds a cluster: the built-in namespaces, the nodes (Ready from the
+// start), nothing else.
+func New(opts Options) (*Cluster, error) {
+	if opts.Start.IsZero() {
+		opts.Start = DefaultStart
+	}
+	if opts.StartDelay == 0 {
+		opts.StartDelay = DefaultStartDelay
+	} else if opts.StartDelay < 0 {
+		opts.StartDelay = 0
+	}
+	if opts.SettleQuiet <= 0 {
+		opts.SettleQuiet = DefaultSettleQuiet
+	}
+	if opts.MaxRounds <= 0 {
+		opts.MaxRounds = 10000
+	}
+	if opts.Nodes == nil {
+		opts.Nodes = DefaultNodes()
+	}
+	c := &Cluster{
+		opts:       opts,
+		now:        opts.Start,
+		rng:        rand.New(rand.NewPCG(opts.Seed, 0x6b756265)),
+		names:      workload.NewNames(opts.Seed),
+		st:         newStore(),
+		dirty:      map[string]map[key]bool{},
+		gcDirty:    map[string]bool{},
+		nodes:      map[string]*nodeState{},
+		zoneNext:   map[string]time.Time{},
+		evictions:  map[key]*eviction{},
+		pods:       map[key]*podRuntime{},
+		programs:   map[string]probe.Script{},
+		podScripts: map[podContainer]probe.Script{},
+		lastWrite:  opts.Start,
+	}
+	for _, name := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
+		if _, err := c.create(&corev1.Namespace{}, name, ""); err != nil {
+			return nil, err
+		}
+	}
+	for i, n := range opts.Nodes {
+		if n == nil {
+			return nil, fmt.Errorf("cluster: node %d is nil", i)
+		}
+		if err := c.addNode(n, i); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.step(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Now is the cluster's virtual time.
+func (c *Cluster) Now() time.Time { return c.now }
+
+// newUID draws a version-4 UUID from the seeded generator.
+func (c *Cluster) newUID() types.UID {
+	a, b := c.rng.Uint64(), c.rng.Uint64()
+	return types.UID(fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x",
+		a>>32, (a>>16)&0xffff, a&0x0fff, 0x8000|(b>>48)&0x3fff, b&0xffffffffffff))
+}
+
+// ---- the event queue --------------------------------------------------
+
+// timer is one future action. Background timers (periodic probe ticks)
+// do not keep Settle from returning.
+type timer struct {
+	at         time.Time
+	seq        uint64
+	background bool
+	fn         func()
+}
+
+type timerQueue []*timer
+
+func (q timerQueue) Len() int { return len(q) }
+func (q timerQueue) Less(i, j int) bool {
+	if !q[i].at.Equal(q[j].at) {
+		return q[i].at.Before(q[j].at)
+	}
+	return q[i].seq < q[j].seq
+}
+func (q timerQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *timerQueue) Push(x any)   { *q = append(*q, x.(*timer)) }
+func (q *timerQueue) Pop() any {
+	old := *q
+	t := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return t
+}
+
+// after schedules fn at now+d (at once when d ≤ 0: still after the
+// current step's actions, in order).
+func (c *Cluster) after(d time.Duration, fn func()) { c.at(c.now.Add(max(d, 0)), false, fn) }
+
+func (c *Cluster) at(t time.Time, background bool, fn func()) {
+	if t.Before(c.now) {
+		t = c.now
+	}
+	c.seq++
+	heap.Push(&c.queue, &timer{at: t, seq: c.seq, background: background, fn: fn})
+}
+
+// ---- running --------------------------------------------------------------
+
+// ErrNotSettled is wrapped by Settle and RunUntil when they stop at their
+// limit.
+var ErrNotSettled = errors.New("cluster: did not settle")
+
+// Advance runs the cluster for d of virtual time: every timer due until
+// then fires, in time order, and the controllers reach a fixed point
+// after each instant.
+func (c *Cluster) Advance(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("cluster: cannot advance by a negative duration %s", d)
+	}
+	return c.runTo(c.now.Add(d))
+}
+
+func (c *Cluster) runTo(end time.Time) error {
+	for c.queue.Len() > 0 && !c.queue[0].at.After(end) {
+		if err := c.runInstant(); err != nil {
+			return err
+		}
+	}
+	c.now = end
+	return nil
+}
+
+// runInstant fires every timer due at the earliest pending instant and
+// then runs the controllers to a fixed point.
+func (c *Cluster) runInstant() error {
+	t := c.queue[0].at
+	if t.After(c.now) {
+		c.now = t
+	}
+	for c.queue.Len() > 0 && !c.queue[0].at.After(c.now) {
+		tm := heap.Pop(&c.queue).(*timer)
+		tm.fn()
+	}
+	return c.step()
+}
+
+// RunUntil runs the cluster instant by instant until pred holds, for at
+// most limit of virtual time. It returns an error wrapping ErrNotSettled
+// when the limit passes first or when nothing is left to happen.
+func (c *Cluster) RunUntil(pred func(*Cluster) bool, limit time.Duration) error {
+	if pred == nil {
+		return errors.New("cluster: RunUntil needs a condition")
+	}
+	end := c.now.Add(limit)
+	for !pred(c) {
+		if c.queue.Len() == 0 {
+			return fmt.Errorf("%w: the condition does not hold and nothing is left to happen (at %s)", ErrNotSettled, c.Elapsed())
+		}
+		if c.queue[0].at.After(end) {
+			c.now = end
+			return fmt.Errorf("%w: the condition does not hold after %s (at %s)", ErrNotSettled, limit, c.Elapsed())
+		}
+		if err := c.runInstant(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Settle runs the cluster until it is quiet: nothing but periodic probes
+// is scheduled and no object changed for Options.SettleQuiet. It gives up
+// after limit of virtual time (an error wrapping ErrNotSettled, naming
+// what was still going on): a container in CrashLoopBackOff, for one,
+// never settles.
+func (c *Cluster) Settle(limit time.Duration) error {
+	end := c.now.Add(limit)
+	for {
+		pending := c.pendingForeground()
+		quietAt := c.lastWrite.Add(c.opts.SettleQuiet)
+		if pending == nil && !c.now.Before(quietAt) {
+			return nil
+		}
+		if c.queue.Len() == 0 {
+			if pending == nil {
+				c.now = maxTime(c.now, minTime(quietAt, end))
+				if !c.now.Before(quietAt) {
+					return nil
+				}
+			}
+			return fmt.Errorf("%w within %s (at %s)", ErrNotSettled, limit, c.Elapsed())
+		}
+		next := c.queue[0].at
+		if pending == nil && quietAt.Before(next) {
+			// Quiet before anything else happens.
+			if quietAt.After(end) {
+				c.now = end
+				return fmt.Errorf("%w within %s (at %s)", ErrNotSettled, limit, c.Elapsed())
+			}
+			c.now = quietAt
+			return nil
+		}
+		if next.After(end) {
+			c.now = end
+			return fmt.Errorf("%w within %s (at %s): %s", ErrNotSettled, limit, c.Elapsed(), c.busy())
+		}
+		if err := c.runInstant(); err != nil {
+			return err
+		}
+	}
+}
+
+// pendingForeground returns a foreground timer in the queue, or nil.
+func (c *Cluster) pendingForeground() *timer {
+	for _, t := range c.queue {
+		if !t.background {
+			return t
+		}
+	}
+	return nil
+}
+
+// busy describes why the cluster is not quiet, for Settle's error.
+func (c *Cluster) busy() string {
+	for _, p := range c.st.list(KindPod, "") {
+		pod := p.(*corev1.Pod)
+		for _, cs := range pod.Status.ContainerStatuses {
+			if w := cs.State.Waiting; w != nil && w.Reason == "CrashLoopBackOff" {
+				return fmt.Sprintf("pod %s/%s: container %s is in CrashLoopBackOff", pod.Namespace, pod.Name, cs.Name)
+			}
+		}
+	}
+	if t := c.pendingForeground(); t != nil {
+		return fmt.Sprintf("something is scheduled at %s", t.at.Sub(c.opts.Start))
+	}
+	return fmt.Sprintf("objects kept changing (last write at %s)", c.lastWrite.Sub(c.opts.Start))
+}
+
+// Elapsed is the virtual time since the cluster was created.
+func (c *Cluster) Elapsed() time.Duration { return c.now.Sub(c.opts.Start) }
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// step runs the controllers to a fixed point and checks the invariants.
+func (c *Cluster) step() error {
+	if err := c.reconcile(); err != nil {
+		return err
+	}
+	return c.checkInvariants()
+}
+
+// ---- invariants ---------------------------------------------------------
+
+type invariant struct {
+	name string
+	fn   func(*Cluster) error
+}
+
+// AddInvariant registers a check that runs after every step (every user
+// verb and every instant the clock moves through); the first failure is
+// returned by the call that made the step, naming the invariant.
+func (c *Cluster) AddInvariant(name string, check func(*Cluster) error) {
+	if check != nil {
+		c.invariants = append(c.invariants, invariant{name, check})
+	}
+}
+
+func (c *Cluster) checkInvariants() error {
+	for _, inv := range c.invariants {
+		if err := inv.fn(c); err != nil {
+			return fmt.Errorf("cluster: invariant %q violated at %s: %w", inv.name, c.Elapsed(), err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,592 @@
+package cluster
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kubesem/kubesem/namespace"
+	"github.com/kubesem/kubesem/rollout"
+	"github.com/kubesem/kubesem/selector"
+	"github.com/kubesem/kubesem/workload"
+)
+
+// reconcile runs every controller on what changed until nothing does:
+// the fixed point the cluster reaches after every change (MODEL: upstream's
+// controllers react within milliseconds; kubesem lets them finish before
+// virtual time moves on).
+func (c *Cluster) reconcile() error {
+	for round := 0; ; round++ {
+		if round >= c.opts.MaxRounds {
+			return fmt.Errorf("cluster: the controllers did not reach a fixed point after %d passes at %s", round, c.Elapsed())
+		}
+		work := false
+		for _, kind := range []string{KindDeployment, KindReplicaSet, KindReplicationController, KindNamespace, KindResourceQuota} {
+			keys := c.takeDirty(kind)
+			if len(keys) == 0 {
+				continue
+			}
+			work = true
+			for _, k := range keys {
+				switch kind {
+				case KindDeployment:
+					c.syncDeployment(k)
+				case KindReplicaSet:
+					c.syncReplicaSet(k)
+				case KindReplicationController:
+					c.syncReplicationController(k)
+				case KindNamespace:
+					c.syncNamespace(k)
+				case KindResourceQuota:
+					c.syncQuotas(k.ns)
+				}
+			}
+		}
+		if len(c.gcDirty) > 0 {
+			work = true
+			c.collectGarbage()
+		}
+		if c.schedDirty {
+			work = true
+			c.schedule()
+		}
+		if !work {
+			c.rounds += round
+			return nil
+		}
+	}
+}
+
+func (c *Cluster) takeDirty(kind string) []key {
+	m := c.dirty[kind]
+	if len(m) == 0 {
+		return nil
+	}
+	keys := make([]key, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	clear(m)
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.ns != b.ns {
+			return strings.Compare(a.ns, b.ns)
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	return keys
+}
+
+// requeue marks an object to be synced again after d. Requeues are
+// background work for Settle: they only look again (a progress deadline
+// far ahead does not keep Settle busy; one within the quiet period runs).
+func (c *Cluster) requeue(kind string, k key, d time.Duration) {
+	c.at(c.now.Add(max(d, 0)), true, func() { c.markDirty(kind, k) })
+}
+
+func (c *Cluster) podsOf(ns string) []*corev1.Pod {
+	objs := c.st.list(KindPod, ns)
+	pods := make([]*corev1.Pod, len(objs))
+	for i, o := range objs {
+		pods[i] = o.(*corev1.Pod)
+	}
+	return pods
+}
+
+// ---- ReplicaSet and ReplicationController -----------------------------------
+
+func (c *Cluster) syncReplicaSet(k key) {
+	o := c.st.get(KindReplicaSet, k)
+	if o == nil {
+		return
+	}
+	rs := o.(*appsv1.ReplicaSet)
+	var siblings []*appsv1.ReplicaSet
+	if ref := metav1.GetControllerOfNoCopy(rs); ref != nil {
+		for _, so := range c.st.list(KindReplicaSet, k.ns) {
+			if sref := metav1.GetControllerOfNoCopy(so); sref != nil && sref.UID == ref.UID {
+				siblings = append(siblings, so.(*appsv1.ReplicaSet))
+			}
+		}
+	}
+	plan, err := workload.SyncReplicaSet(rs, c.podsOf(k.ns), c.now, workload.Options{Siblings: siblings})
+	if err != nil {
+		c.record(rs, KindReplicaSet, "Warning", "SyncFailed", "replicaset-controller", "%v", err)
+		return
+	}
+	manageErr := c.carryOut(KindReplicaSet, rs, plan, "replicaset-controller")
+	status, write := plan.Status(manageErr)
+	if cur := c.st.get(KindReplicaSet, k); write && cur != nil {
+		nrs := cur.(*appsv1.ReplicaSet).DeepCopy()
+		nrs.Status = status
+		c.write(KindReplicaSet, nrs)
+	}
+	if d := plan.RequeueAfter(status); d > 0 {
+		c.requeue(KindReplicaSet, k, d)
+	}
+}
+
+func (c *Cluster) syncReplicationController(k key) {
+	o := c.st.get(KindReplicationController, k)
+	if o == nil {
+		return
+	}
+	rc := o.(*corev1.ReplicationController)
+	plan, err := workload.SyncReplicationController(rc, c.podsOf(k.ns), c.now, workload.Options{})
+	if err != nil {
+		c.record(rc, KindReplicationController, "Warning", "SyncFailed", "replication-controller", "%v", err)
+		return
+	}
+	manageErr := c.carryOut(KindReplicationController, rc, plan, "replication-controller")
+	status, write := plan.ReplicationControllerStatus(manageErr)
+	if cur := c.st.get(KindReplicationController, k); write && cur != nil {
+		nrc := cur.(*corev1.ReplicationController).DeepCopy()
+		nrc.Status = status
+		c.write(KindReplicationController, nrc)
+	}
+	if d := plan.RequeueAfter(appsv1.ReplicaSetStatus{Replicas: status.Replicas, ReadyReplicas: status.ReadyReplicas, AvailableReplicas: status.AvailableReplicas}); d > 0 {
+		c.requeue(KindReplicationController, k, d)
+	}
+}
+
+// carryOut performs a ReplicaSet or RC sync's plan: adoptions, releases,
+// creates in slow-start batches, deletes; it returns the first failure,
+// for the status (RS-7.3).
+func (c *Cluster) carryOut(kind string, owner Object, plan *workload.Plan, source string) error {
+	for _, ref := range plan.Adopt {
+		if p := c.podByRef(ref); p != nil && metav1.GetControllerOfNoCopy(p) == nil {
+			np := p.DeepCopy()
+			np.OwnerReferences = append(np.OwnerReferences, plan.OwnerRef)
+			c.write(KindPod, np)
+		}
+	}
+	for _, ref := range plan.Release {
+		if p := c.podByRef(ref); p != nil {
+			np := p.DeepCopy()
+			np.OwnerReferences = slices.DeleteFunc(np.OwnerReferences, func(r metav1.OwnerReference) bool { return r.UID == owner.GetUID() })
+			if len(np.OwnerReferences) == 0 {
+				np.OwnerReferences = nil
+			}
+			c.write(KindPod, np)
+		}
+	}
+	var firstErr error
+	if plan.Create > 0 && plan.Template != nil {
+		_, err := workload.SlowStart(plan.Create, func(int) error {
+			pod := plan.Template.DeepCopy()
+			pod.Namespace = owner.GetNamespace()
+			created, err := c.createObject(pod)
+			if err != nil {
+				if apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
+					return nil // counted as done (RS-5.5)
+				}
+				c.record(owner, kind, "Warning", "FailedCreate", source, "Error creating: %v", err)
+				return err
+			}
+			c.record(owner, kind, "Normal", "SuccessfulCreate", source, "Created pod: %s", created.GetName())
+			return nil
+		})
+		firstErr = err
+	}
+	for _, ref := range plan.Delete {
+		p := c.podByRef(ref)
+		if p == nil {
+			continue
+		}
+		if err := c.injected("delete", KindPod, p); err != nil {
+			c.record(owner, kind, "Warning", "FailedDelete", source, "Error deleting: %v", err)
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		c.deletePod(p, nil)
+		c.record(owner, kind, "Normal", "SuccessfulDelete", source, "Deleted pod: %s", p.Name)
+	}
+	return firstErr
+}
+
+func (c *Cluster) podByRef(ref workload.PodRef) *corev1.Pod {
+	o := c.st.get(KindPod, key{ref.Namespace, ref.Name})
+	if o == nil || (ref.UID != "" && o.GetUID() != ref.UID) {
+		return nil
+	}
+	return o.(*corev1.Pod)
+}
+
+// ---- Deployment -------------------------------------------------------------
+
+// syncDeployment claims the Deployment's ReplicaSets (adopting matching
+// orphans, releasing those its selector no longer matches), runs
+// rollout.Sync and carries out the plan (§8 of spec/deployment.md).
+func (c *Cluster) syncDeployment(k key) {
+	o := c.st.get(KindDeployment, k)
+	if o == nil {
+		return
+	}
+	d := o.(*appsv1.Deployment)
+	sel, err := selector.FromLabelSelector(d.Spec.Selector)
+	if err != nil {
+		c.record(d, KindDeployment, "Warning", "SelectorParsingFailed", "deployment-controller", "%v", err)
+		return
+	}
+	var rss []*appsv1.ReplicaSet
+	for _, ro := range c.st.list(KindReplicaSet, k.ns) {
+		rs := ro.(*appsv1.ReplicaSet)
+		ref := metav1.GetControllerOfNoCopy(rs)
+		switch {
+		case ref != nil && ref.UID == d.UID:
+			if d.DeletionTimestamp == nil && !sel.Empty() && !sel.Matches(rs.Labels) {
+				nrs := rs.DeepCopy()
+				nrs.OwnerReferences = slices.DeleteFunc(nrs.OwnerReferences, func(r metav1.OwnerReference) bool { return r.UID == d.UID })
+				c.write(KindReplicaSet, nrs)
+				continue
+			}
+			rss = append(rss, rs)
+		case ref == nil && d.DeletionTimestamp == nil && rs.DeletionTimestamp == nil && !sel.Empty() && sel.Matches(rs.Labels):
+			nrs := rs.DeepCopy()
+			nrs.OwnerReferences = append(nrs.OwnerReferences, *metav1.NewControllerRef(d, rollout.DeploymentKind))
+			c.write(KindReplicaSet, nrs)
+			rss = append(rss, nrs)
+		}
+	}
+	owned := map[types.UID]bool{}
+	for _, rs := range rss {
+		owned[rs.UID] = true
+	}
+	var pods []*corev1.Pod
+	for _, p := range c.podsOf(k.ns) {
+		if ref := metav1.GetControllerOfNoCopy(p); ref != nil && owned[ref.UID] {
+			pods = append(pods, p)
+		}
+	}
+	plan, err := rollout.Sync(d, rss, pods, c.now)
+	if err != nil {
+		c.record(d, KindDeployment, "Warning", "SyncFailed", "deployment-controller", "%v", err)
+		return
+	}
+	again := plan.Conflict
+	if plan.Create != nil {
+		if _, err := c.createObject(plan.Create); err != nil {
+			if apierrors.IsAlreadyExists(err) {
+				// A hash collision (H-6): raise collisionCount and try again.
+				if existing := c.st.get(KindReplicaSet, keyOf(plan.Create)); existing != nil {
+					ex := existing.(*appsv1.ReplicaSet)
+					ref := metav1.GetControllerOfNoCopy(ex)
+					if ref == nil || ref.UID != d.UID || !rollout.EqualIgnoreHash(&ex.Spec.Template, &d.Spec.Template) {
+						nd := d.DeepCopy()
+						nd.Status = rollout.Collision(d)
+						c.write(KindDeployment, nd)
+					}
+				}
+			} else if !apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
+				c.record(d, KindDeployment, "Warning", "FailedCreate", "deployment-controller", "Failed to create new replica set %q: %v", plan.Create.Name, err)
+			}
+			c.markDirty(KindDeployment, k)
+			return
+		}
+	}
+	for _, u := range plan.Updates {
+		if c.st.get(KindReplicaSet, keyOf(u)) != nil {
+			c.write(KindReplicaSet, u.DeepCopy())
+		}
+	}
+	for _, name := range plan.Deletes {
+		if ro := c.st.get(KindReplicaSet, key{k.ns, name}); ro != nil {
+			c.deleteObject(KindReplicaSet, ro, metav1.DeletePropagationBackground, nil)
+		}
+	}
+	switch {
+	case plan.Update != nil:
+		c.write(KindDeployment, plan.Update.DeepCopy())
+	case plan.WriteStatus && plan.Deployment != nil:
+		c.write(KindDeployment, plan.Deployment.DeepCopy())
+	}
+	for _, e := range plan.Events {
+		c.record(d, KindDeployment, e.Type, e.Reason, "deployment-controller", "%s", e.Message)
+	}
+	if plan.RequeueAfter > 0 {
+		c.requeue(KindDeployment, k, plan.RequeueAfter)
+	}
+	if again {
+		c.markDirty(KindDeployment, k)
+	}
+}
+
+// ---- garbage collector ------------------------------------------------------
+
+const (
+	finalizerForeground = metav1.FinalizerDeleteDependents // "foregroundDeletion"
+	finalizerOrphan     = metav1.FinalizerOrphanDependents // "orphan"
+)
+
+// owned are the kinds that carry owner references in this cluster.
+var owned = []string{KindPod, KindReplicaSet, KindReplicationController, KindDeployment, KindService}
+
+// collectGarbage is the garbage collector over the namespaces whose owner
+// references may have changed (RS-11.2, RS-11.3): dependents whose owners
+// are all gone are deleted (background), solid owners keep theirs,
+// foreground owners wait for their blocking dependents, orphan owners
+// release theirs first.
+func (c *Cluster) collectGarbage() {
+	nss := make([]string, 0, len(c.gcDirty))
+	for ns := range c.gcDirty {
+		nss = append(nss, ns)
+	}
+	clear(c.gcDirty)
+	slices.Sort(nss)
+	for _, ns := range nss {
+		if ns == "" {
+			continue
+		}
+		c.collectNamespace(ns)
+	}
+}
+
+func (c *Cluster) lookupOwner(ns string, ref metav1.OwnerReference) Object {
+	kind := ref.Kind
+	if kindOf := c.st.tables[kind]; kindOf == nil || clusterScoped(kind) {
+		return nil
+	}
+	o := c.st.get(kind, key{ns, ref.Name})
+	if o == nil || o.GetUID() != ref.UID {
+		return nil
+	}
+	return o
+}
+
+func (c *Cluster) collectNamespace(ns string) {
+	// Dependents of each owner UID, for the foreground and orphan owners.
+	dependents := map[types.UID][]Object{}
+	var withOwners []struct {
+		kind string
+		o    Object
+	}
+	for _, kind := range owned {
+		for _, o := range c.st.list(kind, ns) {
+			refs := o.GetOwnerReferences()
+			if len(refs) == 0 {
+				continue
+			}
+			for _, r := range refs {
+				dependents[r.UID] = append(dependents[r.UID], o)
+			}
+			withOwners = append(withOwners, struct {
+				kind string
+				o    Object
+			}{kind, o})
+		}
+	}
+	// Owners being deleted with a GC finalizer.
+	for _, kind := range owned {
+		for _, o := range c.st.list(kind, ns) {
+			if o.GetDeletionTimestamp() == nil {
+				continue
+			}
+			fins := o.GetFinalizers()
+			switch {
+			case slices.Contains(fins, finalizerOrphan):
+				for _, dep := range dependents[o.GetUID()] {
+					if cur := c.st.get(kindOf(dep), keyOf(dep)); cur != nil {
+						nd := copyObject(cur)
+						nd.SetOwnerReferences(withoutOwner(nd.GetOwnerReferences(), o.GetUID()))
+						c.write(kindOf(dep), nd)
+					}
+				}
+				c.dropFinalizer(kind, o, finalizerOrphan)
+			case slices.Contains(fins, finalizerForeground):
+				blocking := false
+				for _, dep := range dependents[o.GetUID()] {
+					if c.st.get(kindOf(dep), keyOf(dep)) == nil {
+						continue
+					}
+					for _, r := range dep.GetOwnerReferences() {
+						if r.UID == o.GetUID() && ptrBool(r.BlockOwnerDeletion) {
+							blocking = true
+						}
+					}
+					if dep.GetDeletionTimestamp() == nil {
+						c.deleteObject(kindOf(dep), dep, c.propagationFor(dep, dependents), nil)
+					}
+				}
+				if !blocking {
+					c.dropFinalizer(kind, o, finalizerForeground)
+				}
+			}
+		}
+	}
+	for _, w := range withOwners {
+		cur := c.st.get(w.kind, keyOf(w.o))
+		if cur == nil || cur.GetDeletionTimestamp() != nil {
+			continue
+		}
+		var solid, waiting, dangling []metav1.OwnerReference
+		for _, r := range cur.GetOwnerReferences() {
+			if _, known := c.st.tables[r.Kind]; !known {
+				solid = append(solid, r) // a kind this cluster does not store: never collected
+				continue
+			}
+			owner := c.lookupOwner(ns, r)
+			switch {
+			case owner == nil:
+				dangling = append(dangling, r)
+			case owner.GetDeletionTimestamp() != nil && slices.Contains(owner.GetFinalizers(), finalizerForeground):
+				waiting = append(waiting, r)
+			default:
+				solid = append(solid, r)
+			}
+		}
+		switch {
+		case len(solid) > 0:
+			if len(dangling)+len(waiting) > 0 {
+				nd := copyObject(cur)
+				nd.SetOwnerReferences(solid)
+				c.write(w.kind, nd)
+			}
+		case len(waiting) > 0 && len(dependents[cur.GetUID()]) > 0:
+			c.deleteObject(w.kind, cur, metav1.DeletePropagationForeground, nil)
+		default:
+			c.deleteObject(w.kind, cur, metav1.DeletePropagationBackground, nil)
+		}
+	}
+}
+
+func (c *Cluster) propagationFor(o Object, dependents map[types.UID][]Object) metav1.DeletionPropagation {
+	if len(dependents[o.GetUID()]) > 0 {
+		return metav1.DeletePropagationForeground
+	}
+	return metav1.DeletePropagationBackground
+}
+
+func withoutOwner(refs []metav1.OwnerReference, uid types.UID) []metav1.OwnerReference {
+	out := slices.DeleteFunc(slices.Clone(refs), func(r metav1.OwnerReference) bool { return r.UID == uid })
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// dropFinalizer removes a finalizer; an object being deleted goes when
+// none is left.
+func (c *Cluster) dropFinalizer(kind string, o Object, fin string) {
+	cur := c.st.get(kind, keyOf(o))
+	if cur == nil {
+		return
+	}
+	fins := slices.DeleteFunc(slices.Clone(cur.GetFinalizers()), func(f string) bool { return f == fin })
+	if len(fins) == 0 && cur.GetDeletionTimestamp() != nil {
+		c.remove(kind, keyOf(cur))
+		return
+	}
+	nd := copyObject(cur)
+	nd.SetFinalizers(fins)
+	c.write(kind, nd)
+}
+
+// deleteObject is the apiserver's DELETE with a propagation policy
+// (RS-11.3): pods are deleted gracefully; an object with finalizers, or
+// deleted in the foreground or orphaning its dependents, gets a
+// deletionTimestamp and stays until its finalizers are gone; otherwise it
+// goes at once and the garbage collector deletes its dependents.
+func (c *Cluster) deleteObject(kind string, o Object, prop metav1.DeletionPropagation, grace *int64) {
+	cur := c.st.get(kind, keyOf(o))
+	if cur == nil || cur.GetUID() != o.GetUID() {
+		return
+	}
+	switch kind {
+	case KindPod:
+		c.deletePod(cur.(*corev1.Pod), grace)
+		return
+	case KindNamespace:
+		out, gone, err := namespace.Delete(cur.(*corev1.Namespace), c.now)
+		if err != nil {
+			return
+		}
+		if gone {
+			c.remove(kind, keyOf(cur))
+			return
+		}
+		if out.DeletionTimestamp != nil && cur.GetDeletionTimestamp() == nil {
+			c.write(kind, out)
+			c.after(NamespaceDelay, func() { c.markDirty(KindNamespace, keyOf(out)) })
+		}
+		return
+	}
+	if cur.GetDeletionTimestamp() != nil {
+		return
+	}
+	fins := slices.Clone(cur.GetFinalizers())
+	switch prop {
+	case metav1.DeletePropagationForeground:
+		if !slices.Contains(fins, finalizerForeground) {
+			fins = append(fins, finalizerForeground)
+		}
+	case metav1.DeletePropagationOrphan:
+		if !slices.Contains(fins, finalizerOrphan) {
+			fins = append(fins, finalizerOrphan)
+		}
+	}
+	if len(fins) == 0 {
+		c.remove(kind, keyOf(cur))
+		return
+	}
+	nd := copyObject(cur)
+	ts := metav1.NewTime(c.now)
+	nd.SetDeletionTimestamp(&ts)
+	zero := int64(0)
+	nd.SetDeletionGracePeriodSeconds(&zero)
+	nd.SetFinalizers(fins)
+	c.write(kind, nd)
+}
+
+// ---- namespace controller -------------------------------------------------
+
+// NamespaceDelay is how long the namespace controller waits after a
+// namespace event before it acts (RS-12.5).
+const NamespaceDelay = 5 * time.Second
+
+func (c *Cluster) syncNamespace(k key) {
+	ns := c.namespaceObject(k.name)
+	if ns == nil || ns.DeletionTimestamp == nil {
+		return
+	}
+	if wait := ns.DeletionTimestamp.Add(NamespaceDelay).Sub(c.now); wait > 0 {
+		return // the delayed first pass is scheduled
+	}
+	content := namespace.Content{Pods: c.podsOf(k.name)}
+	for _, kind := range []string{KindReplicaSet, KindReplicationController, KindDeployment, KindService, KindResourceQuota} {
+		for _, o := range c.st.list(kind, k.name) {
+			content.Others = append(content.Others, namespace.Object{Kind: kind, Name: o.GetName()})
+		}
+	}
+	step := namespace.Finalize(ns, content, c.now)
+	for _, name := range step.DeletePods {
+		if o := c.st.get(KindPod, key{k.name, name}); o != nil && o.GetDeletionTimestamp() == nil {
+			c.deletePod(o.(*corev1.Pod), nil)
+		}
+	}
+	for _, obj := range step.Delete {
+		if o := c.st.get(obj.Kind, key{k.name, obj.Name}); o != nil {
+			c.deleteObject(obj.Kind, o, metav1.DeletePropagationBackground, nil)
+		}
+	}
+	if step.Namespace != nil && !step.Gone {
+		if cur := c.namespaceObject(k.name); cur != nil && !apiequality.Semantic.DeepEqual(cur, step.Namespace) {
+			c.write(KindNamespace, step.Namespace.DeepCopy())
+		}
+	}
+	if step.Gone {
+		c.remove(KindNamespace, k)
+		return
+	}
+	if step.RequeueAfter > 0 {
+		c.requeue(KindNamespace, k, step.RequeueAfter)
+	}
+}

@@ -1,0 +1,93 @@
+package cluster
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Event is one entry of the event log: what `kubectl get events` and the
+// Events section of `kubectl describe` show.
+type Event struct {
+	// At is when it was recorded (virtual time).
+	At time.Time
+	// Type is "Normal" or "Warning".
+	Type string
+	// Reason and Message are upstream's, e.g. "SuccessfulCreate",
+	// "Created pod: nginx-7xq2c".
+	Reason, Message string
+	// Kind, Namespace and Name name the object the event is about.
+	Kind, Namespace, Name string
+	// Source is the component that recorded it: "replicaset-controller",
+	// "deployment-controller", "kubelet", "default-scheduler",
+	// "node-controller", "taint-eviction-controller", ...
+	Source string
+}
+
+// String renders an event as one log line.
+func (e Event) String() string {
+	obj := strings.ToLower(e.Kind) + "/" + e.Name
+	return fmt.Sprintf("%-7s %-22s %-28s %s", e.Type, e.Reason, obj, e.Message)
+}
+
+// Change is one write to the store, as a watch (`kubectl get -w`) sees it.
+type Change struct {
+	At time.Time
+	// Type is "ADDED", "MODIFIED" or "DELETED".
+	Type string
+	Kind string
+	// Object is the object as written (for DELETED: as it was last). It is
+	// the cluster's own copy: a watcher must not modify it.
+	Object Object
+}
+
+// Watch registers fn to see every write from now on, in order.
+func (c *Cluster) Watch(fn func(Change)) {
+	if fn != nil {
+		c.watchers = append(c.watchers, fn)
+	}
+}
+
+// Events returns the event log so far, oldest first.
+func (c *Cluster) Events() []Event { return slices.Clone(c.events) }
+
+// EventsFor returns the events about one object, oldest first (the
+// Events section of `kubectl describe`).
+func (c *Cluster) EventsFor(kind, namespace, name string) []Event {
+	var out []Event
+	for _, e := range c.events {
+		if e.Kind == kind && e.Namespace == namespace && e.Name == name {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (c *Cluster) record(o metav1.Object, kind, typ, reason, source, format string, args ...any) {
+	c.events = append(c.events, Event{
+		At: c.now, Type: typ, Reason: reason, Message: fmt.Sprintf(format, args...),
+		Kind: kind, Namespace: o.GetNamespace(), Name: o.GetName(), Source: source,
+	})
+}
+
+// EventList returns the event log as corev1.Events, for printers.Events.
+func (c *Cluster) EventList(namespace string) []*corev1.Event {
+	var out []*corev1.Event
+	for i, e := range c.events {
+		if namespace != "" && e.Namespace != namespace {
+			continue
+		}
+		out = append(out, &corev1.Event{
+			ObjectMeta:     metav1.ObjectMeta{Name: fmt.Sprintf("%s.%d", e.Name, i), Namespace: e.Namespace},
+			InvolvedObject: corev1.ObjectReference{Kind: e.Kind, Namespace: e.Namespace, Name: e.Name},
+			Reason:         e.Reason, Message: e.Message, Type: e.Type,
+			Source:         corev1.EventSource{Component: e.Source},
+			FirstTimestamp: metav1.NewTime(e.At), LastTimestamp: metav1.NewTime(e.At), Count: 1,
+		})
+	}
+	return out
+}

@@ -1,0 +1,488 @@
+package cluster
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubesem/kubesem/probe"
+)
+
+// ---- scheduler ------------------------------------------------------------
+
+// nodeLoad is what the scheduler counts on a node.
+type nodeLoad struct {
+	pods     int64
+	cpu, mem resource.Quantity
+}
+
+func podRequests(p *corev1.Pod) (cpu, mem resource.Quantity) {
+	for _, ctr := range p.Spec.Containers {
+		if q, ok := ctr.Resources.Requests[corev1.ResourceCPU]; ok {
+			cpu.Add(q)
+		}
+		if q, ok := ctr.Resources.Requests[corev1.ResourceMemory]; ok {
+			mem.Add(q)
+		}
+	}
+	return cpu, mem
+}
+
+func podTerminal(p *corev1.Pod) bool {
+	return p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed
+}
+
+// schedule binds every pending pod it can, in (namespace, name) order.
+//
+// The rule (a simplification of kube-scheduler's default profile,
+// documented in the package doc): a node fits when its Ready condition is
+// True, it is not cordoned, the pod tolerates its NoSchedule and NoExecute
+// taints, and the pod's cpu and memory requests and one more pod fit in
+// its allocatable after the pods already bound there; among the fitting
+// nodes the one with the fewest pods wins, ties by name. A pod that fits
+// nowhere stays Pending with PodScheduled=False (Unschedulable).
+func (c *Cluster) schedule() {
+	if !c.schedDirty {
+		return
+	}
+	c.schedDirty = false
+	var pending []*corev1.Pod
+	load := map[string]*nodeLoad{}
+	for _, o := range c.st.list(KindPod, "") {
+		p := o.(*corev1.Pod)
+		if p.Spec.NodeName == "" {
+			if p.DeletionTimestamp == nil && !podTerminal(p) {
+				pending = append(pending, p)
+			}
+			continue
+		}
+		if podTerminal(p) {
+			continue
+		}
+		l := load[p.Spec.NodeName]
+		if l == nil {
+			l = &nodeLoad{}
+			load[p.Spec.NodeName] = l
+		}
+		cpu, mem := podRequests(p)
+		l.pods++
+		l.cpu.Add(cpu)
+		l.mem.Add(mem)
+	}
+	if len(pending) == 0 {
+		return
+	}
+	var nodes []*corev1.Node
+	for _, o := range c.st.list(KindNode, "") {
+		nodes = append(nodes, o.(*corev1.Node))
+	}
+	for _, p := range pending {
+		cpu, mem := podRequests(p)
+		var best *corev1.Node
+		reasons := map[string]int{}
+		for _, n := range nodes {
+			l := load[n.Name]
+			if l == nil {
+				l = &nodeLoad{}
+				load[n.Name] = l
+			}
+			if why := fits(p, n, l, cpu, mem); why != "" {
+				reasons[why]++
+				continue
+			}
+			if best == nil || l.pods < load[best.Name].pods {
+				best = n
+			}
+		}
+		if best == nil {
+			c.unschedulable(p, len(nodes), reasons)
+			continue
+		}
+		l := load[best.Name]
+		l.pods++
+		l.cpu.Add(cpu)
+		l.mem.Add(mem)
+		c.bind(p, best.Name)
+	}
+}
+
+// fits says why pod p does not fit node n ("" when it does), in the
+// scheduler's words.
+func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem resource.Quantity) string {
+	if n.Spec.Unschedulable {
+		return "node(s) were unschedulable"
+	}
+	for i := range n.Spec.Taints {
+		t := &n.Spec.Taints[i]
+		if t.Effect == corev1.TaintEffectPreferNoSchedule {
+			continue
+		}
+		tolerated := false
+		for j := range p.Spec.Tolerations {
+			if tolerates(&p.Spec.Tolerations[j], t) {
+				tolerated = true
+				break
+			}
+		}
+		if !tolerated {
+			return fmt.Sprintf("node(s) had untolerated taint {%s: %s}", t.Key, t.Value)
+		}
+	}
+	if !nodeReady(n) {
+		return "node(s) were not ready"
+	}
+	alloc := n.Status.Allocatable
+	if q, ok := alloc[corev1.ResourcePods]; ok && l.pods+1 > q.Value() {
+		return "Too many pods"
+	}
+	if q, ok := alloc[corev1.ResourceCPU]; ok {
+		sum := l.cpu.DeepCopy()
+		sum.Add(cpu)
+		if sum.Cmp(q) > 0 {
+			return "Insufficient cpu"
+		}
+	}
+	if q, ok := alloc[corev1.ResourceMemory]; ok {
+		sum := l.mem.DeepCopy()
+		sum.Add(mem)
+		if sum.Cmp(q) > 0 {
+			return "Insufficient memory"
+		}
+	}
+	return ""
+}
+
+func (c *Cluster) unschedulable(p *corev1.Pod, total int, reasons map[string]int) {
+	var parts []string
+	for why, n := range reasons {
+		parts = append(parts, fmt.Sprintf("%d %s", n, why))
+	}
+	sort.Strings(parts)
+	msg := fmt.Sprintf("0/%d nodes are available: %s.", total, strings.Join(parts, ", "))
+	for _, cond := range p.Status.Conditions {
+		if cond.Type == corev1.PodScheduled && cond.Message == msg {
+			return
+		}
+	}
+	np := p.DeepCopy()
+	setPodCondition(np, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
+		Reason: corev1.PodReasonUnschedulable, Message: msg, LastTransitionTime: metav1.NewTime(c.now)})
+	c.write(KindPod, np)
+	c.record(np, KindPod, "Warning", "FailedScheduling", "default-scheduler", "%s", msg)
+}
+
+func (c *Cluster) bind(p *corev1.Pod, node string) {
+	np := p.DeepCopy()
+	np.Spec.NodeName = node
+	setPodCondition(np, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(c.now)})
+	c.write(KindPod, np)
+	c.record(np, KindPod, "Normal", "Scheduled", "default-scheduler", "Successfully assigned %s/%s to %s", np.Namespace, np.Name, node)
+	if ns := c.nodes[node]; ns != nil && ns.up {
+		c.admitPod(np, ns, nil)
+	}
+}
+
+// ---- kubelet ----------------------------------------------------------------
+
+// podRuntime is the kubelet's state for one pod it runs.
+type podRuntime struct {
+	runner      *probe.Runner
+	node        string
+	token       uint64
+	frozen      bool // its node stopped: nothing runs, nothing is reported
+	terminating bool
+	base        map[string]int32 // restart counts from before a node restart
+	ip          string
+	admitted    time.Time
+}
+
+type podContainer struct {
+	pod       key
+	container string
+}
+
+// admitPod starts the kubelet's work on a pod bound to a running node: the
+// sandbox gets an IP at once, the containers start after StartDelay, and
+// the probe model runs from then on.
+func (c *Cluster) admitPod(p *corev1.Pod, ns *nodeState, base map[string]int32) {
+	k := keyOf(p)
+	sc := probe.Scenario{Pod: p, Scripts: map[string]probe.Script{}, StartDelay: c.opts.StartDelay}
+	for _, ctr := range p.Spec.Containers {
+		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr)
+	}
+	r, err := probe.NewRunner(sc, c.now)
+	if err != nil {
+		c.record(p, KindPod, "Warning", "Failed", "kubelet", "Error: %v", err)
+		return
+	}
+	rt := &podRuntime{runner: r, node: ns.name, base: base, admitted: c.now,
+		ip: fmt.Sprintf("10.244.%d.%d", ns.index, ns.nextIP)}
+	ns.nextIP++
+	if old := c.pods[k]; old != nil {
+		rt.token = old.token + 1
+	}
+	c.pods[k] = rt
+	c.syncPodStatus(k, rt)
+	c.wake(k, rt)
+}
+
+// restartPod gives a pod on a restarted node fresh containers, counting a
+// restart for each container that had started before.
+func (c *Cluster) restartPod(p *corev1.Pod) {
+	base := map[string]int32{}
+	for _, cs := range p.Status.ContainerStatuses {
+		n := cs.RestartCount
+		if cs.State.Running != nil || cs.State.Terminated != nil || cs.LastTerminationState.Terminated != nil {
+			n++
+		}
+		base[cs.Name] = n
+	}
+	c.admitPod(p, c.nodes[p.Spec.NodeName], base)
+}
+
+func (c *Cluster) freezePod(k key, rt *podRuntime) {
+	rt.frozen = true
+	rt.token++
+}
+
+func (c *Cluster) forgetPod(k key) {
+	if rt := c.pods[k]; rt != nil {
+		rt.token++
+		delete(c.pods, k)
+	}
+	delete(c.evictions, k)
+	for pc := range c.podScripts {
+		if pc.pod == k {
+			delete(c.podScripts, pc)
+		}
+	}
+}
+
+// wake schedules the runner's next action.
+func (c *Cluster) wake(k key, rt *podRuntime) {
+	if rt.frozen {
+		return
+	}
+	at, ok := rt.runner.NextAt()
+	if !ok {
+		return
+	}
+	token := rt.token
+	// Once every container runs, what remains are periodic probes: they
+	// do not keep Settle busy.
+	background := c.allRunning(k)
+	c.at(at, background, func() { c.kubeletStep(k, rt, token) })
+}
+
+func (c *Cluster) allRunning(k key) bool {
+	o := c.st.get(KindPod, k)
+	if o == nil {
+		return false
+	}
+	p := o.(*corev1.Pod)
+	if p.DeletionTimestamp != nil || len(p.Status.ContainerStatuses) == 0 {
+		return false
+	}
+	for _, cs := range p.Status.ContainerStatuses {
+		if cs.State.Running == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Cluster) kubeletStep(k key, rt *podRuntime, token uint64) {
+	if rt.token != token || c.pods[k] != rt || rt.frozen {
+		return
+	}
+	evs, err := rt.runner.Step()
+	if err != nil {
+		o := c.st.get(KindPod, k)
+		if o != nil {
+			c.record(o, KindPod, "Warning", "Failed", "kubelet", "%v", err)
+		}
+		return
+	}
+	c.kubeletEvents(k, evs)
+	c.syncPodStatus(k, rt)
+	if rt.terminating && rt.runner.Done() {
+		c.remove(KindPod, k)
+		return
+	}
+	c.wake(k, rt)
+}
+
+// kubeletEvents turns the probe model's events into the kubelet's events
+// (reasons Started, Killing, BackOff, Unhealthy).
+func (c *Cluster) kubeletEvents(k key, evs []probe.Event) {
+	o := c.st.get(KindPod, k)
+	if o == nil {
+		return
+	}
+	for _, e := range evs {
+		switch e.Reason {
+		case "Started":
+			c.record(o, KindPod, "Normal", "Started", "kubelet", "Started container %s", e.Container)
+		case "Killing":
+			c.record(o, KindPod, "Normal", "Killing", "kubelet", "%s", e.Message)
+		case "BackOff":
+			msg := e.Message
+			if i := strings.Index(msg, "; retry at"); i >= 0 {
+				msg = msg[:i]
+			}
+			c.record(o, KindPod, "Warning", "BackOff", "kubelet", "Back-off restarting failed container %s in pod %s_%s(%s)", e.Container, o.GetName(), o.GetNamespace(), o.GetUID())
+		case "Probe":
+			for _, kind := range []string{"startup", "readiness", "liveness"} {
+				if strings.HasPrefix(strings.ToLower(e.Message), kind+" probe: failure") {
+					c.record(o, KindPod, "Warning", "Unhealthy", "kubelet", "%s probe failed", strings.ToUpper(kind[:1])+kind[1:])
+				}
+			}
+		}
+	}
+}
+
+// syncPodStatus writes the status the kubelet reports when it differs from
+// the stored one. Conditions owned by others (DisruptionTarget,
+// PodScheduled) are kept.
+func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
+	o := c.st.get(KindPod, k)
+	if o == nil {
+		return
+	}
+	p := o.(*corev1.Pod)
+	st := rt.runner.Status(c.now)
+	for i := range st.ContainerStatuses {
+		st.ContainerStatuses[i].RestartCount += rt.base[st.ContainerStatuses[i].Name]
+	}
+	node := c.nodeObject(rt.node)
+	if node != nil && len(node.Status.Addresses) > 0 {
+		st.HostIP = node.Status.Addresses[0].Address
+		st.HostIPs = []corev1.HostIP{{IP: st.HostIP}}
+	}
+	st.PodIP = rt.ip
+	st.PodIPs = []corev1.PodIP{{IP: rt.ip}}
+	start := metav1.NewTime(rt.admitted)
+	if p.Status.StartTime != nil {
+		start = *p.Status.StartTime
+	}
+	st.StartTime = &start
+	st.QOSClass = p.Status.QOSClass
+	if st.QOSClass == "" {
+		st.QOSClass = qosClass(p)
+	}
+	var conds []corev1.PodCondition
+	for _, cond := range st.Conditions {
+		if cond.Type == corev1.PodScheduled || cond.Type == corev1.DisruptionTarget {
+			continue
+		}
+		conds = append(conds, cond)
+	}
+	for _, cond := range p.Status.Conditions {
+		if cond.Type == corev1.PodScheduled || cond.Type == corev1.DisruptionTarget {
+			conds = append(conds, cond)
+		}
+	}
+	st.Conditions = conds
+	if apiequality.Semantic.DeepEqual(st, p.Status) {
+		return
+	}
+	np := p.DeepCopy()
+	np.Status = st
+	c.write(KindPod, np)
+}
+
+// qosClass is the pod's QoS class (BestEffort without any request or
+// limit, Guaranteed when every container's requests equal its limits for
+// cpu and memory, else Burstable).
+func qosClass(p *corev1.Pod) corev1.PodQOSClass {
+	any, guaranteed := false, true
+	for _, ctr := range p.Spec.Containers {
+		r, l := ctr.Resources.Requests, ctr.Resources.Limits
+		if len(r) > 0 || len(l) > 0 {
+			any = true
+		}
+		for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+			lq, lok := l[name]
+			rq, rok := r[name]
+			if !lok || (rok && rq.Cmp(lq) != 0) {
+				guaranteed = false
+			}
+		}
+	}
+	switch {
+	case !any:
+		return corev1.PodQOSBestEffort
+	case guaranteed:
+		return corev1.PodQOSGuaranteed
+	}
+	return corev1.PodQOSBurstable
+}
+
+// ---- deletion ---------------------------------------------------------------
+
+// KubeletDelay is how long a kubelet takes to act on a pod's deletion
+// (MODEL: upstream's is watch latency plus a sync, about a second).
+const KubeletDelay = time.Second
+
+// deletePod is a graceful DELETE of a pod (RS-9.1): grace from the
+// options, else the pod's terminationGracePeriodSeconds; 0 for a pod not
+// scheduled or already terminal; a negative one becomes 1. With grace > 0
+// the pod is Terminating until its kubelet has stopped its containers (or
+// forever while its node is down); with 0 it goes at once.
+func (c *Cluster) deletePod(p *corev1.Pod, grace *int64) {
+	g := int64(30)
+	if p.Spec.TerminationGracePeriodSeconds != nil {
+		g = *p.Spec.TerminationGracePeriodSeconds
+	}
+	if grace != nil {
+		g = *grace
+	}
+	if p.Spec.NodeName == "" || podTerminal(p) {
+		g = 0
+	}
+	if g < 0 {
+		g = 1
+	}
+	k := keyOf(p)
+	rt := c.pods[k]
+	if g == 0 || (rt == nil && c.nodes[p.Spec.NodeName] != nil && c.nodes[p.Spec.NodeName].up) {
+		c.remove(KindPod, k)
+		return
+	}
+	if p.DeletionTimestamp != nil {
+		// A second DELETE may only shorten the grace period.
+		if p.DeletionGracePeriodSeconds != nil && *p.DeletionGracePeriodSeconds <= g {
+			return
+		}
+	}
+	np := p.DeepCopy()
+	ts := metav1.NewTime(c.now.Add(time.Duration(g) * time.Second))
+	np.DeletionTimestamp = &ts
+	np.DeletionGracePeriodSeconds = &g
+	c.write(KindPod, np)
+	if rt == nil || rt.frozen {
+		return // its node is down: Terminating until the node comes back
+	}
+	// The kubelet sees the deletion a moment later (MODEL: KubeletDelay)
+	// and stops the containers with the pod's deletion grace period.
+	c.after(KubeletDelay, func() {
+		if c.pods[k] != rt || rt.frozen || rt.terminating {
+			return
+		}
+		rt.terminating = true
+		_ = rt.runner.Terminate(c.now, time.Duration(g)*time.Second)
+		rt.token++
+		c.syncPodStatus(k, rt)
+		if rt.runner.Done() {
+			c.remove(KindPod, k)
+			return
+		}
+		c.wake(k, rt)
+	})
+}

@@ -1,0 +1,514 @@
+package cluster
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Node lifecycle timings (RS-10.1, RS-10.4).
+const (
+	// NodeMonitorPeriod is how often the node lifecycle controller looks
+	// at the nodes.
+	NodeMonitorPeriod = 5 * time.Second
+	// NodeMonitorGracePeriod is how long a node may go without a heartbeat
+	// before it is marked Unknown.
+	NodeMonitorGracePeriod = 50 * time.Second
+	// LeaseRenewInterval is how often a running kubelet renews its Lease.
+	LeaseRenewInterval = 10 * time.Second
+	// TaintInterval is the NoExecute tainting rate in a healthy zone: one
+	// node per 10 s (0.1 nodes/s, burst 1).
+	TaintInterval = 10 * time.Second
+)
+
+// Labels the cluster's nodes carry.
+const (
+	LabelHostname     = "kubernetes.io/hostname"
+	LabelControlPlane = "node-role.kubernetes.io/control-plane"
+	LabelZone         = "topology.kubernetes.io/zone"
+	LabelRegion       = "topology.kubernetes.io/region"
+)
+
+// DefaultNodes is the tutorial's cluster: a control-plane node "master"
+// (tainted NoSchedule, so workloads never land there) and two workers,
+// "worker1" and "worker2", each with 2 CPUs, 4 GiB and room for 110 pods.
+func DefaultNodes() []*corev1.Node {
+	master := NewNode("master", "2", "4Gi", 110)
+	master.Labels[LabelControlPlane] = ""
+	master.Spec.Taints = []corev1.Taint{{Key: LabelControlPlane, Effect: corev1.TaintEffectNoSchedule}}
+	return []*corev1.Node{master, NewNode("worker1", "2", "4Gi", 110), NewNode("worker2", "2", "4Gi", 110)}
+}
+
+// NewNode builds a node with the given allocatable cpu, memory and pod
+// count, labelled with its hostname and the OS/arch labels a kubelet sets.
+// It panics on a malformed quantity (a programming error in a literal).
+func NewNode(name, cpu, memory string, pods int64) *corev1.Node {
+	alloc := corev1.ResourceList{
+		corev1.ResourceCPU:    resource.MustParse(cpu),
+		corev1.ResourceMemory: resource.MustParse(memory),
+		corev1.ResourcePods:   *resource.NewQuantity(pods, resource.DecimalSI),
+	}
+	return &corev1.Node{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
+			LabelHostname: name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+		}},
+		Status: corev1.NodeStatus{Capacity: alloc.DeepCopy(), Allocatable: alloc},
+	}
+}
+
+// nodeState is the kubelet and the node lifecycle controller's view of one
+// node.
+type nodeState struct {
+	name         string
+	index        int
+	up           bool // the kubelet runs and heartbeats
+	kubeletStart time.Time
+	token        uint64 // invalidates timers of an earlier stop
+	nextIP       int
+	taintAt      time.Time // a NoExecute taint is queued for then
+	taintQueued  bool
+}
+
+func (c *Cluster) addNode(n *corev1.Node, index int) error {
+	if _, dup := c.nodes[n.Name]; dup {
+		return fmt.Errorf("cluster: %w", apiAlreadyExists(KindNode, n.Name))
+	}
+	node := n.DeepCopy()
+	node.Namespace = ""
+	if node.Labels == nil {
+		node.Labels = map[string]string{}
+	}
+	if node.Spec.PodCIDR == "" {
+		node.Spec.PodCIDR = fmt.Sprintf("10.244.%d.0/24", index)
+		node.Spec.PodCIDRs = []string{node.Spec.PodCIDR}
+	}
+	if len(node.Status.Addresses) == 0 {
+		node.Status.Addresses = []corev1.NodeAddress{
+			{Type: corev1.NodeInternalIP, Address: fmt.Sprintf("192.168.56.%d", 10+index)},
+			{Type: corev1.NodeHostName, Address: node.Name},
+		}
+	}
+	node.Status.NodeInfo.KubeletVersion = "v1.37.2"
+	node.Status.NodeInfo.ContainerRuntimeVersion = "containerd://2.1.0"
+	node.Status.NodeInfo.OSImage = "Ubuntu 24.04 LTS"
+	node.Status.NodeInfo.KernelVersion = "6.8.0-generic"
+	node.Status.NodeInfo.OperatingSystem = "linux"
+	node.Status.NodeInfo.Architecture = "amd64"
+	node.Status.Conditions = readyConditions(c.now)
+	node.Status.Phase = ""
+	o, err := c.createObject(node)
+	if err != nil {
+		return err
+	}
+	c.nodes[n.Name] = &nodeState{name: o.GetName(), index: index, up: true, kubeletStart: c.now, nextIP: 2}
+	return nil
+}
+
+// readyConditions are the conditions a healthy kubelet posts.
+func readyConditions(now time.Time) []corev1.NodeCondition {
+	t := metav1.NewTime(now)
+	mk := func(typ corev1.NodeConditionType, st corev1.ConditionStatus, reason, msg string) corev1.NodeCondition {
+		return corev1.NodeCondition{Type: typ, Status: st, Reason: reason, Message: msg, LastHeartbeatTime: t, LastTransitionTime: t}
+	}
+	return []corev1.NodeCondition{
+		mk(corev1.NodeMemoryPressure, corev1.ConditionFalse, "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+		mk(corev1.NodeDiskPressure, corev1.ConditionFalse, "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+		mk(corev1.NodePIDPressure, corev1.ConditionFalse, "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+		mk(corev1.NodeReady, corev1.ConditionTrue, "KubeletReady", "kubelet is posting ready status"),
+	}
+}
+
+func (c *Cluster) nodeObject(name string) *corev1.Node {
+	if o := c.st.get(KindNode, key{"", name}); o != nil {
+		return o.(*corev1.Node)
+	}
+	return nil
+}
+
+// nodeReady reports the node's Ready condition as the controllers see it.
+func nodeReady(n *corev1.Node) bool {
+	for _, cond := range n.Status.Conditions {
+		if cond.Type == corev1.NodeReady {
+			return cond.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// StopNode stops a node's kubelet (the machine is switched off): its
+// containers stop running, it posts no more heartbeats, and nothing it
+// reported changes. The node lifecycle controller notices on its first
+// 5-second check more than 50 s after the last Lease renewal (RS-10.1) —
+// 50 to 60 s after the stop — marks the node Unknown and its pods not
+// ready (RS-10.2), taints it (RS-10.3, RS-10.4), and the taint manager
+// evicts its pods 300 s later (RS-10.6, RS-10.7).
+func (c *Cluster) StopNode(name string) error {
+	ns, ok := c.nodes[name]
+	if !ok || c.nodeObject(name) == nil {
+		return apiNotFound(KindNode, name)
+	}
+	if !ns.up {
+		return fmt.Errorf("cluster: node %q is already stopped", name)
+	}
+	ns.up = false
+	ns.token++
+	renewals := c.now.Sub(ns.kubeletStart) / LeaseRenewInterval
+	lastRenew := ns.kubeletStart.Add(renewals * LeaseRenewInterval)
+	// The controller's probe time is its first check at or after the
+	// renewal; it marks the node on the first check strictly after probe
+	// time + grace. Checks run every 5 s from the cluster's start (MODEL).
+	probeTime := c.nextTick(lastRenew)
+	unknownAt := c.nextTick(probeTime.Add(NodeMonitorGracePeriod + time.Nanosecond))
+	token := ns.token
+	c.at(unknownAt, false, func() {
+		if ns.token == token && !ns.up {
+			c.nodeUnreachable(ns)
+		}
+	})
+	for k, rt := range c.pods {
+		if rt.node == name {
+			c.freezePod(k, rt)
+		}
+	}
+	return c.step()
+}
+
+// nextTick is the node monitor's first check at or after t.
+func (c *Cluster) nextTick(t time.Time) time.Time {
+	d := t.Sub(c.opts.Start)
+	n := (d + NodeMonitorPeriod - 1) / NodeMonitorPeriod
+	return c.opts.Start.Add(n * NodeMonitorPeriod)
+}
+
+// nodeUnreachable is the monitoring pass that finds the node's heartbeat
+// too old (RS-10.1, RS-10.2, RS-10.3).
+func (c *Cluster) nodeUnreachable(ns *nodeState) {
+	n := c.nodeObject(ns.name)
+	if n == nil {
+		return
+	}
+	wasReady := nodeReady(n)
+	nn := n.DeepCopy()
+	now := metav1.NewTime(c.now)
+	for i := range nn.Status.Conditions {
+		cond := &nn.Status.Conditions[i]
+		switch cond.Type {
+		case corev1.NodeReady, corev1.NodeMemoryPressure, corev1.NodeDiskPressure, corev1.NodePIDPressure:
+			if cond.Status != corev1.ConditionUnknown {
+				cond.Status, cond.Reason, cond.Message, cond.LastTransitionTime = corev1.ConditionUnknown, "NodeStatusUnknown", "Kubelet stopped posting node status.", now
+			}
+		}
+	}
+	setTaint(nn, corev1.Taint{Key: TaintUnreachable, Effect: corev1.TaintEffectNoSchedule})
+	c.write(KindNode, nn)
+	c.record(nn, KindNode, "Normal", "NodeNotReady", "node-controller", "Node %s status is now: NodeNotReady", ns.name)
+	if wasReady {
+		for _, o := range c.st.list(KindPod, "") {
+			p := o.(*corev1.Pod)
+			if p.Spec.NodeName != ns.name {
+				continue
+			}
+			if np, changed := markNotReady(p, c.now); changed {
+				c.write(KindPod, np)
+				c.record(np, KindPod, "Warning", "NodeNotReady", "node-controller", "Node is not ready")
+			}
+		}
+	}
+	c.updateTainting()
+}
+
+// markNotReady sets a pod's Ready condition to False (MarkPodsNotReady):
+// only the condition; phase and container statuses stay (RS-10.2).
+func markNotReady(p *corev1.Pod, now time.Time) (*corev1.Pod, bool) {
+	for i, cond := range p.Status.Conditions {
+		if cond.Type == corev1.PodReady && cond.Status != corev1.ConditionFalse {
+			np := p.DeepCopy()
+			c := &np.Status.Conditions[i]
+			c.Status, c.LastTransitionTime = corev1.ConditionFalse, metav1.NewTime(now)
+			return np, true
+		}
+	}
+	return nil, false
+}
+
+func setTaint(n *corev1.Node, t corev1.Taint) bool {
+	for _, have := range n.Spec.Taints {
+		if have.Key == t.Key && have.Effect == t.Effect {
+			return false
+		}
+	}
+	n.Spec.Taints = append(n.Spec.Taints, t)
+	return true
+}
+
+func removeTaints(n *corev1.Node, drop func(corev1.Taint) bool) bool {
+	before := len(n.Spec.Taints)
+	n.Spec.Taints = slices.DeleteFunc(n.Spec.Taints, drop)
+	if len(n.Spec.Taints) == 0 {
+		n.Spec.Taints = nil
+	}
+	return len(n.Spec.Taints) != before
+}
+
+func isLifecycleNoExecute(t corev1.Taint) bool {
+	return t.Effect == corev1.TaintEffectNoExecute && (t.Key == TaintUnreachable || t.Key == TaintNotReady)
+}
+
+func zoneOf(n *corev1.Node) string {
+	return n.Labels[LabelRegion] + ":\x00:" + n.Labels[LabelZone]
+}
+
+// updateTainting is handleDisruption and the NoExecute tainting queue
+// (RS-10.4): zone states, the all-zones-down rule, and a rate-limited
+// taint for every not-ready node.
+func (c *Cluster) updateTainting() {
+	type zone struct{ ready, notReady int }
+	zones := map[string]*zone{}
+	var nodes []*corev1.Node
+	for _, o := range c.st.list(KindNode, "") {
+		n := o.(*corev1.Node)
+		if _, excluded := n.Labels["node.kubernetes.io/exclude-disruption"]; excluded {
+			continue
+		}
+		nodes = append(nodes, n)
+		z := zones[zoneOf(n)]
+		if z == nil {
+			z = &zone{}
+			zones[zoneOf(n)] = z
+		}
+		if nodeReady(n) {
+			z.ready++
+		} else {
+			z.notReady++
+		}
+	}
+	allDown := len(zones) > 0
+	for _, z := range zones {
+		if !(z.ready == 0 && z.notReady > 0) {
+			allDown = false
+		}
+	}
+	if allDown {
+		// Every zone in full disruption: nothing is evicted.
+		c.allDown = true
+		for _, n := range nodes {
+			if ns := c.nodes[n.Name]; ns != nil {
+				ns.taintQueued = false
+			}
+			nn := n.DeepCopy()
+			if removeTaints(nn, isLifecycleNoExecute) {
+				c.write(KindNode, nn)
+				c.cancelEvictions(n.Name)
+			}
+		}
+		return
+	}
+	c.allDown = false
+	for _, n := range nodes {
+		ns := c.nodes[n.Name]
+		if ns == nil || nodeReady(n) || ns.taintQueued || slices.ContainsFunc(n.Spec.Taints, isLifecycleNoExecute) {
+			continue
+		}
+		z := zones[zoneOf(n)]
+		total := z.ready + z.notReady
+		if z.ready > 0 && z.notReady > 2 && float64(z.notReady)/float64(total) >= 0.55 && total <= 50 {
+			continue // PartialDisruption in a small zone: tainting stops
+		}
+		interval := TaintInterval
+		if z.ready > 0 && z.notReady > 2 && float64(z.notReady)/float64(total) >= 0.55 {
+			interval = 100 * time.Second // 0.01 nodes/s in a large zone
+		}
+		at := maxTime(c.now, c.zoneNext[zoneOf(n)])
+		c.zoneNext[zoneOf(n)] = at.Add(interval)
+		ns.taintQueued, ns.taintAt = true, at
+		token := ns.token
+		c.at(at, false, func() {
+			ns.taintQueued = false
+			if ns.token == token && !ns.up && !c.allDown {
+				c.taintNoExecute(ns.name)
+			}
+		})
+	}
+}
+
+// taintNoExecute adds the unreachable NoExecute taint and lets the taint
+// manager look at the node's pods (RS-10.4, RS-10.6).
+func (c *Cluster) taintNoExecute(name string) {
+	n := c.nodeObject(name)
+	if n == nil || nodeReady(n) {
+		return
+	}
+	nn := n.DeepCopy()
+	now := metav1.NewTime(c.now)
+	removeTaints(nn, func(t corev1.Taint) bool { return t.Key == TaintNotReady && t.Effect == corev1.TaintEffectNoExecute })
+	if !setTaint(nn, corev1.Taint{Key: TaintUnreachable, Effect: corev1.TaintEffectNoExecute, TimeAdded: &now}) {
+		return
+	}
+	c.write(KindNode, nn)
+	for _, o := range c.st.list(KindPod, "") {
+		if p := o.(*corev1.Pod); p.Spec.NodeName == name {
+			c.processPodOnNode(p, nn)
+		}
+	}
+}
+
+// eviction is a pod deletion the taint manager has scheduled.
+type eviction struct {
+	uid   string
+	fire  time.Time
+	token uint64
+}
+
+// processPodOnNode is the taint manager's decision for one pod (RS-10.6):
+// delete now, at T + the smallest tolerationSeconds, or never.
+func (c *Cluster) processPodOnNode(p *corev1.Pod, n *corev1.Node) {
+	k := keyOf(p)
+	var taints []corev1.Taint
+	for _, t := range n.Spec.Taints {
+		if t.Effect == corev1.TaintEffectNoExecute {
+			taints = append(taints, t)
+		}
+	}
+	if len(taints) == 0 {
+		c.cancelEviction(k, p)
+		return
+	}
+	minSecs, forever := int64(0), true
+	for _, t := range taints {
+		var used *corev1.Toleration
+		for i := range p.Spec.Tolerations {
+			if tolerates(&p.Spec.Tolerations[i], &t) {
+				used = &p.Spec.Tolerations[i]
+				break
+			}
+		}
+		if used == nil {
+			c.scheduleEviction(p, c.now)
+			return
+		}
+		if used.TolerationSeconds != nil {
+			if forever || *used.TolerationSeconds < minSecs {
+				minSecs = *used.TolerationSeconds
+			}
+			forever = false
+		}
+	}
+	if forever {
+		c.cancelEviction(k, p)
+		return
+	}
+	c.scheduleEviction(p, c.now.Add(time.Duration(max(minSecs, 0))*time.Second))
+}
+
+func (c *Cluster) scheduleEviction(p *corev1.Pod, at time.Time) {
+	k := keyOf(p)
+	if e, ok := c.evictions[k]; ok && e.uid == string(p.UID) {
+		return // a scheduled deletion keeps its time (RS-10.6)
+	}
+	e := &eviction{uid: string(p.UID), fire: at}
+	c.evictions[k] = e
+	c.at(at, false, func() {
+		if c.evictions[k] != e {
+			return
+		}
+		delete(c.evictions, k)
+		c.evict(k, e.uid)
+	})
+}
+
+func (c *Cluster) cancelEviction(k key, p *corev1.Pod) {
+	if e, ok := c.evictions[k]; ok && e.uid == string(p.UID) {
+		delete(c.evictions, k)
+		c.record(p, KindPod, "Normal", "TaintManagerEviction", "taint-eviction-controller", "Cancelling deletion of Pod %s/%s", p.Namespace, p.Name)
+	}
+}
+
+func (c *Cluster) cancelEvictions(node string) {
+	for _, o := range c.st.list(KindPod, "") {
+		if p := o.(*corev1.Pod); p.Spec.NodeName == node {
+			c.cancelEviction(keyOf(p), p)
+		}
+	}
+}
+
+// evict is the taint manager's deletion: DisruptionTarget, then a normal
+// graceful DELETE (RS-10.6).
+func (c *Cluster) evict(k key, uid string) {
+	o := c.st.get(KindPod, k)
+	if o == nil || string(o.GetUID()) != uid {
+		return
+	}
+	p := o.(*corev1.Pod)
+	c.record(p, KindPod, "Normal", "TaintManagerEviction", "taint-eviction-controller", "Marking for deletion Pod %s/%s", p.Namespace, p.Name)
+	if p.DeletionTimestamp != nil {
+		return
+	}
+	np := p.DeepCopy()
+	setPodCondition(np, corev1.PodCondition{
+		Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue, Reason: "DeletionByTaintManager",
+		Message: "Taint manager: deleting due to NoExecute taint", LastTransitionTime: metav1.NewTime(c.now),
+	})
+	c.write(KindPod, np)
+	c.deletePod(np, nil)
+}
+
+func setPodCondition(p *corev1.Pod, cond corev1.PodCondition) {
+	for i := range p.Status.Conditions {
+		if p.Status.Conditions[i].Type == cond.Type {
+			p.Status.Conditions[i] = cond
+			return
+		}
+	}
+	p.Status.Conditions = append(p.Status.Conditions, cond)
+}
+
+// StartNode starts a stopped node's kubelet again (RS-10.9): it posts
+// Ready at once, the lifecycle taints go and pending evictions are
+// cancelled; pods deleted while it was down are removed now (their
+// containers are gone), the others have their containers started again
+// (each restart counted). Nothing moves back: pods already replaced stay
+// where they are.
+func (c *Cluster) StartNode(name string) error {
+	ns, ok := c.nodes[name]
+	n := c.nodeObject(name)
+	if !ok || n == nil {
+		return apiNotFound(KindNode, name)
+	}
+	if ns.up {
+		return fmt.Errorf("cluster: node %q is already running", name)
+	}
+	ns.up, ns.kubeletStart, ns.taintQueued = true, c.now, false
+	ns.token++
+	nn := n.DeepCopy()
+	nn.Status.Conditions = readyConditions(c.now)
+	removeTaints(nn, func(t corev1.Taint) bool { return t.Key == TaintUnreachable || t.Key == TaintNotReady })
+	c.write(KindNode, nn)
+	c.record(nn, KindNode, "Normal", "NodeReady", "kubelet", "Node %s status is now: NodeReady", name)
+	c.cancelEvictions(name)
+	for _, o := range c.st.list(KindPod, "") {
+		p := o.(*corev1.Pod)
+		if p.Spec.NodeName != name {
+			continue
+		}
+		if p.DeletionTimestamp != nil {
+			c.remove(KindPod, keyOf(p))
+			continue
+		}
+		c.restartPod(p)
+	}
+	c.updateTainting()
+	return c.step()
+}
+
+// Nodes lists the nodes in name order (copies).
+func (c *Cluster) Nodes() []*corev1.Node {
+	var out []*corev1.Node
+	for _, o := range c.st.list(KindNode, "") {
+		out = append(out, o.DeepCopyObject().(*corev1.Node))
+	}
+	return out
+}

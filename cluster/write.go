@@ -1,0 +1,318 @@
+package cluster
+
+import (
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kubesem/kubesem/namespace"
+	"github.com/kubesem/kubesem/rollout"
+	"github.com/kubesem/kubesem/workload"
+)
+
+// groupKind is the API group and kind of a stored kind, for
+// apierrors.NewInvalid.
+func groupKind(kind string) schema.GroupKind {
+	if gvkOf(kind) == "apps/v1" {
+		return schema.GroupKind{Group: "apps", Kind: kind}
+	}
+	return schema.GroupKind{Kind: kind}
+}
+
+// prepare defaults and validates a new object of kind as the apiserver's
+// create path does (registry strategies; RS-1.3, RS-2, RS-12.1).
+func (c *Cluster) prepare(kind string, o Object) (Object, field.ErrorList) {
+	switch v := o.(type) {
+	case *corev1.Pod:
+		p := workload.DefaultPod(v)
+		addDefaultTolerations(p)
+		return p, workload.ValidatePod(p)
+	case *appsv1.ReplicaSet:
+		rs := workload.DefaultReplicaSet(v)
+		return rs, workload.ValidateReplicaSet(rs)
+	case *corev1.ReplicationController:
+		rc := workload.DefaultReplicationController(v)
+		return rc, workload.ValidateReplicationController(rc)
+	case *appsv1.Deployment:
+		d := rollout.Default(v)
+		return d, rollout.Validate(d)
+	case *corev1.Namespace:
+		ns := namespace.PrepareForCreate(v)
+		return ns, namespace.Validate(ns)
+	case *corev1.Service:
+		svc := defaultService(v)
+		return svc, validateService(svc)
+	case *corev1.Node:
+		n := v.DeepCopy()
+		return n, nil
+	case *corev1.ResourceQuota:
+		q := v.DeepCopy()
+		return q, validateQuota(q)
+	}
+	return copyObject(o), nil
+}
+
+// createObject is the apiserver's create: lifecycle admission, name
+// generation, defaults and validation, quota, uniqueness, then the write
+// with a UID, creation time, generation 1 and a resourceVersion. The
+// argument is not modified. Nothing is stored when it fails.
+func (c *Cluster) createObject(o Object) (Object, error) {
+	obj, quotas, err := c.admit(o, false)
+	if err != nil {
+		return nil, err
+	}
+	kind := kindOf(obj)
+	obj.SetUID(c.newUID())
+	obj.SetCreationTimestamp(metav1.NewTime(c.now))
+	if hasGeneration(kind) {
+		obj.SetGeneration(1)
+	}
+	if kind == KindService {
+		c.allocateClusterIP(obj.(*corev1.Service))
+	}
+	c.st.put(kind, obj)
+	c.notify(kind, "ADDED", nil, obj)
+	for _, q := range quotas {
+		old := c.st.get(KindResourceQuota, keyOf(q))
+		c.st.put(KindResourceQuota, q)
+		c.notify(KindResourceQuota, "MODIFIED", old, q)
+	}
+	return obj, nil
+}
+
+// checkCreate runs a create's checks without storing anything and without
+// using up an injected failure.
+func checkCreate(c *Cluster, kind, ns string, o Object) error {
+	in := copyObject(o)
+	in.SetNamespace(ns)
+	_, _, err := c.admit(in, true)
+	return err
+}
+
+// admit is everything a create checks, in the apiserver's order; it
+// returns the object to store and the quotas with their new usage.
+func (c *Cluster) admit(o Object, dry bool) (Object, []*corev1.ResourceQuota, error) {
+	kind := kindOf(o)
+	if kind == "" {
+		return nil, nil, fmt.Errorf("cluster: cannot store a %T", o)
+	}
+	ns, name := o.GetNamespace(), o.GetName()
+	if clusterScoped(kind) {
+		ns = ""
+	}
+	if err := namespace.AdmitCreate(kind, name, ns, c.namespaceObject(ns)); err != nil {
+		return nil, nil, err
+	}
+	if !dry {
+		if err := c.injected("create", kind, o); err != nil {
+			return nil, nil, err
+		}
+	}
+	obj, errs := c.prepare(kind, o)
+	if clusterScoped(kind) {
+		obj.SetNamespace("")
+	}
+	if obj.GetName() == "" && obj.GetGenerateName() != "" && !dry {
+		taken := func(n string) bool { return c.st.get(kind, key{ns, n}) != nil }
+		generated, ok := c.names.GenerateUnique(obj.GetGenerateName(), taken)
+		if !ok {
+			return nil, nil, apierrors.NewAlreadyExists(schema.ParseGroupResource(resourceName(kind)), generated)
+		}
+		obj.SetName(generated)
+		// The apiserver generates the name before it validates.
+		_, errs = c.prepare(kind, obj)
+	} else if obj.GetName() == "" && obj.GetGenerateName() != "" {
+		probe := copyObject(obj)
+		probe.SetName(obj.GetGenerateName() + "abcde")
+		_, errs = c.prepare(kind, probe)
+	}
+	if len(errs) > 0 {
+		return nil, nil, apierrors.NewInvalid(groupKind(kind), obj.GetName(), errs)
+	}
+	if c.st.get(kind, keyOf(obj)) != nil {
+		return nil, nil, namespace.AlreadyExists(kind, obj.GetName())
+	}
+	if p, ok := obj.(*corev1.Pod); ok {
+		quotas, err := c.admitQuota(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return obj, quotas, nil
+	}
+	return obj, nil, nil
+}
+
+// create stores a fresh object built by the cluster itself.
+func (c *Cluster) create(o Object, name, ns string) (Object, error) {
+	o.SetName(name)
+	o.SetNamespace(ns)
+	return c.createObject(o)
+}
+
+// write stores a new version of an object the cluster (or a verb) built
+// from a copy of the stored one: generation as the apiserver keeps it,
+// a new resourceVersion, and the watchers told.
+func (c *Cluster) write(kind string, o Object) {
+	old := c.st.get(kind, keyOf(o))
+	if old == nil {
+		return
+	}
+	bumpGeneration(kind, o, old)
+	o.SetUID(old.GetUID())
+	o.SetCreationTimestamp(old.GetCreationTimestamp())
+	c.st.put(kind, o)
+	c.notify(kind, "MODIFIED", old, o)
+}
+
+// remove takes an object out of the store for good.
+func (c *Cluster) remove(kind string, k key) {
+	old := c.st.get(kind, k)
+	if old == nil {
+		return
+	}
+	c.st.remove(kind, k)
+	if kind == KindPod {
+		c.forgetPod(k)
+	}
+	c.notify(kind, "DELETED", old, nil)
+	if ns := c.namespaceObject(k.ns); ns != nil && ns.DeletionTimestamp != nil {
+		c.markDirty(KindNamespace, key{"", k.ns})
+	}
+}
+
+func (c *Cluster) namespaceObject(name string) *corev1.Namespace {
+	if name == "" {
+		return nil
+	}
+	if o := c.st.get(KindNamespace, key{"", name}); o != nil {
+		return o.(*corev1.Namespace)
+	}
+	return nil
+}
+
+func (c *Cluster) markDirty(kind string, k key) {
+	m := c.dirty[kind]
+	if m == nil {
+		m = map[key]bool{}
+		c.dirty[kind] = m
+	}
+	m[k] = true
+}
+
+// notify tells the watchers about a write and marks the controllers that
+// react to it (RS-8.1 and the other controllers' event handlers).
+func (c *Cluster) notify(kind, typ string, old, cur Object) {
+	c.changed = true
+	c.lastWrite = c.now
+	obj := cur
+	if obj == nil {
+		obj = old
+	}
+	for _, w := range c.watchers {
+		w(Change{At: c.now, Type: typ, Kind: kind, Object: obj})
+	}
+	ns := obj.GetNamespace()
+	if typ != "MODIFIED" || ownersChanged(old, cur) || deletionStarted(old, cur) {
+		c.gcDirty[ns] = true
+	}
+	switch kind {
+	case KindPod:
+		for _, o := range []Object{old, cur} {
+			if o != nil {
+				c.markPodOwners(o.(*corev1.Pod), typ == "DELETED")
+			}
+		}
+		if typ != "MODIFIED" || cur.(*corev1.Pod).Spec.NodeName == "" {
+			c.schedDirty = true
+		}
+		if typ == "DELETED" || (old != nil && cur != nil && podTerminal(cur.(*corev1.Pod)) != podTerminal(old.(*corev1.Pod))) {
+			if len(c.st.tables[KindResourceQuota].objs) > 0 {
+				c.markDirty(KindResourceQuota, key{ns, ""})
+			}
+		}
+	case KindReplicaSet:
+		c.markDirty(KindReplicaSet, keyOf(obj))
+		if ref := metav1.GetControllerOfNoCopy(obj); ref != nil && ref.Kind == KindDeployment {
+			c.markDirty(KindDeployment, key{ns, ref.Name})
+		} else {
+			c.markDeploymentsOf(ns)
+		}
+	case KindReplicationController:
+		c.markDirty(KindReplicationController, keyOf(obj))
+	case KindDeployment:
+		c.markDirty(KindDeployment, keyOf(obj))
+	case KindNamespace:
+		c.markDirty(KindNamespace, keyOf(obj))
+	case KindNode:
+		c.schedDirty = true
+	case KindResourceQuota:
+		if typ == "ADDED" {
+			c.markDirty(KindResourceQuota, key{ns, ""})
+		}
+	}
+}
+
+func ownersChanged(old, cur Object) bool {
+	if old == nil || cur == nil {
+		return true
+	}
+	a, b := old.GetOwnerReferences(), cur.GetOwnerReferences()
+	if len(a) != len(b) {
+		return true
+	}
+	for i := range a {
+		if a[i].UID != b[i].UID || ptrBool(a[i].Controller) != ptrBool(b[i].Controller) {
+			return true
+		}
+	}
+	return len(old.GetFinalizers()) != len(cur.GetFinalizers())
+}
+
+func deletionStarted(old, cur Object) bool {
+	return old != nil && cur != nil && old.GetDeletionTimestamp() == nil && cur.GetDeletionTimestamp() != nil
+}
+
+func ptrBool(b *bool) bool { return b != nil && *b }
+
+// markPodOwners marks what a pod change wakes: its controller, or for an
+// orphan every ReplicaSet and RC of its namespace (RS-8.1); and the
+// Deployment above its ReplicaSet when it goes (Recreate waits for old pods).
+func (c *Cluster) markPodOwners(p *corev1.Pod, deleted bool) {
+	ref := metav1.GetControllerOfNoCopy(p)
+	if ref == nil {
+		if len(p.Labels) == 0 {
+			return
+		}
+		for _, o := range c.st.list(KindReplicaSet, p.Namespace) {
+			c.markDirty(KindReplicaSet, keyOf(o))
+		}
+		for _, o := range c.st.list(KindReplicationController, p.Namespace) {
+			c.markDirty(KindReplicationController, keyOf(o))
+		}
+		return
+	}
+	switch ref.Kind {
+	case KindReplicaSet:
+		c.markDirty(KindReplicaSet, key{p.Namespace, ref.Name})
+		if deleted || p.DeletionTimestamp != nil {
+			if rs := c.st.get(KindReplicaSet, key{p.Namespace, ref.Name}); rs != nil {
+				if dref := metav1.GetControllerOfNoCopy(rs); dref != nil && dref.Kind == KindDeployment {
+					c.markDirty(KindDeployment, key{p.Namespace, dref.Name})
+				}
+			}
+		}
+	case KindReplicationController:
+		c.markDirty(KindReplicationController, key{p.Namespace, ref.Name})
+	}
+}
+
+func (c *Cluster) markDeploymentsOf(ns string) {
+	for _, o := range c.st.list(KindDeployment, ns) {
+		c.markDirty(KindDeployment, keyOf(o))
+	}
+}
