@@ -8,7 +8,9 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/kubesem/kubesem/probe"
 	"github.com/kubesem/kubesem/workload"
@@ -123,6 +125,9 @@ func New(opts Options) (*Cluster, error) {
 		if _, err := c.create(&corev1.Namespace{}, name, ""); err != nil {
 			return nil, err
 		}
+	}
+	if err := c.createKubernetesService(); err != nil {
+		return nil, err
 	}
 	for i, n := range opts.Nodes {
 		if n == nil {
@@ -368,4 +373,19 @@ func (c *Cluster) checkInvariants() error {
 		}
 	}
 	return nil
+}
+
+// createKubernetesService creates the apiserver's own Service in default,
+// as every cluster has it.
+func (c *Cluster) createKubernetesService() error {
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "kubernetes", Namespace: "default",
+			Labels: map[string]string{"component": "apiserver", "provider": "kubernetes"}},
+		Spec: corev1.ServiceSpec{
+			ClusterIP: "10.96.0.1",
+			Ports:     []corev1.ServicePort{{Name: "https", Port: 443, Protocol: corev1.ProtocolTCP, TargetPort: intstr.FromInt32(6443)}},
+		},
+	}
+	_, err := c.createObject(svc)
+	return err
 }

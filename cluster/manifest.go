@@ -92,7 +92,7 @@ func (c *Cluster) CreateManifest(manifest []byte, namespace string) ([]Object, e
 	if err != nil {
 		return nil, err
 	}
-	return c.createAll(objs, namespace, false)
+	return c.CreateAll(objs, namespace)
 }
 
 // ApplyManifest is `kubectl apply -f`: as CreateManifest, but existing
@@ -102,10 +102,28 @@ func (c *Cluster) ApplyManifest(manifest []byte, namespace string) ([]Object, er
 	if err != nil {
 		return nil, err
 	}
+	return c.ApplyAll(objs, namespace)
+}
+
+// CreateAll creates objects (decoded from a manifest, or built in Go) as
+// CreateManifest does: all or nothing.
+func (c *Cluster) CreateAll(objs []Object, namespace string) ([]Object, error) {
+	return c.createAll(objs, namespace, false)
+}
+
+// ApplyAll applies objects as ApplyManifest does.
+func (c *Cluster) ApplyAll(objs []Object, namespace string) ([]Object, error) {
 	return c.createAll(objs, namespace, true)
 }
 
-func (c *Cluster) createAll(objs []Object, ns string, apply bool) ([]Object, error) {
+func (c *Cluster) createAll(in []Object, ns string, apply bool) ([]Object, error) {
+	objs := make([]Object, 0, len(in))
+	for _, o := range in {
+		if o == nil || kindOf(o) == "" {
+			return nil, fmt.Errorf("cluster: cannot store a %T", o)
+		}
+		objs = append(objs, copyObject(o))
+	}
 	// Check everything on a scratch copy of the store first.
 	seen := map[string]bool{}
 	for _, o := range objs {
