@@ -61,34 +61,25 @@ func (c *Cluster) Create(o Object) (Object, error) {
 	}
 	in := copyObject(o)
 	in.SetNamespace(nsOr(kind, in.GetNamespace()))
+	var created Object
 	if kind == KindNode {
 		if err := c.addNode(in.(*corev1.Node), len(c.nodes)); err != nil {
 			return nil, err
 		}
-	} else if _, err := c.createObject(in); err != nil {
-		return nil, err
+		created = c.st.get(KindNode, key{"", in.GetName()})
+	} else {
+		var err error
+		if created, err = c.createObject(in); err != nil {
+			return nil, err
+		}
 	}
+	// The object as the create stored it: the controllers may change or
+	// even delete it before this call returns.
+	out := copyObject(created)
 	if err := c.step(); err != nil {
 		return nil, err
 	}
-	return c.Get(kind, in.GetNamespace(), c.lastCreatedName(kind, in))
-}
-
-func (c *Cluster) lastCreatedName(kind string, in Object) string {
-	if in.GetName() != "" {
-		return in.GetName()
-	}
-	// generateName: the newest object of the kind in the namespace.
-	var best Object
-	for _, o := range c.st.list(kind, in.GetNamespace()) {
-		if best == nil || o.GetResourceVersion() > best.GetResourceVersion() {
-			best = o
-		}
-	}
-	if best == nil {
-		return ""
-	}
-	return best.GetName()
+	return out, nil
 }
 
 // Apply creates the object, or when it exists replaces its labels,
@@ -188,6 +179,9 @@ func (c *Cluster) List(kind, namespace, labelSelector string) ([]Object, error) 
 	sel, err := selector.Parse(labelSelector)
 	if err != nil {
 		return nil, err
+	}
+	if clusterScoped(kind) {
+		namespace = ""
 	}
 	var out []Object
 	for _, o := range c.st.list(kind, namespace) {

@@ -1,11 +1,13 @@
 package probe_test
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	"pgregory.net/rapid"
 
 	"github.com/kubesem/kubesem/probe"
 )
@@ -82,4 +84,73 @@ func FuzzSimulate(f *testing.F) {
 		sc := probe.Scenario{Pod: pod, Scripts: map[string]probe.Script{"liveness": healthyFor(time.Duration(healthy) * time.Second)}}
 		_, _ = probe.Simulate(sc, t0, time.Duration(runFor)*time.Second)
 	})
+}
+
+// FuzzRunner drives a Runner of an arbitrary scenario (any probe numbers,
+// outcomes, delays, offsets, scripts) with an arbitrary sequence of steps,
+// status reads and terminations at arbitrary instants with arbitrary grace
+// periods: errors, never a panic; Step fails exactly when NextAt has
+// nothing due; steps never go back in time; Done never goes back to false,
+// and after Terminate nothing starts.
+func FuzzRunner(f *testing.F) {
+	for seed := range 8 {
+		// rapid reads the input as a stream of little-endian uint64s; a
+		// short input is skipped.
+		r := rand.New(rand.NewPCG(uint64(seed), 0))
+		b := make([]byte, 16384)
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		f.Add(b)
+	}
+	f.Fuzz(rapid.MakeFuzz(func(t *rapid.T) {
+		sc := genScenario(t, true)
+		start := t0.Add(time.Duration(rapid.Int64Range(-1<<40, 1<<40).Draw(t, "start")))
+		r, err := probe.NewRunner(sc, start)
+		if err != nil {
+			return
+		}
+		last, terminated := start, false
+		op := rapid.SampledFrom([]string{"step", "step", "step", "step", "step", "step", "status", "terminate"})
+		for range rapid.IntRange(50, 400).Draw(t, "ops") {
+			switch op.Draw(t, "op") {
+			case "status":
+				_ = r.Status(start.Add(time.Duration(rapid.Int64().Draw(t, "statusAt"))))
+			case "terminate":
+				at := last.Add(time.Duration(rapid.Int64Range(-1<<35, 1<<35).Draw(t, "terminateAt")))
+				if rapid.Bool().Draw(t, "atNext") {
+					at, _ = r.NextAt()
+				}
+				grace := time.Duration(rapid.Int64().Draw(t, "grace"))
+				if r.Terminate(at, grace) == nil {
+					terminated, last = true, at
+				}
+			default:
+				at, ok := r.NextAt()
+				wasDone := r.Done()
+				events, err := r.Step()
+				if ok != (err == nil) {
+					if _, stillOK := r.NextAt(); !ok || stillOK {
+						t.Fatalf("NextAt ok %t but Step: %v", ok, err)
+					}
+					continue // a failed step stops the Runner
+				}
+				if !ok {
+					continue
+				}
+				if at.Before(last) {
+					t.Fatalf("stepped back in time: %v after %v", at, last)
+				}
+				last = at
+				if wasDone && !r.Done() {
+					t.Fatal("Done went back to false")
+				}
+				for _, e := range events {
+					if terminated && e.Reason == "Started" {
+						t.Fatalf("started after Terminate: %s", e)
+					}
+				}
+			}
+		}
+	}))
 }

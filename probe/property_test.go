@@ -2,11 +2,15 @@ package probe_test
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"pgregory.net/rapid"
 
 	"github.com/kubesem/kubesem/probe"
@@ -354,6 +358,291 @@ func TestPropertyPodFunctionsPure(t *testing.T) {
 		}
 		if in && !e1.Included || r && !in {
 			t.Fatalf("AddressOf %v/%v inconsistent with EndpointOf %+v", in, r, e1)
+		}
+	})
+}
+
+// genScenario draws a pod of one to three containers with random probes,
+// restart policies, grace periods, start delays and scripts. With wild it
+// also draws what validation or the model refuse: any number, unknown
+// outcomes and restart policies, negative delays and offsets, no
+// container at all.
+func genScenario(t *rapid.T, wild bool) probe.Scenario {
+	// Half the wild scenarios are sane, so that a fuzzer's runs also get
+	// past validation.
+	wild = wild && rapid.Bool().Draw(t, "wild")
+	num := func(label string, lo, hi int) int32 {
+		if wild && rapid.IntRange(0, 15).Draw(t, label+"Wild") == 0 {
+			return rapid.Int32().Draw(t, label)
+		}
+		return int32(rapid.IntRange(lo, hi).Draw(t, label))
+	}
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "gen", Namespace: "default", UID: "2f7c1e1a-0000-4000-8000-0000000000ff"}}
+	policies := []corev1.RestartPolicy{"", corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}
+	if wild {
+		policies = append(policies, "Sometimes")
+	}
+	pod.Spec.RestartPolicy = rapid.SampledFrom(policies).Draw(t, "restartPolicy")
+	if rapid.Bool().Draw(t, "hasGrace") {
+		g := int64(num("grace", 0, 40))
+		pod.Spec.TerminationGracePeriodSeconds = &g
+	}
+	if rapid.Bool().Draw(t, "hasIP") {
+		pod.Status.PodIP = "10.244.1.9"
+	}
+	sc := probe.Scenario{Pod: pod, Scripts: map[string]probe.Script{}, Options: map[string]probe.Options{}}
+	sc.StartDelay = time.Duration(rapid.IntRange(0, 6).Draw(t, "startDelayHalves")) * 500 * time.Millisecond
+	if wild && rapid.IntRange(0, 15).Draw(t, "startDelayWild") == 0 {
+		sc.StartDelay = time.Duration(rapid.Int64().Draw(t, "startDelay"))
+	}
+	minContainers := 1
+	if wild {
+		minContainers = 0
+	}
+	for i := range rapid.IntRange(minContainers, 3).Draw(t, "containers") {
+		name := fmt.Sprintf("c%d", i)
+		c := corev1.Container{Name: name, Image: "registry.k8s.io/e2e-test-images/agnhost:2.40"}
+		if rapid.IntRange(0, 4).Draw(t, "ownPolicy") == 0 {
+			p := rapid.SampledFrom([]corev1.ContainerRestartPolicy{corev1.ContainerRestartPolicyAlways, corev1.ContainerRestartPolicyOnFailure, corev1.ContainerRestartPolicyNever}).Draw(t, "containerPolicy")
+			c.RestartPolicy = &p
+		}
+		var opts probe.Options
+		for k := probe.Startup; k <= probe.Liveness; k++ {
+			if !rapid.Bool().Draw(t, "has"+k.String()) {
+				continue
+			}
+			p := &corev1.Probe{ProbeHandler: catHealthy, PeriodSeconds: num("period", 0, 10), InitialDelaySeconds: num("delay", 0, 10), FailureThreshold: num("failureThreshold", 0, 4)}
+			if k == probe.Readiness || wild {
+				p.SuccessThreshold = num("successThreshold", 0, 3)
+			}
+			if k != probe.Readiness && rapid.IntRange(0, 3).Draw(t, "hasProbeGrace") == 0 {
+				g := int64(num("probeGrace", 1, 20))
+				p.TerminationGracePeriodSeconds = &g
+			}
+			if period := p.PeriodSeconds; period >= 0 && period <= 10 {
+				if period == 0 {
+					period = probe.DefaultPeriodSeconds
+				}
+				opts.Offset[k] = time.Duration(rapid.IntRange(0, int(period)*4-1).Draw(t, "offsetQuarters")) * 250 * time.Millisecond
+			}
+			if wild && rapid.IntRange(0, 15).Draw(t, "offsetWild") == 0 {
+				opts.Offset[k] = time.Duration(rapid.Int64().Draw(t, "offset"))
+			}
+			switch k {
+			case probe.Startup:
+				c.StartupProbe = p
+			case probe.Readiness:
+				c.ReadinessProbe = p
+			case probe.Liveness:
+				c.LivenessProbe = p
+			}
+		}
+		pod.Spec.Containers = append(pod.Spec.Containers, c)
+		sc.Options[name] = opts
+		sc.Scripts[name] = genScript(t, wild)
+	}
+	return sc
+}
+
+// genScript draws a container's process: probe outcomes cycling through a
+// drawn list (by kind, instance and uptime), exits and reactions to
+// SIGTERM by instance; any of them may be left nil.
+func genScript(t *rapid.T, wild bool) probe.Script {
+	var s probe.Script
+	outcome := rapid.SampledFrom([]probe.Outcome{probe.OutcomeSuccess, probe.OutcomeSuccess, probe.OutcomeSuccess, probe.OutcomeFailure, probe.OutcomeFailure, probe.OutcomeError, probe.OutcomeWarning, probe.OutcomeUnknown})
+	if wild {
+		outcome = rapid.Map(rapid.Uint8(), func(b uint8) probe.Outcome { return probe.Outcome(b) })
+	}
+	type reaction struct {
+		after time.Duration
+		code  int32
+		ok    bool
+	}
+	reactions := func(label string, maxAfter int) []reaction {
+		return rapid.SliceOfN(rapid.Custom(func(t *rapid.T) reaction {
+			r := reaction{
+				after: time.Duration(rapid.IntRange(0, maxAfter).Draw(t, "after")) * time.Second,
+				code:  rapid.SampledFrom([]int32{0, 1, 2, 143}).Draw(t, "code"),
+				ok:    rapid.Bool().Draw(t, "ok"),
+			}
+			if wild && rapid.IntRange(0, 15).Draw(t, "wild") == 0 {
+				r.after, r.code = time.Duration(rapid.Int64().Draw(t, "afterWild")), rapid.Int32().Draw(t, "codeWild")
+			}
+			return r
+		}), 1, 4).Draw(t, label)
+	}
+	if rapid.IntRange(0, 3).Draw(t, "hasProbeScript") > 0 {
+		outcomes := rapid.SliceOfN(outcome, 1, 12).Draw(t, "outcomes")
+		s.Probe = func(k probe.Kind, instance int, uptime time.Duration) probe.Outcome {
+			return outcomes[(uint64(k)*5+uint64(instance)*3+uint64(uptime/time.Second))%uint64(len(outcomes))]
+		}
+	}
+	if rapid.IntRange(0, 2).Draw(t, "hasExitScript") > 0 {
+		exits := reactions("exits", 300)
+		s.Exit = func(instance int) (time.Duration, int32, bool) {
+			r := exits[uint(instance)%uint(len(exits))]
+			return r.after, r.code, r.ok
+		}
+	}
+	if rapid.IntRange(0, 2).Draw(t, "hasStopScript") > 0 {
+		stops := reactions("stops", 40)
+		s.Stop = func(instance int) (time.Duration, int32, bool) {
+			r := stops[uint(instance)%uint(len(stops))]
+			return r.after, r.code, r.ok
+		}
+	}
+	return s
+}
+
+// snapshot is what a scenario holds that the caller owns: a Runner and
+// Simulate must leave it as it was.
+func snapshot(sc probe.Scenario) string {
+	names := slices.Sorted(maps.Keys(sc.Scripts))
+	return fmt.Sprintf("%s\n%v\n%v %v", cmp.Diff(nil, sc.Pod), names, sc.Options, sc.StartDelay)
+}
+
+// Stepping a Runner by hand — asking NextAt twice, reading Status in
+// between — gives exactly Simulate's timeline, each step's events at its
+// own instant, steps in time order; neither modifies the scenario.
+func TestPropertyRunnerStepsAsSimulate(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sc := genScenario(t, false)
+		start := t0.Add(time.Duration(rapid.IntRange(0, 3).Draw(t, "startQuarters")) * 250 * time.Millisecond)
+		d := time.Duration(rapid.IntRange(0, 600).Draw(t, "seconds")) * time.Second
+		peekEvery := rapid.IntRange(1, 10).Draw(t, "peekEvery")
+		before := snapshot(sc)
+
+		want, wantErr := probe.Simulate(sc, start, d)
+
+		end := start.Add(d)
+		got := &probe.Timeline{}
+		r, err := probe.NewRunner(sc, start)
+		for i, last := 0, start; err == nil; i++ {
+			at, ok := r.NextAt()
+			if again, okAgain := r.NextAt(); !again.Equal(at) || okAgain != ok {
+				t.Fatalf("NextAt changed between two calls: %v %t, then %v %t", at, ok, again, okAgain)
+			}
+			if !ok || at.After(end) {
+				break
+			}
+			if at.Before(last) {
+				t.Fatalf("NextAt went backwards: %v after %v", at.Sub(start), last.Sub(start))
+			}
+			last = at
+			if i%peekEvery == 0 {
+				_ = r.Status(at.Add(time.Duration(i) * time.Second))
+			}
+			var events []probe.Event
+			if events, err = r.Step(); err != nil {
+				break
+			}
+			for _, e := range events {
+				if e.At != at.Sub(start) {
+					t.Fatalf("event %q of the step at %v", e, at.Sub(start))
+				}
+			}
+			got.Events = append(got.Events, events...)
+		}
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("runner error %v, Simulate error %v", err, wantErr)
+		}
+		if err == nil {
+			got.Status = r.Status(end)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("runner and Simulate differ (-Simulate +runner):\n%s", diff)
+			}
+		}
+		if after := snapshot(sc); after != before {
+			t.Fatalf("the scenario was modified:\n%s\n----\n%s", before, after)
+		}
+	})
+}
+
+// After Terminate (and maybe a second one) the pod runs down (rules
+// P6 step 7, P12.1, §17): no start, back-off, liveness or startup probe
+// any more; every container running at the first Terminate exits by the
+// end of its grace period (at least 2 s); Done, once true, stays true;
+// at the end nothing is due, and the status is terminal — Succeeded
+// exactly when every container terminated with exit code 0.
+func TestPropertyRunnerTerminate(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sc := genScenario(t, false)
+		r, err := probe.NewRunner(sc, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := func(until time.Time, inclusive bool) []probe.Event {
+			var out []probe.Event
+			for range 100000 {
+				at, ok := r.NextAt()
+				if !ok || at.After(until) || (!inclusive && at.Equal(until)) {
+					return out
+				}
+				wasDone := r.Done()
+				events, err := r.Step()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if wasDone && !r.Done() {
+					t.Fatal("Done went back to false")
+				}
+				out = append(out, events...)
+			}
+			t.Fatal("more than 100000 steps")
+			return nil
+		}
+		at := t0.Add(time.Duration(rapid.IntRange(0, 1200).Draw(t, "terminateQuarters")) * 250 * time.Millisecond)
+		run(at, rapid.Bool().Draw(t, "inclusive"))
+		grace := time.Duration(rapid.IntRange(-2, 60).Draw(t, "graceSeconds")) * time.Second
+		running := map[string]bool{}
+		for _, cs := range r.Status(at).ContainerStatuses {
+			running[cs.Name] = cs.State.Running != nil
+		}
+		if err := r.Terminate(at, grace); err != nil {
+			t.Fatal(err)
+		}
+		deadline := at.Add(max(grace, probe.MinimumGracePeriod))
+		events := []probe.Event{}
+		if rapid.Bool().Draw(t, "again") {
+			again := at.Add(time.Duration(rapid.IntRange(0, 40).Draw(t, "againSeconds")) * time.Second)
+			events = append(events, run(again, false)...)
+			if err := r.Terminate(again, time.Duration(rapid.IntRange(-2, 60).Draw(t, "againGrace"))*time.Second); err != nil {
+				t.Fatal(err)
+			}
+		}
+		events = append(events, run(t0.Add(24*time.Hour), true)...)
+		exited := map[string]int{}
+		for _, e := range events {
+			switch {
+			case e.Reason == "Started", e.Reason == "BackOff",
+				e.Reason == "Probe" && !strings.HasPrefix(e.Message, "Readiness probe"),
+				e.Reason == "Killing" && !strings.HasPrefix(e.Message, "Stopping container"):
+				t.Fatalf("after Terminate: %s", e)
+			case e.Reason == "Exited":
+				exited[e.Container]++
+				if t0.Add(e.At).After(deadline) {
+					t.Fatalf("exited after the grace period (until %v): %s", deadline.Sub(t0), e)
+				}
+			}
+		}
+		for name, was := range running {
+			if want := map[bool]int{true: 1}[was]; exited[name] != want {
+				t.Fatalf("container %s (running %t) exited %d times after Terminate", name, was, exited[name])
+			}
+		}
+		if _, ok := r.NextAt(); ok || !r.Done() {
+			t.Fatalf("at the end: Done %t, something due %t", r.Done(), ok)
+		}
+		st := r.Status(t0.Add(24 * time.Hour))
+		allZero := true
+		for _, cs := range st.ContainerStatuses {
+			if cs.State.Terminated == nil {
+				t.Fatalf("container %s not terminated: %+v", cs.Name, cs.State)
+			}
+			allZero = allZero && cs.State.Terminated.ExitCode == 0
+		}
+		if want := map[bool]corev1.PodPhase{true: corev1.PodSucceeded, false: corev1.PodFailed}[allZero]; st.Phase != want {
+			t.Fatalf("phase %s, want %s", st.Phase, want)
 		}
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // Script says what a container's process does, instance by instance
@@ -27,7 +26,7 @@ type Script struct {
 	Stop func(instance int) (after time.Duration, code int32, ok bool)
 }
 
-// Scenario is one pod run by the kubelet model of Simulate.
+// Scenario is one pod run by the kubelet model of Simulate and Runner.
 type Scenario struct {
 	// Pod is the pod, with its name, namespace, UID and spec. Only regular
 	// containers are run; the spec is defaulted first.
@@ -48,7 +47,8 @@ type Event struct {
 	At        time.Duration
 	Container string
 	// Reason is one of "Started", "Probe", "Killing", "Exited", "BackOff",
-	// "Ready", "NotReady".
+	// "Ready", "NotReady", and "PodReady" for the pod's Ready condition
+	// (Container "(pod)").
 	Reason string
 	// Message says what happened, in upstream's words where upstream has
 	// them (Killing, BackOff).
@@ -79,37 +79,11 @@ func (t *Timeline) String() string {
 	return b.String()
 }
 
-// simContainer is the kubelet's view of one container in Simulate.
-type simContainer struct {
-	spec     *corev1.Container
-	script   Script
-	m        *Machine
-	backoff  Backoff
-	restarts int32
-
-	running   bool
-	startedAt time.Time
-	exitAt    time.Time // when the running instance exits, if exiting
-	exiting   bool
-	exitCode  int32
-	exitWhy   string
-	killing   bool
-	killRetry bool // the running instance is being killed and will be restarted
-
-	startAt  time.Time // a pending start
-	starting bool
-	retryAt  time.Time // a pending start attempt after back-off
-	retrying bool
-
-	finished []corev1.ContainerStateTerminated // exited instances, oldest first
-	waiting  *corev1.ContainerStateWaiting
-	ready    bool // the ready field last reported
-}
-
 // Simulate runs the kubelet model for one pod from its admission at start
 // for the duration d and returns what happened: every probe, every kill,
 // every exit, every restart with its back-off. It is a pure function of
-// its inputs.
+// its inputs: a Runner stepped until nothing more is due by start+d, and
+// its Status at start+d.
 //
 // The model (spec/probe.md §19–20, MODEL choices): probes are instant;
 // at one instant, exits come first, then starts, then probes; a killed
@@ -124,294 +98,26 @@ func Simulate(sc Scenario, start time.Time, d time.Duration) (*Timeline, error) 
 	if d < 0 {
 		return nil, fmt.Errorf("probe: simulate: negative duration %s", d)
 	}
-	pod := sc.Pod.DeepCopy()
-	pod.Spec = *DefaultPodSpec(&pod.Spec)
 	end := start.Add(d)
 	if end.Before(start) {
 		end = time.Unix(0, math.MaxInt64)
 	}
-	s := &sim{pod: pod, sc: sc, start: start, tl: &Timeline{}}
-	for i := range pod.Spec.Containers {
-		c := &pod.Spec.Containers[i]
-		m, err := New(c, pod.Spec.RestartPolicy, start, sc.Options[c.Name])
+	r, err := NewRunner(sc, start)
+	if err != nil {
+		return nil, err
+	}
+	tl := &Timeline{}
+	for {
+		at, ok := r.NextAt()
+		if !ok || at.After(end) {
+			break
+		}
+		events, err := r.Step()
 		if err != nil {
 			return nil, err
 		}
-		sim := &simContainer{spec: c, script: sc.Scripts[c.Name], m: m}
-		sim.waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
-		sim.starting, sim.startAt = true, start.Add(sc.StartDelay)
-		s.cs = append(s.cs, sim)
+		tl.Events = append(tl.Events, events...)
 	}
-	s.podReady = corev1.ConditionUnknown
-	if len(s.cs) > 0 {
-		s.noteReady(start, s.cs[0])
-	}
-	for {
-		at, act, c := s.next()
-		if act == actNone || at.After(end) {
-			break
-		}
-		if err := s.do(at, act, c); err != nil {
-			return nil, err
-		}
-	}
-	s.tl.Status = s.status(end)
-	return s.tl, nil
-}
-
-type sim struct {
-	pod      *corev1.Pod
-	sc       Scenario
-	start    time.Time
-	cs       []*simContainer
-	tl       *Timeline
-	podReady corev1.ConditionStatus
-}
-
-type action uint8
-
-// Actions at one instant run in this order (MODEL).
-const (
-	actExit action = iota
-	actStart
-	actRetry
-	actProbe
-	actNone
-)
-
-// next finds the earliest action: by time, then action, then container.
-func (s *sim) next() (time.Time, action, *simContainer) {
-	var at time.Time
-	act, which := actNone, (*simContainer)(nil)
-	consider := func(t time.Time, a action, c *simContainer) {
-		if act == actNone || t.Before(at) || (t.Equal(at) && a < act) {
-			at, act, which = t, a, c
-		}
-	}
-	for _, c := range s.cs {
-		if c.exiting {
-			consider(c.exitAt, actExit, c)
-		}
-		if c.starting {
-			consider(c.startAt, actStart, c)
-		}
-		if c.retrying {
-			consider(c.retryAt, actRetry, c)
-		}
-		if t, _, ok := c.m.NextAt(); ok {
-			consider(t, actProbe, c)
-		}
-	}
-	return at, act, which
-}
-
-func (s *sim) emit(at time.Time, c *simContainer, reason, msg string) {
-	s.tl.Events = append(s.tl.Events, Event{At: at.Sub(s.start), Container: c.spec.Name, Reason: reason, Message: msg, RestartCount: c.restarts})
-}
-
-func (s *sim) do(at time.Time, act action, c *simContainer) error {
-	var err error
-	switch act {
-	case actExit:
-		err = s.exit(at, c)
-	case actStart:
-		err = s.startContainer(at, c)
-	case actRetry:
-		c.retrying = false
-		s.tryStart(at, c, c.lastFinished())
-	case actProbe:
-		err = s.probe(at, c)
-	}
-	if err != nil {
-		return err
-	}
-	s.noteReady(at, c)
-	return nil
-}
-
-// noteReady reports a change of the container's ready field, and of the
-// pod's Ready condition with the Service endpoint it makes (rule P18.2).
-func (s *sim) noteReady(at time.Time, c *simContainer) {
-	if r := c.m.Ready(); r != c.ready {
-		c.ready = r
-		if r {
-			s.emit(at, c, "Ready", "container is ready")
-		} else {
-			s.emit(at, c, "NotReady", "container is not ready")
-		}
-	}
-	st := s.status(at)
-	s.pod.Status.Conditions = st.Conditions // transition times carry over
-	pod := s.pod.DeepCopy()
-	pod.Status = st
-	cond, _ := condition(st.Conditions, corev1.PodReady)
-	if cond.Status == s.podReady {
-		return
-	}
-	s.podReady = cond.Status
-	msg := fmt.Sprintf("pod Ready=%s", cond.Status)
-	if cond.Reason != "" {
-		msg += fmt.Sprintf(" (%s: %s)", cond.Reason, cond.Message)
-	}
-	if e := EndpointOf(pod, false); e.Included {
-		msg += fmt.Sprintf("; Service endpoint ready=%t serving=%t", e.Ready, e.Serving)
-	} else {
-		msg += "; no Service endpoint (no pod IP)"
-	}
-	s.tl.Events = append(s.tl.Events, Event{At: at.Sub(s.start), Container: "(pod)", Reason: "PodReady", Message: msg})
-}
-
-func (c *simContainer) lastFinished() *corev1.ContainerStateTerminated {
-	if len(c.finished) == 0 {
-		return nil
-	}
-	return &c.finished[len(c.finished)-1]
-}
-
-func (s *sim) startContainer(at time.Time, c *simContainer) error {
-	c.starting = false
-	if err := c.m.Start(at); err != nil {
-		return err
-	}
-	c.running, c.startedAt, c.waiting = true, at, nil
-	c.restarts = int32(c.m.Instance() - 1) // rule P13.8
-	s.emit(at, c, "Started", fmt.Sprintf("Started container %s (instance %d, restartCount %d)", c.spec.Name, c.m.Instance(), c.restarts))
-	if c.script.Exit != nil {
-		if after, code, ok := c.script.Exit(c.m.Instance()); ok {
-			c.exiting, c.exitAt, c.exitCode, c.exitWhy = true, at.Add(max(after, 0)), code, "exited by itself"
-		}
-	}
-	return nil
-}
-
-func (s *sim) probe(at time.Time, c *simContainer) error {
-	_, k, _ := c.m.NextAt()
-	o := OutcomeSuccess
-	if c.script.Probe != nil {
-		o = c.script.Probe(k, c.m.Instance(), at.Sub(c.startedAt))
-	}
-	st, err := c.m.Probe(at, k, o)
-	if err != nil {
-		return err
-	}
-	msg := fmt.Sprintf("%s probe: %s", k, o)
-	switch {
-	case !st.Counted:
-		msg += " (discarded)"
-	case st.Run <= st.Threshold:
-		msg += fmt.Sprintf(" (%d of %d)", st.Run, st.Threshold)
-	default:
-		msg += fmt.Sprintf(" (%d in a row)", st.Run)
-	}
-	if st.CachedChanged {
-		msg += fmt.Sprintf(", now %s", st.Cached)
-	}
-	s.emit(at, c, "Probe", msg)
-	if st.StartedChanged {
-		s.emit(at, c, "Probe", "Startup probe succeeded: container started")
-	}
-	if !st.Kill.Needed || c.killing {
-		return nil
-	}
-	grace := KillGracePeriod(s.pod, c.spec, st.Kill.Kind)
-	c.killing, c.killRetry = true, st.Kill.Restart
-	s.emit(at, c, "Killing", fmt.Sprintf("%s (grace period %s)", st.Kill.Message, grace))
-	exitAt, code, why := at.Add(grace), int32(137), "killed: SIGKILL at the end of the grace period"
-	stopAfter, stopCode, handles := time.Duration(0), int32(143), true
-	if c.script.Stop != nil {
-		stopAfter, stopCode, handles = c.script.Stop(c.m.Instance())
-	}
-	if handles && stopAfter < grace {
-		exitAt, code, why = at.Add(max(stopAfter, 0)), stopCode, "killed: exited on SIGTERM"
-	}
-	if !c.exiting || exitAt.Before(c.exitAt) {
-		c.exiting, c.exitAt, c.exitCode, c.exitWhy = true, exitAt, code, why
-	}
-	return nil
-}
-
-func (s *sim) exit(at time.Time, c *simContainer) error {
-	if err := c.m.Exit(at); err != nil {
-		return err
-	}
-	killed, restartAfterKill := c.killing, c.killRetry
-	c.exiting, c.killing, c.killRetry, c.running = false, false, false, false
-	// Before this exit, the newest exited instance is the one before it:
-	// a kill-and-restart sync works from that one (rule P13.6).
-	before := c.lastFinished()
-	var prev *corev1.ContainerStateTerminated
-	if before != nil {
-		cp := *before
-		prev = &cp
-	}
-	reason := "Error"
-	if c.exitCode == 0 {
-		reason = "Completed"
-	}
-	c.finished = append(c.finished, corev1.ContainerStateTerminated{
-		ExitCode: c.exitCode, Reason: reason,
-		StartedAt: metav1.NewTime(c.startedAt), FinishedAt: metav1.NewTime(at),
-	})
-	s.emit(at, c, "Exited", fmt.Sprintf("exit code %d, %s", c.exitCode, c.exitWhy))
-	s.noteReady(at, c)
-	switch {
-	case killed && restartAfterKill:
-		s.tryStart(at, c, prev)
-	case killed:
-		// A probe kill under restartPolicy Never: the container stays
-		// terminated (rule P9.3).
-	case ShouldRestart(c.spec, s.pod.Spec.RestartPolicy, c.exitCode):
-		s.tryStart(at, c, c.lastFinished())
-	}
-	return nil
-}
-
-// tryStart is the kubelet's attempt to start the container at now,
-// working from the exited instance prev (rule P13.3).
-func (s *sim) tryStart(now time.Time, c *simContainer, prev *corev1.ContainerStateTerminated) {
-	var finished time.Time
-	if prev != nil {
-		finished = prev.FinishedAt.Time
-	}
-	ok, retryAt, delay := c.backoff.Decide(now, finished, prev != nil)
-	if ok {
-		c.waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
-		c.starting, c.startAt = true, now.Add(s.sc.StartDelay)
-		return
-	}
-	msg := BackoffMessage(delay, c.spec.Name, s.pod.Name, s.pod.Namespace, string(s.pod.UID))
-	c.waiting = &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff", Message: msg}
-	s.emit(now, c, "BackOff", fmt.Sprintf("%s; retry at %ds", msg, int64(retryAt.Sub(s.start)/time.Second)))
-	c.retrying, c.retryAt = true, retryAt
-}
-
-// status is the pod's status at now as the kubelet would write it.
-func (s *sim) status(now time.Time) corev1.PodStatus {
-	pod := s.pod.DeepCopy()
-	pod.Status.ContainerStatuses = nil
-	for _, c := range s.cs {
-		st := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image, RestartCount: c.restarts, Ready: c.m.Ready()}
-		started := c.m.Started()
-		st.Started = &started
-		if last := c.lastFinished(); last != nil {
-			st.LastTerminationState.Terminated = last.DeepCopy()
-		}
-		switch {
-		case c.running:
-			st.State.Running = &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(c.startedAt)}
-		case c.waiting != nil:
-			st.State.Waiting = c.waiting.DeepCopy()
-		case c.lastFinished() != nil:
-			st.State.Terminated = c.lastFinished().DeepCopy()
-			if n := len(c.finished); n > 1 {
-				st.LastTerminationState.Terminated = c.finished[n-2].DeepCopy()
-			} else {
-				st.LastTerminationState.Terminated = nil
-			}
-		}
-		pod.Status.ContainerStatuses = append(pod.Status.ContainerStatuses, st)
-	}
-	pod.Status.Phase = Phase(pod, false, true)
-	pod.Status.Conditions = Conditions(pod, pod.Status.Phase, true, now)
-	return pod.Status
+	tl.Status = r.Status(end)
+	return tl, nil
 }

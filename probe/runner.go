@@ -1,0 +1,573 @@
+package probe
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Runner is the kubelet model of Simulate for one pod, moved one action at
+// a time by the caller, so that a discrete-event driver can run many pods
+// in one event queue: NextAt says when the pod's next action is due, Step
+// performs it and returns the events it produced, Status is the pod status
+// the kubelet would write, and Terminate is the pod's deletion.
+//
+// Simulate is NewRunner, then Step while NextAt is due within the run,
+// then Status at its end; a Runner has the same model (see Simulate).
+// Every event's At is the time since the admission instant.
+//
+// Calls must come in time order: Terminate must not be before an instant
+// already processed nor pass over a due action. A Runner is not safe for
+// concurrent use. The zero Runner is not usable: use NewRunner.
+type Runner struct {
+	pod        *corev1.Pod
+	start      time.Time
+	startDelay time.Duration
+	cs         []*simContainer
+	podReady   corev1.ConditionStatus
+	now        time.Time // the last instant processed
+	events     []Event   // what the current Step produced
+
+	// A kubelet sync due at syncAt: the admission, or the kill of a
+	// Terminate, whose Killing events it emits.
+	syncing    bool
+	syncAt     time.Time
+	syncEvents []Event
+
+	terminating bool
+	grace       time.Duration // the pod worker's grace period of the deletion
+
+	err error // a failed Step: the Runner stops
+}
+
+// simContainer is the kubelet's view of one container in a Runner.
+type simContainer struct {
+	spec     *corev1.Container
+	script   Script
+	m        *Machine
+	backoff  Backoff
+	restarts int32
+
+	running   bool
+	startedAt time.Time
+	exitAt    time.Time // when the running instance exits, if exiting
+	exiting   bool
+	exitCode  int32
+	exitWhy   string
+	killing   bool
+	killRetry bool // the running instance is being killed and will be restarted
+
+	startAt  time.Time // a pending start
+	starting bool
+	retryAt  time.Time // a pending start attempt after back-off
+	retrying bool
+
+	finished []corev1.ContainerStateTerminated // exited instances, oldest first
+	waiting  *corev1.ContainerStateWaiting
+	ready    bool // the ready field last reported
+}
+
+// NewRunner admits the pod of sc at start, the instant the kubelet's probe
+// workers start (rule P4.6): the pod spec is defaulted (rule P1.2), every
+// container's probes are validated (an error with upstream's texts), and
+// every container is to be started StartDelay after start. The first
+// action, due at start, reports the pod's initial Ready condition. sc is
+// not modified; its scripts are called as the run needs them.
+func NewRunner(sc Scenario, start time.Time) (*Runner, error) {
+	if sc.Pod == nil {
+		return nil, fmt.Errorf("probe: new runner: nil pod")
+	}
+	pod := sc.Pod.DeepCopy()
+	pod.Spec = *DefaultPodSpec(&pod.Spec)
+	r := &Runner{pod: pod, start: start, startDelay: sc.StartDelay, now: start, podReady: corev1.ConditionUnknown}
+	for i := range pod.Spec.Containers {
+		c := &pod.Spec.Containers[i]
+		m, err := New(c, pod.Spec.RestartPolicy, start, sc.Options[c.Name])
+		if err != nil {
+			return nil, err
+		}
+		rc := &simContainer{spec: c, script: sc.Scripts[c.Name], m: m}
+		rc.waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
+		rc.starting, rc.startAt = true, start.Add(r.startDelay)
+		r.cs = append(r.cs, rc)
+	}
+	if len(r.cs) > 0 {
+		r.syncing, r.syncAt = true, start
+	}
+	return r, nil
+}
+
+// NextAt returns when the next action is due: a container start, exit,
+// back-off retry, probe, or a kubelet sync. ok is false when nothing will
+// happen until the caller acts (or after a Step failed).
+func (r *Runner) NextAt() (at time.Time, ok bool) {
+	if r.err != nil {
+		return time.Time{}, false
+	}
+	at, act, _ := r.next()
+	return at, act != actNone
+}
+
+// Step performs the action NextAt names, exactly as Simulate does, and
+// returns the events it produced, in order, all at that instant. It is an
+// error to step when nothing is due. A Step that fails (a time beyond what
+// a time.Duration from the admission can hold) stops the Runner: NextAt
+// then reports nothing due and Step returns the same error.
+func (r *Runner) Step() ([]Event, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	at, act, c := r.next()
+	if act == actNone {
+		return nil, fmt.Errorf("probe: step of pod %q: nothing is due", r.pod.Name)
+	}
+	r.events = nil
+	if err := r.do(at, act, c); err != nil {
+		r.err, r.events = err, nil
+		return nil, err
+	}
+	r.now = at
+	events := r.events
+	r.events = nil
+	return events, nil
+}
+
+// Status is the pod status the kubelet would write at now: the container
+// statuses, the phase (rule P15) and the conditions (rule P16), whose
+// lastTransitionTimes carry over from the last change Step or Terminate
+// made. It changes nothing.
+//
+// Once Done, it is the terminal status the kubelet writes before the pod
+// object is deleted (rule P15.3): the phase is derived as for a terminal
+// pod — Succeeded when every container's last instance exited 0, else
+// Failed — the sandbox is gone (PodReadyToStartContainers False), and, as
+// the kubelet's status manager does when it terminates a pod, a container
+// that never ran is reported terminated with reason ContainerStatusUnknown
+// and exit code 137 and a phase still Pending or Running becomes Failed.
+func (r *Runner) Status(now time.Time) corev1.PodStatus {
+	return r.status(now)
+}
+
+// Terminate is the pod's deletion: it got a deletionTimestamp at at, with
+// the grace period grace (rules P6 step 7, P12.1, §17): liveness and
+// startup probes stop, readiness probes go on while containers run;
+// pending starts and back-off retries are cancelled and no container is
+// started again, whatever the restart policy; every running container is
+// stopped with a Killing event "Stopping container <name>" — SIGTERM,
+// to which its Script.Stop reacts, and SIGKILL (exit code 137) at the end
+// of the grace period. The events come from the Step at at.
+//
+// As the kubelet does, the pod worker raises a grace period under 1 s to
+// 1 s and each container gets at least MinimumGracePeriod (rule P9.5). A
+// later Terminate may only shorten the grace period (RS-9.1): a longer or
+// equal one changes nothing; a shorter one stops the running containers
+// again from its at — MODEL: each exits at the earlier of the two
+// outcomes.
+//
+// It is an error to terminate at an instant already processed, or after
+// an action that is still due.
+func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
+	if r.err != nil {
+		return r.err
+	}
+	if at.Before(r.now) {
+		return fmt.Errorf("probe: terminate pod %q at %s: before %s, already processed", r.pod.Name, at.Format(time.RFC3339Nano), r.now.Format(time.RFC3339Nano))
+	}
+	if next, ok := r.NextAt(); ok && next.Before(at) {
+		return fmt.Errorf("probe: terminate pod %q at %s: passes over the action due at %s", r.pod.Name, at.Format(time.RFC3339Nano), next.Format(time.RFC3339Nano))
+	}
+	if d := at.Sub(r.start); d == math.MaxInt64 || d == math.MinInt64 {
+		return fmt.Errorf("probe: terminate pod %q at %s: too far from its admission %s", r.pod.Name, at.Format(time.RFC3339Nano), r.start.Format(time.RFC3339Nano))
+	}
+	r.now = at
+	grace = max(grace, time.Second) // calculateEffectiveGracePeriod
+	if r.terminating && grace >= r.grace {
+		return nil
+	}
+	if !r.terminating {
+		for _, c := range r.cs {
+			// Cannot fail: at is in range, not before any machine's last
+			// instant and not past a due probe.
+			if err := c.m.Delete(at); err != nil {
+				r.err = err
+				return err
+			}
+		}
+	}
+	r.terminating, r.grace = true, grace
+	ts := metav1.NewTime(at.Add(grace))
+	secs := int64(grace / time.Second)
+	r.pod.DeletionTimestamp, r.pod.DeletionGracePeriodSeconds = &ts, &secs
+	kill := max(grace, MinimumGracePeriod)
+	for _, c := range r.cs {
+		c.starting, c.retrying, c.killRetry = false, false, false
+		if c.lastFinished() != nil {
+			// Not restarted any more, the container shows its last exit,
+			// not CrashLoopBackOff (rule P12.1).
+			c.waiting = nil
+		}
+		if !c.running {
+			continue
+		}
+		c.killing = true
+		r.syncEvents = append(r.syncEvents, Event{At: at.Sub(r.start), Container: c.spec.Name, Reason: "Killing",
+			Message: fmt.Sprintf("Stopping container %s (grace period %s)", c.spec.Name, kill), RestartCount: c.restarts})
+		c.stop(at, kill)
+	}
+	if len(r.syncEvents) > 0 {
+		r.syncing, r.syncAt = true, at
+	}
+	return nil
+}
+
+// Done reports whether the pod was terminated and none of its containers
+// runs any more: the kubelet has written the terminal status (see Status)
+// and the pod object may be deleted.
+func (r *Runner) Done() bool {
+	if !r.terminating {
+		return false
+	}
+	for _, c := range r.cs {
+		if c.running {
+			return false
+		}
+	}
+	return true
+}
+
+type action uint8
+
+// Actions at one instant run in this order (MODEL): a kubelet sync (the
+// admission, a Terminate), then exits, starts, back-off retries, probes.
+const (
+	actSync action = iota
+	actExit
+	actStart
+	actRetry
+	actProbe
+	actNone
+)
+
+// next finds the earliest action: by time, then action, then container.
+func (r *Runner) next() (time.Time, action, *simContainer) {
+	var at time.Time
+	act, which := actNone, (*simContainer)(nil)
+	consider := func(t time.Time, a action, c *simContainer) {
+		if act == actNone || t.Before(at) || (t.Equal(at) && a < act) {
+			at, act, which = t, a, c
+		}
+	}
+	if r.syncing {
+		consider(r.syncAt, actSync, nil)
+	}
+	for _, c := range r.cs {
+		if c.exiting {
+			consider(c.exitAt, actExit, c)
+		}
+		if c.starting {
+			consider(c.startAt, actStart, c)
+		}
+		if c.retrying {
+			consider(c.retryAt, actRetry, c)
+		}
+		if t, _, ok := c.m.NextAt(); ok {
+			consider(t, actProbe, c)
+		}
+	}
+	return at, act, which
+}
+
+func (r *Runner) emit(at time.Time, c *simContainer, reason, msg string) {
+	r.events = append(r.events, Event{At: at.Sub(r.start), Container: c.spec.Name, Reason: reason, Message: msg, RestartCount: c.restarts})
+}
+
+func (r *Runner) do(at time.Time, act action, c *simContainer) error {
+	var err error
+	switch act {
+	case actSync:
+		r.syncing = false
+		r.events = append(r.events, r.syncEvents...)
+		r.syncEvents = nil
+		for _, c := range r.cs {
+			r.noteContainerReady(at, c)
+		}
+		r.notePodReady(at)
+		return nil
+	case actExit:
+		err = r.exit(at, c)
+	case actStart:
+		err = r.startContainer(at, c)
+	case actRetry:
+		c.retrying = false
+		r.tryStart(at, c, c.lastFinished())
+	case actProbe:
+		err = r.probe(at, c)
+	}
+	if err != nil {
+		return err
+	}
+	r.noteReady(at, c)
+	return nil
+}
+
+// noteReady reports a change of the container's ready field, and of the
+// pod's Ready condition with the Service endpoint it makes (rule P18.2).
+func (r *Runner) noteReady(at time.Time, c *simContainer) {
+	r.noteContainerReady(at, c)
+	r.notePodReady(at)
+}
+
+func (r *Runner) noteContainerReady(at time.Time, c *simContainer) {
+	if rd := c.m.Ready(); rd != c.ready {
+		c.ready = rd
+		if rd {
+			r.emit(at, c, "Ready", "container is ready")
+		} else {
+			r.emit(at, c, "NotReady", "container is not ready")
+		}
+	}
+}
+
+// notePodReady regenerates the pod's status at at, so that its
+// conditions' transition times carry over, and reports a change of its
+// Ready condition.
+func (r *Runner) notePodReady(at time.Time) {
+	st := r.status(at)
+	r.pod.Status.Conditions = st.Conditions // transition times carry over
+	pod := r.pod.DeepCopy()
+	pod.Status = st
+	cond, _ := condition(st.Conditions, corev1.PodReady)
+	if cond.Status == r.podReady {
+		return
+	}
+	r.podReady = cond.Status
+	msg := fmt.Sprintf("pod Ready=%s", cond.Status)
+	if cond.Reason != "" {
+		msg += fmt.Sprintf(" (%s: %s)", cond.Reason, cond.Message)
+	}
+	if e := EndpointOf(pod, false); e.Included {
+		msg += fmt.Sprintf("; Service endpoint ready=%t serving=%t", e.Ready, e.Serving)
+		if e.Terminating {
+			msg += " terminating=true"
+		}
+	} else {
+		msg += "; no Service endpoint (no pod IP)"
+	}
+	r.events = append(r.events, Event{At: at.Sub(r.start), Container: "(pod)", Reason: "PodReady", Message: msg})
+}
+
+func (c *simContainer) lastFinished() *corev1.ContainerStateTerminated {
+	if len(c.finished) == 0 {
+		return nil
+	}
+	return &c.finished[len(c.finished)-1]
+}
+
+func (r *Runner) startContainer(at time.Time, c *simContainer) error {
+	c.starting = false
+	if err := c.m.Start(at); err != nil {
+		return err
+	}
+	c.running, c.startedAt, c.waiting = true, at, nil
+	c.restarts = int32(c.m.Instance() - 1) // rule P13.8
+	r.emit(at, c, "Started", fmt.Sprintf("Started container %s (instance %d, restartCount %d)", c.spec.Name, c.m.Instance(), c.restarts))
+	if c.script.Exit != nil {
+		if after, code, ok := c.script.Exit(c.m.Instance()); ok {
+			c.exiting, c.exitAt, c.exitCode, c.exitWhy = true, at.Add(max(after, 0)), code, "exited by itself"
+		}
+	}
+	return nil
+}
+
+func (r *Runner) probe(at time.Time, c *simContainer) error {
+	_, k, _ := c.m.NextAt()
+	o := OutcomeSuccess
+	if c.script.Probe != nil {
+		o = c.script.Probe(k, c.m.Instance(), at.Sub(c.startedAt))
+	}
+	st, err := c.m.Probe(at, k, o)
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("%s probe: %s", k, o)
+	switch {
+	case !st.Counted:
+		msg += " (discarded)"
+	case st.Run <= st.Threshold:
+		msg += fmt.Sprintf(" (%d of %d)", st.Run, st.Threshold)
+	default:
+		msg += fmt.Sprintf(" (%d in a row)", st.Run)
+	}
+	if st.CachedChanged {
+		msg += fmt.Sprintf(", now %s", st.Cached)
+	}
+	r.emit(at, c, "Probe", msg)
+	if st.StartedChanged {
+		r.emit(at, c, "Probe", "Startup probe succeeded: container started")
+	}
+	if !st.Kill.Needed || c.killing {
+		return nil
+	}
+	grace := KillGracePeriod(r.pod, c.spec, st.Kill.Kind)
+	c.killing, c.killRetry = true, st.Kill.Restart
+	r.emit(at, c, "Killing", fmt.Sprintf("%s (grace period %s)", st.Kill.Message, grace))
+	c.stop(at, grace)
+	return nil
+}
+
+// stop sends the running instance SIGTERM at at and SIGKILL at at+grace
+// (rule P9.5): it exits when its Script.Stop says, if that is before the
+// SIGKILL, else with 137 at the SIGKILL; an exit already due earlier
+// stands.
+func (c *simContainer) stop(at time.Time, grace time.Duration) {
+	exitAt, code, why := at.Add(grace), int32(137), "killed: SIGKILL at the end of the grace period"
+	stopAfter, stopCode, handles := time.Duration(0), int32(143), true
+	if c.script.Stop != nil {
+		stopAfter, stopCode, handles = c.script.Stop(c.m.Instance())
+	}
+	if handles && stopAfter < grace {
+		exitAt, code, why = at.Add(max(stopAfter, 0)), stopCode, "killed: exited on SIGTERM"
+	}
+	if !c.exiting || exitAt.Before(c.exitAt) {
+		c.exiting, c.exitAt, c.exitCode, c.exitWhy = true, exitAt, code, why
+	}
+}
+
+func (r *Runner) exit(at time.Time, c *simContainer) error {
+	if err := c.m.Exit(at); err != nil {
+		return err
+	}
+	killed, restartAfterKill := c.killing, c.killRetry
+	c.exiting, c.killing, c.killRetry, c.running = false, false, false, false
+	// Before this exit, the newest exited instance is the one before it:
+	// a kill-and-restart sync works from that one (rule P13.6).
+	before := c.lastFinished()
+	var prev *corev1.ContainerStateTerminated
+	if before != nil {
+		cp := *before
+		prev = &cp
+	}
+	reason := "Error"
+	if c.exitCode == 0 {
+		reason = "Completed"
+	}
+	c.finished = append(c.finished, corev1.ContainerStateTerminated{
+		ExitCode: c.exitCode, Reason: reason,
+		StartedAt: metav1.NewTime(c.startedAt), FinishedAt: metav1.NewTime(at),
+	})
+	r.emit(at, c, "Exited", fmt.Sprintf("exit code %d, %s", c.exitCode, c.exitWhy))
+	r.noteReady(at, c)
+	switch {
+	case r.terminating:
+		// A pod with a deletionTimestamp restarts nothing (rule P12.1).
+	case killed && restartAfterKill:
+		r.tryStart(at, c, prev)
+	case killed:
+		// A probe kill under restartPolicy Never: the container stays
+		// terminated (rule P9.3).
+	case ShouldRestart(c.spec, r.pod.Spec.RestartPolicy, c.exitCode):
+		r.tryStart(at, c, c.lastFinished())
+	}
+	return nil
+}
+
+// tryStart is the kubelet's attempt to start the container at now,
+// working from the exited instance prev (rule P13.3).
+func (r *Runner) tryStart(now time.Time, c *simContainer, prev *corev1.ContainerStateTerminated) {
+	var finished time.Time
+	if prev != nil {
+		finished = prev.FinishedAt.Time
+	}
+	ok, retryAt, delay := c.backoff.Decide(now, finished, prev != nil)
+	if ok {
+		c.waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
+		c.starting, c.startAt = true, now.Add(r.startDelay)
+		return
+	}
+	msg := BackoffMessage(delay, c.spec.Name, r.pod.Name, r.pod.Namespace, string(r.pod.UID))
+	c.waiting = &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff", Message: msg}
+	r.emit(now, c, "BackOff", fmt.Sprintf("%s; retry at %ds", msg, int64(retryAt.Sub(r.start)/time.Second)))
+	c.retrying, c.retryAt = true, retryAt
+}
+
+// status is the pod's status at now as the kubelet would write it.
+func (r *Runner) status(now time.Time) corev1.PodStatus {
+	pod := r.pod.DeepCopy()
+	pod.Status.ContainerStatuses = nil
+	for _, c := range r.cs {
+		st := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image, RestartCount: c.restarts, Ready: c.m.Ready()}
+		started := c.m.Started()
+		st.Started = &started
+		if last := c.lastFinished(); last != nil {
+			st.LastTerminationState.Terminated = last.DeepCopy()
+		}
+		switch {
+		case c.running:
+			st.State.Running = &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(c.startedAt)}
+		case c.waiting != nil:
+			st.State.Waiting = c.waiting.DeepCopy()
+		case c.lastFinished() != nil:
+			st.State.Terminated = c.lastFinished().DeepCopy()
+			if n := len(c.finished); n > 1 {
+				st.LastTerminationState.Terminated = c.finished[n-2].DeepCopy()
+			} else {
+				st.LastTerminationState.Terminated = nil
+			}
+		}
+		pod.Status.ContainerStatuses = append(pod.Status.ContainerStatuses, st)
+	}
+	done := r.Done()
+	pod.Status.Phase = Phase(pod, done, true)
+	pod.Status.Conditions = Conditions(pod, pod.Status.Phase, !done, now)
+	if done {
+		terminatePod(pod)
+	}
+	return pod.Status
+}
+
+// ReasonContainerStatusUnknown is the termination reason the kubelet
+// gives a container it cannot account for when it terminates a pod.
+const ReasonContainerStatusUnknown = "ContainerStatusUnknown"
+
+// terminatePod is the status manager's last word on a pod whose
+// containers are all stopped (upstream's TerminatePod): once the pod has
+// initialized, a container status not terminated becomes terminated with
+// exit code 137, and a phase still Pending or Running becomes Failed. The
+// conditions are left as they are.
+func terminatePod(pod *corev1.Pod) {
+	if podInitialized(pod) {
+		for i := range pod.Status.ContainerStatuses {
+			st := &pod.Status.ContainerStatuses[i]
+			if st.State.Terminated != nil {
+				continue
+			}
+			st.State = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
+				Reason:   ReasonContainerStatusUnknown,
+				Message:  "The container could not be located when the pod was terminated",
+				ExitCode: 137,
+			}}
+		}
+	}
+	if pod.Status.Phase != corev1.PodSucceeded {
+		pod.Status.Phase = corev1.PodFailed
+	}
+}
+
+// podInitialized is the status manager's test whether a pod has ever
+// initialized: it has no init containers, or a regular container left the
+// waiting state. (Init containers are not run by the model, so their
+// statuses never show a completion.)
+func podInitialized(pod *corev1.Pod) bool {
+	if len(pod.Spec.InitContainers) == 0 {
+		return true
+	}
+	for _, st := range pod.Status.ContainerStatuses {
+		if st.LastTerminationState.Terminated != nil || st.State.Waiting == nil {
+			return true
+		}
+	}
+	return false
+}
