@@ -424,7 +424,7 @@ func (c *Cluster) collectNamespace(ns string) {
 	}
 	for _, w := range withOwners {
 		cur := c.st.get(w.kind, keyOf(w.o))
-		if cur == nil || cur.GetDeletionTimestamp() != nil {
+		if cur == nil || cur.GetDeletionTimestamp() != nil || len(cur.GetOwnerReferences()) == 0 {
 			continue
 		}
 		var solid, waiting, dangling []metav1.OwnerReference

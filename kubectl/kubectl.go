@@ -91,8 +91,18 @@ func Format(err error) string {
 	var status apierrors.APIStatus
 	if errors.As(err, &status) {
 		st := status.Status()
-		if st.Reason == metav1.StatusReasonInvalid {
-			return "The " + strings.TrimPrefix(st.Message, "The ") + "\n"
+		if st.Reason == metav1.StatusReasonInvalid && st.Details != nil {
+			// kubectl names the kind without its group and lists the
+			// causes (one per line when there are several).
+			var causes []string
+			for _, c := range st.Details.Causes {
+				causes = append(causes, c.Field+": "+c.Message)
+			}
+			msg := fmt.Sprintf("The %s %q is invalid: ", st.Details.Kind, st.Details.Name)
+			if len(causes) == 1 {
+				return msg + causes[0] + "\n"
+			}
+			return msg + "\n* " + strings.Join(causes, "\n* ") + "\n"
 		}
 		return fmt.Sprintf("Error from server (%s): %s\n", st.Reason, st.Message)
 	}
