@@ -76,7 +76,10 @@ type Cluster struct {
 	programs   map[string]probe.Script
 	podScripts map[podContainer]probe.Script
 	failures   []*Failure
-	serviceIPs uint32
+	// failuresSeen counts consecutive failed syncs per controller, for
+	// the rate-limited retry.
+	failuresSeen map[string]int
+	serviceIPs   uint32
 
 	events     []Event
 	watchers   []func(Change)
@@ -106,20 +109,21 @@ func New(opts Options) (*Cluster, error) {
 		opts.Nodes = DefaultNodes()
 	}
 	c := &Cluster{
-		opts:       opts,
-		now:        opts.Start,
-		rng:        rand.New(rand.NewPCG(opts.Seed, 0x6b756265)),
-		names:      workload.NewNames(opts.Seed),
-		st:         newStore(),
-		dirty:      map[string]map[key]bool{},
-		gcDirty:    map[string]bool{},
-		nodes:      map[string]*nodeState{},
-		zoneNext:   map[string]time.Time{},
-		evictions:  map[key]*eviction{},
-		pods:       map[key]*podRuntime{},
-		programs:   map[string]probe.Script{},
-		podScripts: map[podContainer]probe.Script{},
-		lastWrite:  opts.Start,
+		opts:         opts,
+		now:          opts.Start,
+		rng:          rand.New(rand.NewPCG(opts.Seed, 0x6b756265)),
+		names:        workload.NewNames(opts.Seed),
+		st:           newStore(),
+		dirty:        map[string]map[key]bool{},
+		gcDirty:      map[string]bool{},
+		nodes:        map[string]*nodeState{},
+		zoneNext:     map[string]time.Time{},
+		evictions:    map[key]*eviction{},
+		pods:         map[key]*podRuntime{},
+		programs:     map[string]probe.Script{},
+		podScripts:   map[podContainer]probe.Script{},
+		lastWrite:    opts.Start,
+		failuresSeen: map[string]int{},
 	}
 	for _, name := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
 		if _, err := c.create(&corev1.Namespace{}, name, ""); err != nil {

@@ -26,7 +26,14 @@ import (
 func (c *Cluster) reconcile() error {
 	for round := 0; ; round++ {
 		if round >= c.opts.MaxRounds {
-			return fmt.Errorf("cluster: the controllers did not reach a fixed point after %d passes at %s", round, c.Elapsed())
+			var busy []string
+			for kind, m := range c.dirty {
+				for k := range m {
+					busy = append(busy, kind+" "+k.String())
+				}
+			}
+			slices.Sort(busy)
+			return fmt.Errorf("cluster: the controllers did not reach a fixed point after %d passes at %s (still to sync: %s)", round, c.Elapsed(), strings.Join(busy, ", "))
 		}
 		work := false
 		for _, kind := range []string{KindDeployment, KindReplicaSet, KindReplicationController, KindNamespace, KindResourceQuota} {
@@ -91,6 +98,24 @@ func (c *Cluster) requeue(kind string, k key, d time.Duration) {
 	c.at(c.now.Add(max(d, 0)), true, func() { c.markDirty(kind, k) })
 }
 
+// retryOnError is the workqueue's rate-limited requeue after a failed
+// sync: 5 ms doubling per consecutive failure, at most 1000 s; a success
+// forgets the failures.
+func (c *Cluster) retryOnError(kind string, k key, err error) {
+	fk := kind + "/" + k.String()
+	if err == nil {
+		delete(c.failuresSeen, fk)
+		return
+	}
+	n := c.failuresSeen[fk]
+	c.failuresSeen[fk] = n + 1
+	d := 1000 * time.Second
+	if n < 18 {
+		d = min(5*time.Millisecond<<n, d)
+	}
+	c.at(c.now.Add(d), false, func() { c.markDirty(kind, k) })
+}
+
 func (c *Cluster) podsOf(ns string) []*corev1.Pod {
 	objs := c.st.list(KindPod, ns)
 	pods := make([]*corev1.Pod, len(objs))
@@ -122,6 +147,7 @@ func (c *Cluster) syncReplicaSet(k key) {
 		return
 	}
 	manageErr := c.carryOut(KindReplicaSet, rs, plan, "replicaset-controller")
+	c.retryOnError(KindReplicaSet, k, manageErr)
 	status, write := plan.Status(manageErr)
 	if cur := c.st.get(KindReplicaSet, k); write && cur != nil {
 		nrs := cur.(*appsv1.ReplicaSet).DeepCopy()
@@ -145,6 +171,7 @@ func (c *Cluster) syncReplicationController(k key) {
 		return
 	}
 	manageErr := c.carryOut(KindReplicationController, rc, plan, "replication-controller")
+	c.retryOnError(KindReplicationController, k, manageErr)
 	status, write := plan.ReplicationControllerStatus(manageErr)
 	if cur := c.st.get(KindReplicationController, k); write && cur != nil {
 		nrc := cur.(*corev1.ReplicationController).DeepCopy()
@@ -286,10 +313,13 @@ func (c *Cluster) syncDeployment(k key) {
 						c.write(KindDeployment, nd)
 					}
 				}
-			} else if !apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
+				c.markDirty(KindDeployment, k)
+				return
+			}
+			if !apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
 				c.record(d, KindDeployment, "Warning", "FailedCreate", "deployment-controller", "Failed to create new replica set %q: %v", plan.Create.Name, err)
 			}
-			c.markDirty(KindDeployment, k)
+			c.retryOnError(KindDeployment, k, err)
 			return
 		}
 	}
