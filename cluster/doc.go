@@ -1,0 +1,75 @@
+// Package cluster is a deterministic in-memory Kubernetes cluster: one
+// store, a virtual clock and event queue, and every controller kubesem
+// models, run in the calling goroutine. It is what users import to
+// property-test controller behaviour without an apiserver, etcd, Docker or
+// sleeps, and what teaching tools embed to replay a tutorial.
+//
+// Usage:
+//
+//	c, _ := cluster.New(cluster.Options{Seed: 1}) // master, worker1, worker2
+//	_, err := c.CreateManifest(deploymentYAML, "default")
+//	_ = c.Settle(time.Hour)                       // until nothing changes
+//	_, _ = c.SetImage("default", "http-go", map[string]string{"http-go": "gasbugs/http-go:v2"}, "")
+//	_ = c.Advance(30 * time.Second)                // virtual time
+//	pods, _ := c.Pods("default", "app=http-go")
+//	_ = c.StopNode("worker2")                      // faults
+//	c.AddInvariant("mine", func(c *cluster.Cluster) error { ... })
+//
+// Package kubectl runs kubectl command lines against a Cluster, and
+// package printers prints its objects as kubectl does.
+//
+// Rules (spec ids from spec/replicaset.md, spec/deployment.md, spec/probe.md):
+//
+//  1. The store keeps upstream's metadata: a UID and creation time on
+//     create, one resourceVersion counter for every write, generation 1 on
+//     create and +1 on a spec change or a deletionTimestamp set through a
+//     finalizer (RS-11.3). Names are unique per kind and namespace (RS-13.1).
+//  2. A create goes through namespace lifecycle admission (RS-12.4),
+//     generateName, the apiserver's defaults and validation with upstream's
+//     texts, the default tolerations (RS-10.5), ResourceQuota admission and
+//     the uniqueness check; on error nothing is stored. A manifest is
+//     created all or nothing.
+//  3. After every change the controllers run to a fixed point at the same
+//     virtual instant: Deployment (rollout.Sync), ReplicaSet and RC
+//     (workload.Sync*), garbage collector (RS-11.2: background, foreground,
+//     orphan), namespace (RS-12.5, after 5 s), resource quota and the
+//     scheduler. A failed sync is retried after 5 ms doubling (the
+//     workqueue's rate limit).
+//  4. Scheduler: a node fits when it is Ready, not cordoned, its
+//     NoSchedule/NoExecute taints are tolerated and the pod's cpu/memory
+//     requests and one more pod fit its allocatable; the fitting node with
+//     fewest pods wins, ties by name; a pod that fits nowhere stays Pending
+//     with PodScheduled=False (a simplification of kube-scheduler).
+//  5. Kubelet: a bound pod gets an IP at once; its containers start after
+//     Options.StartDelay (2 s) and are run by probe.Runner (probes,
+//     restarts, CrashLoopBackOff). What a container does comes from
+//     ScriptContainer, Program (by image), or its own shell one-liner
+//     (touch/rm/sleep and exec probes on files), else it runs and is
+//     healthy. A deleted pod is Terminating until the kubelet, 1 s later,
+//     has stopped its containers within the grace period (RS-9.1).
+//  6. Nodes: a stopped node posts no heartbeat; the node lifecycle
+//     controller, checking every 5 s from the cluster's start, marks it
+//     Unknown on the first check more than 50 s after its last lease
+//     renewal (every 10 s), sets its pods' Ready=False (RS-10.2), taints it
+//     unreachable NoSchedule and, rate-limited per zone, NoExecute; the
+//     taint manager evicts its pods after their 300 s toleration (RS-10.6);
+//     evicted pods stay Terminating until the node is back. With every zone
+//     down nothing is evicted (RS-10.4). A started node is Ready at once,
+//     its taints go, pending evictions are cancelled and evicted pods vanish
+//     (RS-10.9). A deleted Node's pods are force-deleted 40 s later (RS-10.8).
+//  7. Services get a ClusterIP from 10.96.0.0/12; Endpoints lists the pods
+//     the selector matches that have an IP, ready when the pod is ready
+//     and not terminating.
+//  8. Everything random (pod name suffixes, UIDs, ClusterIPs) comes from
+//     Options.Seed: two clusters with the same seed and the same calls
+//     produce the same objects, events and output (spec §15).
+//  9. Settle returns when only periodic probes are left and nothing was
+//     written for Options.SettleQuiet; RunUntil and Settle stop at their
+//     limit with an error wrapping ErrNotSettled.
+//
+// MODEL choices: controllers react within the same instant (upstream:
+// milliseconds); kubectl apply replaces spec, labels and annotations
+// instead of a three-way merge; the kubelet acts on a deletion after 1 s.
+// Not modelled: ResourceQuota scopes, preemption, affinity, DaemonSets,
+// Jobs, system pods, the namespace status conditions.
+package cluster
