@@ -39,8 +39,8 @@
 //  4. AGE is apimachinery's HumanDuration of now minus the creation time
 //     (RS-14.5): "0s"–"119s", "2m"–"9m59s" ("Xm" when the seconds are 0),
 //     "10m"–"179m", "3h"–"7h59m", "8h"–"47h", "2d"–"7d23h", "8d"–"729d",
-//     "2y"–"7y364d", then "8y"…; a time up to a second ahead is "0s",
-//     further ahead "<invalid>", an unset time "<unknown>".
+//     "2y"–"7y364d", then "8y"…; a time less than two seconds ahead is
+//     "0s", further ahead "<invalid>", an unset time "<unknown>".
 //  5. MODEL: the apiserver keeps metav1.Time to the second and
 //     metav1.MicroTime to the microsecond, so times are cut to that before
 //     subtracting; now is used as given.
@@ -77,8 +77,19 @@
 //     that are not UTF-8 become U+FFFD. A cell is cut at its first line
 //     break (\n, \r, \f), followed by "...", and ESC is shown as "^[".
 //
-// Not modelled: kubectl flushes its tabwriter every 100 rows and keeps
-// the widths seen so far; this package aligns all rows at once. The two
-// differ only for tables over 100 rows whose cells hold ESC or a line
-// break, where escaping makes a cell wider than kubectl measured it.
+// Not modelled: kubectl's tabwriter (github.com/liggitt/tabwriter with
+// RememberWidths) flushes every 100 rows and keeps each column's widest
+// width across its flushes and across column blocks; internal/table
+// aligns everything at once with the standard library's tabwriter, which
+// sizes each column block on its own. The outputs differ only
+//
+//   - when lines have different numbers of cells: a tab or vertical tab
+//     inside a cell (it splits the cell, in kubectl too) on rows that are
+//     not adjacent, or a line break inside a -L key;
+//   - in tables over 100 rows, where kubectl fixes the widths of its first
+//     flush from the header (or, with --no-headers, the first row) padded
+//     in bytes: if that padded cell holds multi-byte characters, or a later
+//     cell is wider once escaped than its bytes, kubectl can print its
+//     first 100 rows narrower than the later ones, where this package
+//     aligns all rows to the widest.
 package printers

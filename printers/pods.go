@@ -48,7 +48,7 @@ func Pods(pods []*corev1.Pod, now time.Time, o Options) string {
 //     failure has no reason), else Init:<i>/<n>; a sidecar (restartable
 //     init container) that has started counts as finished;
 //  4. unless still initializing (and the Initialized condition is not
-//     True): the regular containers, the first one in spec order winning —
+//     True): the regular containers, the first container status winning —
 //     a waiting reason (ContainerCreating, CrashLoopBackOff, …), a
 //     terminated reason (Completed, Error, OOMKilled; ExitCode:<n> /
 //     Signal:<n> without one); "Completed" turns into Running when a
@@ -181,8 +181,8 @@ func summarizePod(p *corev1.Pod) podSummary {
 		tally := sidecars
 		running := false
 		failed := ""
-		// Walk backwards so that the first container in spec order is
-		// the one whose state is shown.
+		// Walk backwards so that the first container status is the one
+		// whose state is shown.
 		for i := len(st.ContainerStatuses) - 1; i >= 0; i-- {
 			cs := &st.ContainerStatuses[i]
 			tally.add(cs)

@@ -9,7 +9,9 @@
 // the next probe due, Probe records its outcome and returns what changed
 // (cached result, started, ready, a kill), Start and Exit report container
 // instances. Simulate runs a whole pod over virtual time with scripted
-// outcomes, for transcripts and teaching.
+// outcomes, for transcripts and teaching; a Runner is the same kubelet
+// model moved one action at a time (NextAt, Step, Status, Terminate), for
+// a driver that runs many pods in one event queue.
 //
 // Usage, for the tutorial's liveness-exec container:
 //
@@ -70,6 +72,12 @@
 //     moves only when its status changes (P15, P16).
 //  11. A Service balances only to ready pods: an endpoint is serving when
 //     the pod is Ready and ready when also not terminating (P18).
+//  12. Deletion: liveness and startup probes stop, readiness goes on;
+//     nothing is started again; every running container gets SIGTERM and,
+//     at the end of the grace period (at least 2 s), SIGKILL; a second
+//     deletion may only shorten the grace period. Once no container runs,
+//     the pod is Succeeded if every container exited 0, else Failed
+//     (P6 step 7, P12.1, §17, P15.2, RS-9.1).
 //
 // Where upstream depends on timing (goroutines, jitter, sync latency) the
 // package makes the deterministic choice spec/probe.md §20 recommends and

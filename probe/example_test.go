@@ -38,6 +38,55 @@ func ExampleSimulate() {
 	// restartCount: 2
 }
 
+// A Runner moved by a driver, one action at a time: the readiness-exec pod
+// is deleted at 20 s with a 30 s grace period. Its shell ignores SIGTERM;
+// its readiness probe goes on, so the pod turns not Ready at 45 s while
+// its endpoint is listed as terminating; SIGKILL comes at 50 s.
+func ExampleRunner() {
+	r, err := probe.NewRunner(probe.Scenario{
+		Pod:     readinessPod(),
+		Scripts: map[string]probe.Script{"readiness": healthyFor(30 * time.Second)},
+	}, t0)
+	if err != nil {
+		panic(err)
+	}
+	deleteAt, deleted := t0.Add(20*time.Second), false
+	for {
+		at, ok := r.NextAt()
+		if !deleted && (!ok || at.After(deleteAt)) {
+			if err := r.Terminate(deleteAt, 30*time.Second); err != nil {
+				panic(err)
+			}
+			deleted = true
+			continue
+		}
+		if !ok {
+			break
+		}
+		events, err := r.Step()
+		if err != nil {
+			panic(err)
+		}
+		for _, e := range events {
+			if e.Reason != "Probe" {
+				fmt.Println(e)
+			}
+		}
+	}
+	st := r.Status(t0.Add(time.Minute))
+	fmt.Println("done:", r.Done(), "phase:", st.Phase, "exit code:", st.ContainerStatuses[0].State.Terminated.ExitCode)
+	// Output:
+	//     0s  (pod)      PodReady pod Ready=False (ContainersNotReady: containers with unready status: [readiness]); Service endpoint ready=false serving=false
+	//     0s  readiness  Started  Started container readiness (instance 1, restartCount 0)
+	//     5s  readiness  Ready    container is ready
+	//     5s  (pod)      PodReady pod Ready=True; Service endpoint ready=true serving=true
+	//    20s  readiness  Killing  Stopping container readiness (grace period 30s)
+	//    45s  readiness  NotReady container is not ready
+	//    45s  (pod)      PodReady pod Ready=False (ContainersNotReady: containers with unready status: [readiness]); Service endpoint ready=false serving=false terminating=true
+	//    50s  readiness  Exited   exit code 137, killed: SIGKILL at the end of the grace period
+	// done: true phase: Failed exit code: 137
+}
+
 // Driving the state machine by hand: the liveness probe of liveness-exec.
 func ExampleMachine() {
 	pod := livenessExecPod()

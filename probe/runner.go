@@ -113,9 +113,10 @@ func (r *Runner) NextAt() (at time.Time, ok bool) {
 
 // Step performs the action NextAt names, exactly as Simulate does, and
 // returns the events it produced, in order, all at that instant. It is an
-// error to step when nothing is due. A Step that fails (a time beyond what
-// a time.Duration from the admission can hold) stops the Runner: NextAt
-// then reports nothing due and Step returns the same error.
+// error to step when nothing is due. A Step that fails — a script's
+// unknown Outcome, a negative StartDelay, an instant too far from the
+// admission for a time.Duration — stops the Runner: NextAt then reports
+// nothing due, and Step and Terminate return the same error.
 func (r *Runner) Step() ([]Event, error) {
 	if r.err != nil {
 		return nil, r.err
@@ -158,7 +159,9 @@ func (r *Runner) Status(now time.Time) corev1.PodStatus {
 // started again, whatever the restart policy; every running container is
 // stopped with a Killing event "Stopping container <name>" — SIGTERM,
 // to which its Script.Stop reacts, and SIGKILL (exit code 137) at the end
-// of the grace period. The events come from the Step at at.
+// of the grace period. The events come from the Step at at. A pod none of
+// whose containers runs (never started, or exited and waiting to restart)
+// is Done at once.
 //
 // As the kubelet does, the pod worker raises a grace period under 1 s to
 // 1 s and each container gets at least MinimumGracePeriod (rule P9.5). A
@@ -220,6 +223,9 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 	if len(r.syncEvents) > 0 {
 		r.syncing, r.syncAt = true, at
 	}
+	// The status changed (states, maybe the phase): conditions that moved
+	// move at at.
+	r.pod.Status.Conditions = r.status(at).Conditions
 	return nil
 }
 

@@ -139,8 +139,8 @@ func TestRunnerTerminate(t *testing.T) {
 			wantPhase: corev1.PodSucceeded, wantStates: []string{"web terminated Completed 0"}, wantReady: probe.ReasonPodCompleted,
 		},
 		{
-			name: "§17.3 readiness during termination: the pod turns not Ready, its endpoint stays listed as terminating",
-			sc:   probe.Scenario{Pod: readinessPod(), Scripts: map[string]probe.Script{"readiness": healthyFor(30 * time.Second)}},
+			name:  "§17.3 readiness during termination: the pod turns not Ready, its endpoint stays listed as terminating",
+			sc:    probe.Scenario{Pod: readinessPod(), Scripts: map[string]probe.Script{"readiness": healthyFor(30 * time.Second)}},
 			calls: []call{{20 * time.Second, 30 * time.Second}},
 			want: []string{
 				"20s  readiness  Killing  Stopping container readiness (grace period 30s)",
@@ -265,6 +265,9 @@ func TestRunnerTerminate(t *testing.T) {
 				t.Errorf("at the end: Done %t, something due %t", r.Done(), ok)
 			}
 			st := r.Status(end)
+			if diff := cmp.Diff(st, r.Status(end.Add(time.Hour))); diff != "" {
+				t.Errorf("the terminal status moves with the time asked (P16.5):\n%s", diff)
+			}
 			var states []string
 			for _, cs := range st.ContainerStatuses {
 				states = append(states, stateLine(cs))
