@@ -79,7 +79,9 @@ type Cluster struct {
 	// failuresSeen counts consecutive failed syncs per controller, for
 	// the rate-limited retry.
 	failuresSeen map[string]int
-	serviceIPs   uint32
+	// pendingSync is the earliest scheduled sync per controller object.
+	pendingSync map[string]time.Time
+	serviceIPs  uint32
 
 	events     []Event
 	watchers   []func(Change)
@@ -124,6 +126,7 @@ func New(opts Options) (*Cluster, error) {
 		podScripts:   map[podContainer]probe.Script{},
 		lastWrite:    opts.Start,
 		failuresSeen: map[string]int{},
+		pendingSync:  map[string]time.Time{},
 	}
 	for _, name := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
 		if _, err := c.create(&corev1.Namespace{}, name, ""); err != nil {
@@ -224,6 +227,10 @@ func (c *Cluster) runTo(end time.Time) error {
 	return nil
 }
 
+// maxTimersPerInstant bounds the actions at one virtual instant: more
+// means a loop that never lets time advance (a bug, reported as an error).
+const maxTimersPerInstant = 1_000_000
+
 // runInstant fires every timer due at the earliest pending instant and
 // then runs the controllers to a fixed point.
 func (c *Cluster) runInstant() error {
@@ -231,9 +238,13 @@ func (c *Cluster) runInstant() error {
 	if t.After(c.now) {
 		c.now = t
 	}
+	fired := 0
 	for c.queue.Len() > 0 && !c.queue[0].at.After(c.now) {
 		tm := heap.Pop(&c.queue).(*timer)
 		tm.fn()
+		if fired++; fired > maxTimersPerInstant {
+			return fmt.Errorf("cluster: more than %d actions at one instant (%s): time does not advance", maxTimersPerInstant, c.Elapsed())
+		}
 	}
 	return c.step()
 }

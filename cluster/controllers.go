@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -95,8 +96,26 @@ func (c *Cluster) takeDirty(kind string) []key {
 // background work for Settle: they only look again (a progress deadline
 // far ahead does not keep Settle busy; one within the quiet period runs).
 func (c *Cluster) requeue(kind string, k key, d time.Duration) {
-	c.at(c.now.Add(max(d, 0)), true, func() { c.markDirty(kind, k) })
+	c.wakeAt(kind, k, c.now.Add(max(d, 0)), true)
 }
+
+// wakeAt schedules a sync of an object at t, keeping only the earliest
+// pending one per object, as the controllers' delaying workqueues do.
+func (c *Cluster) wakeAt(kind string, k key, t time.Time, background bool) {
+	fk := kind + "/" + k.String()
+	if have, ok := c.pendingSync[fk]; ok && !have.After(t) {
+		return
+	}
+	c.pendingSync[fk] = t
+	c.at(t, background, func() {
+		if have, ok := c.pendingSync[fk]; ok && have.Equal(t) {
+			delete(c.pendingSync, fk)
+			c.markDirty(kind, k)
+		}
+	})
+}
+
+var errProgressCheck = errors.New("progress check due within a second")
 
 // retryOnError is the workqueue's rate-limited requeue after a failed
 // sync: 5 ms doubling per consecutive failure, at most 1000 s; a success
@@ -113,7 +132,7 @@ func (c *Cluster) retryOnError(kind string, k key, err error) {
 	if n < 18 {
 		d = min(5*time.Millisecond<<n, d)
 	}
-	c.at(c.now.Add(d), false, func() { c.markDirty(kind, k) })
+	c.wakeAt(kind, k, c.now.Add(d), false)
 }
 
 func (c *Cluster) podsOf(ns string) []*corev1.Pod {
@@ -342,8 +361,15 @@ func (c *Cluster) syncDeployment(k key) {
 	for _, e := range plan.Events {
 		c.record(d, KindDeployment, e.Type, e.Reason, "deployment-controller", "%s", e.Message)
 	}
-	if plan.RequeueAfter > 0 {
+	switch {
+	case plan.RequeueAfter > 0 && plan.RequeueAfter < time.Second:
+		// "Look again now", which upstream rate-limits (5 ms doubling).
+		c.retryOnError(KindDeployment, k, errProgressCheck)
+	case plan.RequeueAfter > 0:
 		c.requeue(KindDeployment, k, plan.RequeueAfter)
+		delete(c.failuresSeen, KindDeployment+"/"+k.String())
+	default:
+		delete(c.failuresSeen, KindDeployment+"/"+k.String())
 	}
 	if again {
 		c.markDirty(KindDeployment, k)

@@ -112,7 +112,7 @@ func FuzzRunner(f *testing.F) {
 		}
 		last, terminated := start, false
 		op := rapid.SampledFrom([]string{"step", "step", "step", "step", "step", "step", "status", "terminate"})
-		for range rapid.IntRange(50, 400).Draw(t, "ops") {
+		for range rapid.IntRange(20, 200).Draw(t, "ops") {
 			switch op.Draw(t, "op") {
 			case "status":
 				_ = r.Status(start.Add(time.Duration(rapid.Int64().Draw(t, "statusAt"))))
