@@ -87,7 +87,7 @@ func (c *Cluster) syncQuotas(ns string) {
 		nq := q.DeepCopy()
 		nq.Status.Hard = q.Spec.Hard.DeepCopy()
 		nq.Status.Used = used
-		c.write(KindResourceQuota, nq)
+		c.writeStatus(KindResourceQuota, nq)
 	}
 }
 

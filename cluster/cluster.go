@@ -72,6 +72,8 @@ type Cluster struct {
 	allDown   bool                 // every zone in full disruption (RS-10.4)
 	evictions map[key]*eviction
 	pods      map[key]*podRuntime
+	pending   map[key]bool         // pods waiting for a node
+	load      map[string]*nodeLoad // what is bound to each node
 
 	programs   map[string]probe.Script
 	podScripts map[podContainer]probe.Script
@@ -122,6 +124,8 @@ func New(opts Options) (*Cluster, error) {
 		zoneNext:     map[string]time.Time{},
 		evictions:    map[key]*eviction{},
 		pods:         map[key]*podRuntime{},
+		pending:      map[key]bool{},
+		load:         map[string]*nodeLoad{},
 		programs:     map[string]probe.Script{},
 		podScripts:   map[podContainer]probe.Script{},
 		lastWrite:    opts.Start,

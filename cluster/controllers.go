@@ -83,13 +83,15 @@ func (c *Cluster) takeDirty(kind string) []key {
 		keys = append(keys, k)
 	}
 	clear(m)
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.ns != b.ns {
-			return strings.Compare(a.ns, b.ns)
-		}
-		return strings.Compare(a.name, b.name)
-	})
+	slices.SortFunc(keys, compareKeys)
 	return keys
+}
+
+func compareKeys(a, b key) int {
+	if a.ns != b.ns {
+		return strings.Compare(a.ns, b.ns)
+	}
+	return strings.Compare(a.name, b.name)
 }
 
 // requeue marks an object to be synced again after d. Requeues are
@@ -171,7 +173,7 @@ func (c *Cluster) syncReplicaSet(k key) {
 	if cur := c.st.get(KindReplicaSet, k); write && cur != nil {
 		nrs := cur.(*appsv1.ReplicaSet).DeepCopy()
 		nrs.Status = status
-		c.write(KindReplicaSet, nrs)
+		c.writeStatus(KindReplicaSet, nrs)
 	}
 	if d := plan.RequeueAfter(status); d > 0 {
 		c.requeue(KindReplicaSet, k, d)
@@ -195,7 +197,7 @@ func (c *Cluster) syncReplicationController(k key) {
 	if cur := c.st.get(KindReplicationController, k); write && cur != nil {
 		nrc := cur.(*corev1.ReplicationController).DeepCopy()
 		nrc.Status = status
-		c.write(KindReplicationController, nrc)
+		c.writeStatus(KindReplicationController, nrc)
 	}
 	if d := plan.RequeueAfter(appsv1.ReplicaSetStatus{Replicas: status.Replicas, ReadyReplicas: status.ReadyReplicas, AvailableReplicas: status.AvailableReplicas}); d > 0 {
 		c.requeue(KindReplicationController, k, d)

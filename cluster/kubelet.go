@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -52,63 +53,82 @@ func (c *Cluster) schedule() {
 		return
 	}
 	c.schedDirty = false
-	var pending []*corev1.Pod
-	load := map[string]*nodeLoad{}
-	for _, o := range c.st.list(KindPod, "") {
-		p := o.(*corev1.Pod)
-		if p.Spec.NodeName == "" {
-			if p.DeletionTimestamp == nil && !podTerminal(p) {
-				pending = append(pending, p)
-			}
-			continue
-		}
-		if podTerminal(p) {
-			continue
-		}
-		l := load[p.Spec.NodeName]
-		if l == nil {
-			l = &nodeLoad{}
-			load[p.Spec.NodeName] = l
-		}
-		cpu, mem := podRequests(p)
-		l.pods++
-		l.cpu.Add(cpu)
-		l.mem.Add(mem)
-	}
-	if len(pending) == 0 {
+	if len(c.pending) == 0 {
 		return
 	}
+	keys := make([]key, 0, len(c.pending))
+	for k := range c.pending {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compareKeys)
 	var nodes []*corev1.Node
 	for _, o := range c.st.list(KindNode, "") {
 		nodes = append(nodes, o.(*corev1.Node))
 	}
-	for _, p := range pending {
+	for _, k := range keys {
+		o := c.st.get(KindPod, k)
+		if o == nil || !c.pending[k] {
+			continue
+		}
+		p := o.(*corev1.Pod)
 		cpu, mem := podRequests(p)
 		var best *corev1.Node
+		var bestPods int64
 		reasons := map[string]int{}
 		for _, n := range nodes {
-			l := load[n.Name]
-			if l == nil {
-				l = &nodeLoad{}
-				load[n.Name] = l
-			}
+			l := c.loadOf(n.Name)
 			if why := fits(p, n, l, cpu, mem); why != "" {
 				reasons[why]++
 				continue
 			}
-			if best == nil || l.pods < load[best.Name].pods {
-				best = n
+			if best == nil || l.pods < bestPods {
+				best, bestPods = n, l.pods
 			}
 		}
 		if best == nil {
 			c.unschedulable(p, len(nodes), reasons)
 			continue
 		}
-		l := load[best.Name]
-		l.pods++
+		c.bind(p, best.Name)
+	}
+}
+
+func (c *Cluster) loadOf(node string) *nodeLoad {
+	l := c.load[node]
+	if l == nil {
+		l = &nodeLoad{}
+		c.load[node] = l
+	}
+	return l
+}
+
+// trackPod keeps the scheduler's books (pending pods, per-node load) as
+// pods are written.
+func (c *Cluster) trackPod(old, cur *corev1.Pod) {
+	account := func(p *corev1.Pod, sign int64) {
+		if p == nil || p.Spec.NodeName == "" || podTerminal(p) {
+			return
+		}
+		l := c.loadOf(p.Spec.NodeName)
+		cpu, mem := podRequests(p)
+		l.pods += sign
+		if sign < 0 {
+			cpu.Neg()
+			mem.Neg()
+		}
 		l.cpu.Add(cpu)
 		l.mem.Add(mem)
-		c.bind(p, best.Name)
+	}
+	account(old, -1)
+	account(cur, 1)
+	if cur == nil {
+		delete(c.pending, keyOf(old))
+		return
+	}
+	if cur.Spec.NodeName == "" && cur.DeletionTimestamp == nil && !podTerminal(cur) {
+		c.pending[keyOf(cur)] = true
+	} else {
+		delete(c.pending, keyOf(cur))
 	}
 }
 
@@ -173,7 +193,7 @@ func (c *Cluster) unschedulable(p *corev1.Pod, total int, reasons map[string]int
 	np := p.DeepCopy()
 	setPodCondition(np, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
 		Reason: corev1.PodReasonUnschedulable, Message: msg, LastTransitionTime: metav1.NewTime(c.now)})
-	c.write(KindPod, np)
+	c.writeStatus(KindPod, np)
 	c.record(np, KindPod, "Warning", "FailedScheduling", "default-scheduler", "%s", msg)
 }
 
@@ -181,7 +201,7 @@ func (c *Cluster) bind(p *corev1.Pod, node string) {
 	np := p.DeepCopy()
 	np.Spec.NodeName = node
 	setPodCondition(np, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(c.now)})
-	c.write(KindPod, np)
+	c.writeStatus(KindPod, np)
 	c.record(np, KindPod, "Normal", "Scheduled", "default-scheduler", "Successfully assigned %s/%s to %s", np.Namespace, np.Name, node)
 	if ns := c.nodes[node]; ns != nil && ns.up {
 		c.admitPod(np, ns, nil)
@@ -394,7 +414,7 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 	}
 	np := p.DeepCopy()
 	np.Status = st
-	c.write(KindPod, np)
+	c.writeStatus(KindPod, np)
 }
 
 // qosClass is the pod's QoS class (BestEffort without any request or

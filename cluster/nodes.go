@@ -213,7 +213,7 @@ func (c *Cluster) nodeUnreachable(ns *nodeState) {
 				continue
 			}
 			if np, changed := markNotReady(p, c.now); changed {
-				c.write(KindPod, np)
+				c.writeStatus(KindPod, np)
 				c.record(np, KindPod, "Warning", "NodeNotReady", "node-controller", "Node is not ready")
 			}
 		}
@@ -452,7 +452,7 @@ func (c *Cluster) evict(k key, uid string) {
 		Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue, Reason: "DeletionByTaintManager",
 		Message: "Taint manager: deleting due to NoExecute taint", LastTransitionTime: metav1.NewTime(c.now),
 	})
-	c.write(KindPod, np)
+	c.writeStatus(KindPod, np)
 	c.deletePod(np, nil)
 }
 

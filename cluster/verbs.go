@@ -312,7 +312,7 @@ func (c *Cluster) removeNode(name string) {
 			}
 			setPodCondition(np, corev1.PodCondition{Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue,
 				Reason: "DeletionByPodGC", Message: "PodGC: node no longer exists", LastTransitionTime: metav1.NewTime(c.now)})
-			c.write(KindPod, np)
+			c.writeStatus(KindPod, np)
 			c.remove(KindPod, keyOf(np))
 		}
 	})

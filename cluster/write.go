@@ -169,6 +169,20 @@ func (c *Cluster) write(kind string, o Object) {
 	c.notify(kind, "MODIFIED", old, o)
 }
 
+// writeStatus stores a new version written through a subresource
+// (status, binding): the generation stays.
+func (c *Cluster) writeStatus(kind string, o Object) {
+	old := c.st.get(kind, keyOf(o))
+	if old == nil {
+		return
+	}
+	o.SetGeneration(old.GetGeneration())
+	o.SetUID(old.GetUID())
+	o.SetCreationTimestamp(old.GetCreationTimestamp())
+	c.st.put(kind, o)
+	c.notify(kind, "MODIFIED", old, o)
+}
+
 // remove takes an object out of the store for good.
 func (c *Cluster) remove(kind string, k key) {
 	old := c.st.get(kind, k)
@@ -222,6 +236,14 @@ func (c *Cluster) notify(kind, typ string, old, cur Object) {
 	}
 	switch kind {
 	case KindPod:
+		var op, cp *corev1.Pod
+		if old != nil {
+			op = old.(*corev1.Pod)
+		}
+		if cur != nil {
+			cp = cur.(*corev1.Pod)
+		}
+		c.trackPod(op, cp)
 		for _, o := range []Object{old, cur} {
 			if o != nil {
 				c.markPodOwners(o.(*corev1.Pod), typ == "DELETED")
