@@ -310,9 +310,12 @@ func (c *Cluster) syncDeployment(k key) {
 		owned[rs.UID] = true
 	}
 	var pods []*corev1.Pod
-	for _, p := range c.podsOf(k.ns) {
-		if ref := metav1.GetControllerOfNoCopy(p); ref != nil && owned[ref.UID] {
-			pods = append(pods, p)
+	if d.Spec.Strategy.Type == appsv1.RecreateDeploymentStrategyType {
+		// Only Recreate looks at pods (it waits for the old ones to go).
+		for _, p := range c.podsOf(k.ns) {
+			if ref := metav1.GetControllerOfNoCopy(p); ref != nil && owned[ref.UID] {
+				pods = append(pods, p)
+			}
 		}
 	}
 	plan, err := rollout.Sync(d, rss, pods, c.now)

@@ -9,7 +9,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubesem/kubesem/probe"
@@ -19,20 +18,22 @@ import (
 
 // nodeLoad is what the scheduler counts on a node.
 type nodeLoad struct {
-	pods     int64
-	cpu, mem resource.Quantity
+	pods          int64
+	milliCPU, mem int64 // requested cpu in millicores, memory in bytes
 }
 
-func podRequests(p *corev1.Pod) (cpu, mem resource.Quantity) {
+// podRequests sums the containers' cpu (millicores) and memory (bytes)
+// requests.
+func podRequests(p *corev1.Pod) (milliCPU, mem int64) {
 	for _, ctr := range p.Spec.Containers {
 		if q, ok := ctr.Resources.Requests[corev1.ResourceCPU]; ok {
-			cpu.Add(q)
+			milliCPU += q.MilliValue()
 		}
 		if q, ok := ctr.Resources.Requests[corev1.ResourceMemory]; ok {
-			mem.Add(q)
+			mem += q.Value()
 		}
 	}
-	return cpu, mem
+	return milliCPU, mem
 }
 
 func podTerminal(p *corev1.Pod) bool {
@@ -112,12 +113,8 @@ func (c *Cluster) trackPod(old, cur *corev1.Pod) {
 		l := c.loadOf(p.Spec.NodeName)
 		cpu, mem := podRequests(p)
 		l.pods += sign
-		if sign < 0 {
-			cpu.Neg()
-			mem.Neg()
-		}
-		l.cpu.Add(cpu)
-		l.mem.Add(mem)
+		l.milliCPU += sign * cpu
+		l.mem += sign * mem
 	}
 	account(old, -1)
 	account(cur, 1)
@@ -134,7 +131,7 @@ func (c *Cluster) trackPod(old, cur *corev1.Pod) {
 
 // fits says why pod p does not fit node n ("" when it does), in the
 // scheduler's words.
-func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem resource.Quantity) string {
+func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem int64) string {
 	if n.Spec.Unschedulable {
 		return "node(s) were unschedulable"
 	}
@@ -161,19 +158,11 @@ func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem resource.Quantity
 	if q, ok := alloc[corev1.ResourcePods]; ok && l.pods+1 > q.Value() {
 		return "Too many pods"
 	}
-	if q, ok := alloc[corev1.ResourceCPU]; ok {
-		sum := l.cpu.DeepCopy()
-		sum.Add(cpu)
-		if sum.Cmp(q) > 0 {
-			return "Insufficient cpu"
-		}
+	if q, ok := alloc[corev1.ResourceCPU]; ok && l.milliCPU+cpu > q.MilliValue() {
+		return "Insufficient cpu"
 	}
-	if q, ok := alloc[corev1.ResourceMemory]; ok {
-		sum := l.mem.DeepCopy()
-		sum.Add(mem)
-		if sum.Cmp(q) > 0 {
-			return "Insufficient memory"
-		}
+	if q, ok := alloc[corev1.ResourceMemory]; ok && l.mem+mem > q.Value() {
+		return "Insufficient memory"
 	}
 	return ""
 }
@@ -412,9 +401,11 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 	if apiequality.Semantic.DeepEqual(st, p.Status) {
 		return
 	}
-	np := p.DeepCopy()
+	// Stored objects are never modified in place, so the new version may
+	// share its metadata and spec with the old one.
+	np := *p
 	np.Status = st
-	c.writeStatus(KindPod, np)
+	c.writeStatus(KindPod, &np)
 }
 
 // qosClass is the pod's QoS class (BestEffort without any request or

@@ -231,7 +231,7 @@ func (c *Cluster) notify(kind, typ string, old, cur Object) {
 		w(Change{At: c.now, Type: typ, Kind: kind, Object: obj})
 	}
 	ns := obj.GetNamespace()
-	if typ != "MODIFIED" || ownersChanged(old, cur) || deletionStarted(old, cur) {
+	if c.gcMatters(kind, typ, old, cur) {
 		c.gcDirty[ns] = true
 	}
 	switch kind {
@@ -277,6 +277,38 @@ func (c *Cluster) notify(kind, typ string, old, cur Object) {
 			c.markDirty(KindResourceQuota, key{ns, ""})
 		}
 	}
+}
+
+// gcMatters says whether a write may give the garbage collector work: a
+// delete or deletion started of an object that may own others or whose
+// owner waits for it, a change of owner references or finalizers, a new
+// object with an owner that is missing (RS-11.2).
+func (c *Cluster) gcMatters(kind, typ string, old, cur Object) bool {
+	switch {
+	case typ == "ADDED":
+		for _, r := range cur.GetOwnerReferences() {
+			if o := c.lookupOwner(cur.GetNamespace(), r); o == nil || o.GetDeletionTimestamp() != nil {
+				return true
+			}
+		}
+		return false
+	case typ == "DELETED", deletionStarted(old, cur):
+		obj := cur
+		if obj == nil {
+			obj = old
+		}
+		if kind != KindPod {
+			return true
+		}
+		// A pod owns nothing: it matters only to an owner being deleted.
+		for _, r := range obj.GetOwnerReferences() {
+			if o := c.lookupOwner(obj.GetNamespace(), r); o == nil || o.GetDeletionTimestamp() != nil {
+				return true
+			}
+		}
+		return false
+	}
+	return ownersChanged(old, cur)
 }
 
 func ownersChanged(old, cur Object) bool {
