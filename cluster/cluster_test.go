@@ -328,3 +328,23 @@ func TestInjectedFailure(t *testing.T) {
 		t.Fatalf("pods %d, want 3", len(pods))
 	}
 }
+
+// RS-12.2: kube-node-lease may be deleted; the apiserver re-creates it on
+// its next one-minute tick.
+func TestSystemNamespaceRecreated(t *testing.T) {
+	c := newCluster(t)
+	must(t, c.Advance(10*time.Second))
+	must(t, c.Delete(KindNamespace, "", "kube-node-lease", DeleteOptions{}))
+	must(t, c.RunUntil(func(c *Cluster) bool {
+		_, err := c.Get(KindNamespace, "", "kube-node-lease")
+		return apierrors.IsNotFound(err)
+	}, time.Minute))
+	gone := c.Elapsed()
+	must(t, c.RunUntil(func(c *Cluster) bool {
+		_, err := c.Get(KindNamespace, "", "kube-node-lease")
+		return err == nil
+	}, 2*time.Minute))
+	if c.Elapsed() != time.Minute || gone >= time.Minute {
+		t.Fatalf("gone at %s, back at %s; want back at the 1m tick", gone, c.Elapsed())
+	}
+}

@@ -624,7 +624,7 @@ func (c *Cluster) syncNamespace(k key) {
 	content := namespace.Content{Pods: c.podsOf(k.name)}
 	for _, kind := range []string{KindReplicaSet, KindReplicationController, KindDeployment, KindService, KindResourceQuota} {
 		for _, o := range c.st.list(kind, k.name) {
-			content.Others = append(content.Others, namespace.Object{Kind: kind, Name: o.GetName()})
+			content.Others = append(content.Others, namespace.Object{Kind: kind, Name: o.GetName(), Finalizers: o.GetFinalizers()})
 		}
 	}
 	step := namespace.Finalize(ns, content, c.now)

@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"fmt"
+	"slices"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -194,9 +196,28 @@ func (c *Cluster) remove(kind string, k key) {
 		c.forgetPod(k)
 	}
 	c.notify(kind, "DELETED", old, nil)
+	if kind == KindNamespace && slices.Contains(namespace.BuiltIn(), k.name) {
+		c.recreateSystemNamespace(k.name)
+	}
 	if ns := c.namespaceObject(k.ns); ns != nil && ns.DeletionTimestamp != nil {
 		c.markDirty(KindNamespace, key{"", k.ns})
 	}
+}
+
+// SystemNamespacesInterval is how often the apiserver's system-namespaces
+// loop re-creates a missing built-in namespace (RS-12.2).
+const SystemNamespacesInterval = time.Minute
+
+// recreateSystemNamespace schedules the apiserver's re-creation of a
+// built-in namespace on its next one-minute tick (counted from the
+// cluster's start).
+func (c *Cluster) recreateSystemNamespace(name string) {
+	n := c.now.Sub(c.opts.Start)/SystemNamespacesInterval + 1
+	c.at(c.opts.Start.Add(n*SystemNamespacesInterval), false, func() {
+		if c.namespaceObject(name) == nil {
+			_, _ = c.create(&corev1.Namespace{}, name, "")
+		}
+	})
 }
 
 func (c *Cluster) namespaceObject(name string) *corev1.Namespace {

@@ -55,11 +55,19 @@ func ExampleFinalize() {
 	fmt.Println(office.Status.Phase)
 	fmt.Println(namespace.AdmitCreate("Pod", "web-4", "office", office))
 
-	pods := []*corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Name: "web-1"}, Status: corev1.PodStatus{Phase: corev1.PodRunning}}}
+	pods := []*corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Name: "web-1"}, Spec: corev1.PodSpec{NodeName: "worker1"}, Status: corev1.PodStatus{Phase: corev1.PodRunning}}}
 	s := namespace.Finalize(office, namespace.Content{Pods: pods, Others: []namespace.Object{{Kind: "ReplicationController", Name: "web"}}}, t0.Add(5*time.Second))
 	fmt.Println("delete pods", s.DeletePods, "look again in", s.RequeueAfter)
+	for _, c := range s.Namespace.Status.Conditions {
+		if c.Status == corev1.ConditionTrue {
+			fmt.Println(c.Type, c.Message)
+		}
+	}
+	office = s.Namespace
 	s = namespace.Finalize(office, namespace.Content{Others: []namespace.Object{{Kind: "ReplicationController", Name: "web"}}}, t0.Add(36*time.Second))
-	fmt.Println("delete", s.Delete)
+	for _, o := range s.Delete {
+		fmt.Println("delete", o.Kind, o.Name)
+	}
 	s = namespace.Finalize(office, namespace.Content{}, t0.Add(37*time.Second))
 	fmt.Println("finalizers", s.Namespace.Spec.Finalizers, "gone", s.Gone)
 
@@ -69,7 +77,8 @@ func ExampleFinalize() {
 	// Terminating
 	// pods "web-4" is forbidden: unable to create new content in namespace office because it is being terminated
 	// delete pods [web-1] look again in 16s
-	// delete [{ReplicationController web}]
+	// NamespaceContentRemaining Some resources are remaining: pods. has 1 resource instances
+	// delete ReplicationController web
 	// finalizers [] gone true
 	// namespaces "default" is forbidden: this namespace may not be deleted
 }

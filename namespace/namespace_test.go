@@ -2,7 +2,9 @@ package namespace_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,27 +237,68 @@ func TestFinalize(t *testing.T) {
 	}
 	grace := int64(60)
 	pods := []*corev1.Pod{
-		{ObjectMeta: metav1.ObjectMeta{Name: "web-2"}, Status: corev1.PodStatus{Phase: corev1.PodRunning}},
-		{ObjectMeta: metav1.ObjectMeta{Name: "web-1"}, Spec: corev1.PodSpec{TerminationGracePeriodSeconds: &grace}, Status: corev1.PodStatus{Phase: corev1.PodRunning}},
-		{ObjectMeta: metav1.ObjectMeta{Name: "job-done"}, Spec: corev1.PodSpec{TerminationGracePeriodSeconds: ptr(int64(600))}, Status: corev1.PodStatus{Phase: corev1.PodSucceeded}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "web-2"}, Spec: corev1.PodSpec{NodeName: "worker1"}, Status: corev1.PodStatus{Phase: corev1.PodRunning}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "web-1"}, Spec: corev1.PodSpec{NodeName: "worker1", TerminationGracePeriodSeconds: &grace}, Status: corev1.PodStatus{Phase: corev1.PodRunning}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "job-done"}, Spec: corev1.PodSpec{NodeName: "worker1", TerminationGracePeriodSeconds: ptr(int64(600))}, Status: corev1.PodStatus{Phase: corev1.PodSucceeded}},
 	}
-	others := []namespace.Object{{"ReplicationController", "web"}, {"Service", "web"}, {"ConfigMap", "settings"}}
+	others := []namespace.Object{{Kind: "ReplicationController", Name: "web"}, {Kind: "Service", Name: "web"}, {Kind: "ConfigMap", Name: "settings"}}
 	s := namespace.Finalize(ns, namespace.Content{Pods: pods, Others: others}, t0.Add(5*time.Second))
-	if !cmp.Equal(s.DeletePods, []string{"job-done", "web-1", "web-2"}) || s.Delete != nil || s.RequeueAfter != 31*time.Second || s.Namespace != nil || s.Gone {
+	if !cmp.Equal(s.DeletePods, []string{"job-done", "web-1", "web-2"}) || s.Delete != nil || s.RequeueAfter != 31*time.Second || s.Namespace == nil || s.Gone {
 		t.Errorf("pods step: %+v", s)
 	}
+	// The conditions upstream writes (status_condition_utils.go): the
+	// Succeeded pod is gone at once, the two graceful ones remain.
+	conds := func(ns *corev1.Namespace) []string {
+		var out []string
+		for _, c := range ns.Status.Conditions {
+			out = append(out, fmt.Sprintf("%s=%s %s: %s", c.Type, c.Status, c.Reason, c.Message))
+		}
+		return out
+	}
+	wantConds := []string{
+		"NamespaceDeletionDiscoveryFailure=False ResourcesDiscovered: All resources successfully discovered",
+		"NamespaceDeletionGroupVersionParsingFailure=False ParsedGroupVersions: All legacy kube types successfully parsed",
+		"NamespaceDeletionContentFailure=False ContentDeleted: All content successfully deleted, may be waiting on finalization",
+		"NamespaceContentRemaining=True SomeResourcesRemain: Some resources are remaining: pods. has 2 resource instances",
+		"NamespaceFinalizersRemaining=False ContentHasNoFinalizers: All content-preserving finalizers finished",
+	}
+	if diff := cmp.Diff(wantConds, conds(s.Namespace)); diff != "" {
+		t.Errorf("conditions after the pods step (-want +got):\n%s", diff)
+	}
+	ns = s.Namespace
 	s = namespace.Finalize(ns, namespace.Content{Pods: pods[:1], Others: others}, t0.Add(60*time.Second))
 	if s.RequeueAfter != time.Second { // 30 s default grace has passed: estimate 0
 		t.Errorf("late pods step: %+v", s)
 	}
-	s = namespace.Finalize(ns, namespace.Content{Others: others}, t0.Add(70*time.Second))
-	want := []namespace.Object{{"ConfigMap", "settings"}, {"ReplicationController", "web"}, {"Service", "web"}}
-	if !cmp.Equal(s.Delete, want) || s.Gone || s.Namespace != nil {
+	// A pod still there with the estimate at 0 and no finalizer is
+	// upstream's "unexpected items still remain".
+	wantConds[2] = "NamespaceDeletionContentFailure=True ContentDeletionFailed: Failed to delete all resource types, 1 remaining: unexpected items still remain in namespace: office for gvr: /v1, Resource=pods"
+	wantConds[3] = "NamespaceContentRemaining=True SomeResourcesRemain: Some resources are remaining: pods. has 1 resource instances"
+	if diff := cmp.Diff(wantConds, conds(s.Namespace)); diff != "" {
+		t.Errorf("conditions after the late pods step (-want +got):\n%s", diff)
+	}
+	ns = s.Namespace
+	held := append(slices.Clone(others), namespace.Object{Kind: "ReplicaSet", Name: "held", Finalizers: []string{"foregroundDeletion"}})
+	s = namespace.Finalize(ns, namespace.Content{Others: held}, t0.Add(70*time.Second))
+	want := []namespace.Object{{Kind: "ConfigMap", Name: "settings"}, {Kind: "ReplicaSet", Name: "held", Finalizers: []string{"foregroundDeletion"}}, {Kind: "ReplicationController", Name: "web"}, {Kind: "Service", Name: "web"}}
+	if !cmp.Equal(s.Delete, want) || s.Gone || s.Namespace == nil || s.RequeueAfter != 8*time.Second {
 		t.Errorf("others step: %+v", s)
 	}
+	wantConds[2] = "NamespaceDeletionContentFailure=False ContentDeleted: All content successfully deleted, may be waiting on finalization"
+	wantConds[3] = "NamespaceContentRemaining=True SomeResourcesRemain: Some resources are remaining: replicasets.apps has 1 resource instances"
+	wantConds[4] = "NamespaceFinalizersRemaining=True SomeFinalizersRemain: Some content in the namespace has finalizers remaining: foregroundDeletion in 1 resource instances"
+	if diff := cmp.Diff(wantConds, conds(s.Namespace)); diff != "" {
+		t.Errorf("conditions after the others step (-want +got):\n%s", diff)
+	}
+	ns = s.Namespace
 	s = namespace.Finalize(ns, namespace.Content{}, t0.Add(71*time.Second))
 	if s.Namespace == nil || len(s.Namespace.Spec.Finalizers) != 0 || !s.Gone {
 		t.Errorf("final step: %+v", s)
+	}
+	wantConds[3] = "NamespaceContentRemaining=False ContentRemoved: All content successfully removed"
+	wantConds[4] = "NamespaceFinalizersRemaining=False ContentHasNoFinalizers: All content-preserving finalizers finished"
+	if diff := cmp.Diff(wantConds, conds(s.Namespace)); diff != "" {
+		t.Errorf("conditions after the final step (-want +got):\n%s", diff)
 	}
 	kept := ns.DeepCopy()
 	kept.Finalizers = []string{"example.com/keep"}
@@ -330,10 +373,10 @@ func FuzzNamespace(f *testing.F) {
 		_, _ = namespace.Namespaced(kind)
 		_ = namespace.AlreadyExists(kind, object)
 		if deleted != nil {
-			pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: object}, Spec: corev1.PodSpec{TerminationGracePeriodSeconds: &grace}}
+			pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: object}, Spec: corev1.PodSpec{NodeName: "worker1", TerminationGracePeriodSeconds: &grace}}
 			s := namespace.Finalize(deleted, namespace.Content{Pods: []*corev1.Pod{pod}}, t0.Add(time.Duration(after)*time.Second))
 			if s.RequeueAfter <= 0 {
-				t.Fatalf("pods left but no requeue: %+v", s)
+				t.Fatalf("a bound pod left but no requeue: %+v", s)
 			}
 		}
 	})
