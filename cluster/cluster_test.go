@@ -348,3 +348,35 @@ func TestSystemNamespaceRecreated(t *testing.T) {
 		t.Fatalf("gone at %s, back at %s; want back at the 1m tick", gone, c.Elapsed())
 	}
 }
+
+// The scheduler's rule (package doc rule 4): a pod that fits nowhere stays
+// Pending with kube-scheduler's message; freeing room schedules it.
+func TestUnschedulablePodStaysPending(t *testing.T) {
+	c := newCluster(t)
+	big := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "big"}, Spec: corev1.PodSpec{Containers: []corev1.Container{{
+		Name: "c", Image: "nginx", Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("3")}},
+	}}}}
+	_, err := c.Create(big)
+	must(t, err)
+	must(t, c.Advance(time.Minute))
+	o, err := c.Get(KindPod, "", "big")
+	must(t, err)
+	p := o.(*corev1.Pod)
+	want := "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+	var cond corev1.PodCondition
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodScheduled {
+			cond = c
+		}
+	}
+	if p.Spec.NodeName != "" || p.Status.Phase != "" && p.Status.Phase != corev1.PodPending || cond.Status != corev1.ConditionFalse || cond.Reason != "Unschedulable" || cond.Message != want {
+		t.Fatalf("pod %s on %q, PodScheduled %+v", p.Status.Phase, p.Spec.NodeName, cond)
+	}
+	// A bigger node joins: the pod is scheduled there.
+	_, err = c.Create(NewNode("worker3", "4", "8Gi", 110))
+	must(t, err)
+	o, _ = c.Get(KindPod, "", "big")
+	if n := o.(*corev1.Pod).Spec.NodeName; n != "worker3" {
+		t.Fatalf("scheduled on %q, want worker3", n)
+	}
+}

@@ -133,7 +133,7 @@ func (c *Cluster) trackPod(old, cur *corev1.Pod) {
 // scheduler's words.
 func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem int64) string {
 	if n.Spec.Unschedulable {
-		return "node(s) were unschedulable"
+		return reasonUnschedulable
 	}
 	for i := range n.Spec.Taints {
 		t := &n.Spec.Taints[i]
@@ -148,11 +148,8 @@ func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem int64) string {
 			}
 		}
 		if !tolerated {
-			return fmt.Sprintf("node(s) had untolerated taint {%s: %s}", t.Key, t.Value)
+			return reasonTaint
 		}
-	}
-	if !nodeReady(n) {
-		return "node(s) were not ready"
 	}
 	alloc := n.Status.Allocatable
 	if q, ok := alloc[corev1.ResourcePods]; ok && l.pods+1 > q.Value() {
@@ -167,13 +164,37 @@ func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem int64) string {
 	return ""
 }
 
+// The scheduler's reasons: taints and cordons cannot be helped by
+// preemption; the resource ones could, but every pod here has the same
+// priority, so there are no victims.
+const (
+	reasonTaint         = "node(s) had untolerated taint(s)"
+	reasonUnschedulable = "node(s) were unschedulable"
+)
+
+// unschedulable records why a pod fits nowhere, in kube-scheduler's words
+// (FitError and the default preemption plugin's PostFilter message).
 func (c *Cluster) unschedulable(p *corev1.Pod, total int, reasons map[string]int) {
-	var parts []string
-	for why, n := range reasons {
-		parts = append(parts, fmt.Sprintf("%d %s", n, why))
+	histogram := func(m map[string]int) string {
+		var parts []string
+		for why, n := range m {
+			parts = append(parts, fmt.Sprintf("%d %s", n, why))
+		}
+		sort.Strings(parts)
+		return strings.Join(parts, ", ")
 	}
-	sort.Strings(parts)
-	msg := fmt.Sprintf("0/%d nodes are available: %s.", total, strings.Join(parts, ", "))
+	preemption := map[string]int{}
+	for why, n := range reasons {
+		if why == reasonTaint || why == reasonUnschedulable {
+			preemption["Preemption is not helpful for scheduling"] += n
+		} else {
+			preemption["No preemption victims found for incoming pod"] += n
+		}
+	}
+	msg := fmt.Sprintf("0/%d nodes are available: %s. preemption: 0/%d nodes are available: %s.", total, histogram(reasons), total, histogram(preemption))
+	if total == 0 {
+		msg = "no nodes available to schedule pods"
+	}
 	for _, cond := range p.Status.Conditions {
 		if cond.Type == corev1.PodScheduled && cond.Message == msg {
 			return
