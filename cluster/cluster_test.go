@@ -380,3 +380,33 @@ func TestUnschedulablePodStaysPending(t *testing.T) {
 		t.Fatalf("scheduled on %q, want worker3", n)
 	}
 }
+
+// kubectl rollout resume's patch sets spec.paused to null: the field goes.
+func TestPatchNullRemovesField(t *testing.T) {
+	c := newCluster(t)
+	_, err := c.Create(deploymentObject("web", 1))
+	must(t, err)
+	_, err = c.RolloutPause("", "web")
+	must(t, err)
+	line, err := c.Patch(KindDeployment, "", "web", []byte(`{"spec":{"paused":null}}`))
+	must(t, err)
+	o, _ := c.Get(KindDeployment, "", "web")
+	if line != "deployment.apps/web patched" || o.(*appsv1.Deployment).Spec.Paused {
+		t.Fatalf("%q, paused %v", line, o.(*appsv1.Deployment).Spec.Paused)
+	}
+}
+
+// The apiserver puts the kubernetes Service back (RS-14.7) and labels
+// every namespace with its name.
+func TestAPIServerHousekeeping(t *testing.T) {
+	c := newCluster(t)
+	must(t, c.Delete(KindService, "default", "kubernetes", DeleteOptions{}))
+	must(t, c.Advance(10*time.Second))
+	if _, err := c.Get(KindService, "default", "kubernetes"); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := c.Get(KindNamespace, "", "default")
+	if got := o.GetLabels()[corev1.LabelMetadataName]; got != "default" {
+		t.Fatalf("label %q", got)
+	}
+}

@@ -373,13 +373,17 @@ func (c *Cluster) Label(kind, namespace, name string, overwrite bool, changes ..
 	if err != nil {
 		return "", err
 	}
+	// kubectl prints `label "k" not found.` before it applies the edit,
+	// so before an --overwrite error too.
+	out := ""
+	for _, k := range e.Remove {
+		if _, ok := o.GetLabels()[k]; !ok {
+			out += fmt.Sprintf("label %q not found.\n", k)
+		}
+	}
 	res, err := labels.ApplyLabels(o.GetLabels(), e, overwrite)
 	if err != nil {
-		return "", err
-	}
-	out := ""
-	for _, l := range res.NotFoundLines() {
-		out += l + "\n"
+		return out, err
 	}
 	out += res.Line(kubectlName(kind) + "/" + name)
 	if !res.Changed() {
@@ -438,7 +442,9 @@ func (c *Cluster) Patch(kind, namespace, name string, patch []byte) (string, err
 	if err != nil {
 		return "", apierrors.NewBadRequest(err.Error())
 	}
-	nd := copyObject(o)
+	// Decode into a fresh object: a field the patch sets to null is gone.
+	nd := o.DeepCopyObject().(Object)
+	zero(nd)
 	if err := json.Unmarshal(patched, nd); err != nil {
 		return "", apierrors.NewBadRequest(err.Error())
 	}
@@ -447,6 +453,28 @@ func (c *Cluster) Patch(kind, namespace, name string, patch []byte) (string, err
 		return line + " (no change)", nil
 	}
 	return line, c.update(kind, nd, c.st.get(kind, keyOf(o)))
+}
+
+// zero resets a typed object to its zero value.
+func zero(o Object) {
+	switch v := o.(type) {
+	case *corev1.Pod:
+		*v = corev1.Pod{}
+	case *appsv1.ReplicaSet:
+		*v = appsv1.ReplicaSet{}
+	case *corev1.ReplicationController:
+		*v = corev1.ReplicationController{}
+	case *appsv1.Deployment:
+		*v = appsv1.Deployment{}
+	case *corev1.Namespace:
+		*v = corev1.Namespace{}
+	case *corev1.Node:
+		*v = corev1.Node{}
+	case *corev1.Service:
+		*v = corev1.Service{}
+	case *corev1.ResourceQuota:
+		*v = corev1.ResourceQuota{}
+	}
 }
 
 func mustJSON(o any) []byte {

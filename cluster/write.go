@@ -45,6 +45,13 @@ func (c *Cluster) prepare(kind string, o Object) (Object, field.ErrorList) {
 		return d, rollout.Validate(d)
 	case *corev1.Namespace:
 		ns := namespace.PrepareForCreate(v)
+		// SetDefaults_Namespace: the name as a label.
+		if ns.Name != "" {
+			if ns.Labels == nil {
+				ns.Labels = map[string]string{}
+			}
+			ns.Labels[corev1.LabelMetadataName] = ns.Name
+		}
 		return ns, namespace.Validate(ns)
 	case *corev1.Service:
 		svc := defaultService(v)
@@ -198,6 +205,15 @@ func (c *Cluster) remove(kind string, k key) {
 	c.notify(kind, "DELETED", old, nil)
 	if kind == KindNamespace && slices.Contains(namespace.BuiltIn(), k.name) {
 		c.recreateSystemNamespace(k.name)
+	}
+	if kind == KindService && k == (key{"default", "kubernetes"}) {
+		// The apiserver's kubernetes-service controller puts it back on its
+		// next 10 s reconcile.
+		c.after(10*time.Second, func() {
+			if c.st.get(KindService, key{"default", "kubernetes"}) == nil && c.namespaceObject("default") != nil {
+				_ = c.createKubernetesService()
+			}
+		})
 	}
 	if ns := c.namespaceObject(k.ns); ns != nil && ns.DeletionTimestamp != nil {
 		c.markDirty(KindNamespace, key{"", k.ns})

@@ -1,52 +1,131 @@
 // Package kubectl runs kubectl command lines against a kubesem cluster and
-// prints what kubectl prints: the tutorial's commands, typed as the
+// prints what kubectl v1.37 prints: the tutorial's commands, typed as the
 // tutorial types them, replayed on a deterministic in-memory cluster.
 //
 // Usage:
 //
 //	c, _ := cluster.New(cluster.Options{Seed: 1})
 //	sh := &kubectl.Shell{Cluster: c, Files: map[string][]byte{"go-http-pod.yaml": pod}}
-//	out, err := sh.Run("kubectl create -f go-http-pod.yaml")  // "pod/http-go created\n"
+//	out, err := sh.Run("kubectl create -f go-http-pod.yaml") // "pod/http-go created\n"
 //	_ = c.Settle(time.Hour)
 //	out, _ = sh.Run("kubectl get pod http-go -o wide")
 //
-// Rules:
+// Run returns what kubectl writes to stdout and stderr, interleaved as a
+// terminal shows them, and a non-nil error exactly when kubectl exits
+// non-zero; the error's text comes last, formatted by Format.
 //
-//  1. The namespace is -n/--namespace, else the current context's namespace
-//     of Shell.Kubeconfig, else "default" (RS-14.1); -A lists every namespace.
-//  2. get prints kubectl's tables (package printers): -o wide, --show-labels,
-//     -L, -l; `get all` prints pods, services, deployments, replicasets and
-//     replicationcontrollers with kind/ prefixes; nothing found prints
-//     "No resources found in <ns> namespace." (RS-14.5).
-//  3. create, apply and delete take -f FILE from Shell.Files; create ns;
-//     create deployment --image; delete by name, -l or --all with
-//     --cascade, --grace-period and --force (RS-14.7, RS-11.4).
-//  4. label, annotate, scale, set image, patch, expose and rollout
-//     history/undo/pause/resume/status/restart print kubectl's lines;
-//     --record stores the command as kubernetes.io/change-cause the way
-//     kubectl renders it (flags as --name=value).
-//  5. Errors print as kubectl prints them: "Error from server (Reason):
-//     message" for API errors, "error: message" otherwise (RS-14.8).
+// Rules (spec ids from spec/replicaset.md §11-14, spec/deployment.md
+// §18-19, spec/labels.md §12; upstream is kubectl v0.37.2, cli-runtime's
+// builder, cobra and pflag):
 //
-// Only the commands and flags above are understood; anything else is an
-// error naming it.
+//  1. A line is split into words as a shell splits it (blanks, '...',
+//     "...", \); a leading "kubectl" is optional. The command is found as
+//     cobra finds it: flags may come anywhere, the first words that are
+//     not flags name the command ("create ns", "rollout status"), and a
+//     flag the command above does not know is taken to have a value.
+//     An unknown command fails with cobra's "unknown command" and its
+//     suggestions; one kubesem does not model is an error naming it;
+//     -h/--help is an error (kubesem prints no help).
+//  2. Flags are read as pflag reads them: --name=value, --name value,
+//     -n value, -nvalue, -n=value, grouped booleans (-Al app=x), "--" ends
+//     the flags, "_" in a name is "-". A boolean given alone is true,
+//     --cascade alone is "background" and --dry-run alone "unchanged":
+//     such flags never take the next word. -f, -L and --image add up over
+//     occurrences and split at commas. An unknown flag, a missing value or
+//     a value of the wrong type fails with pflag's message and "See
+//     'kubectl <command> --help' for usage."; a required flag left out
+//     fails as cobra fails (`required flag(s) "replicas" not set`,
+//     RS-14.2). Setting the deprecated --record prints "Flag --record has
+//     been deprecated, --record will be removed in the future".
+//  3. The namespace is -n/--namespace, else the current context's
+//     namespace in Shell.Kubeconfig, else "default" (RS-14.1). Only an
+//     explicit -n makes an object from a -f file that names another
+//     namespace an error.
+//  4. Resources are named as kubectl names them (plural, singular, short
+//     name or kind, any case, optionally .apps or .v1.apps): "TYPE
+//     NAME...", "TYPE/NAME...", "TYPE1,TYPE2 NAME", "all" (pods,
+//     replicationcontrollers, services, deployments, replicasets), -l,
+//     --all, -A, -f FILE, with the builder's errors ("resource(s) were
+//     provided, but no name was specified", ...). Objects are visited in
+//     order and one that fails does not stop the others: what succeeds is
+//     printed, the errors come last.
+//  5. get prints kubectl's tables (package printers) with -o wide, -o
+//     name, --show-labels, -L, -A, --no-headers, --show-kind,
+//     --ignore-not-found and -f; several types print one table each,
+//     separated by a blank line (none with --no-headers), names prefixed
+//     with their kind when more than one type was found. Nothing found
+//     prints "No resources found in <ns> namespace." when every type asked
+//     for is namespaced and -A is not given, else "No resources found"
+//     (RS-14.5); -o name prints nothing then. An invalid -l is the
+//     server's BadRequest.
+//  6. create -f and apply -f go object by object; an API error names the
+//     file ("error when creating \"pod.yaml\": ..."). apply stores
+//     kubectl.kubernetes.io/last-applied-configuration as kubectl writes
+//     it and sends kubectl's three-way strategic merge patch (cluster.Patch):
+//     "created", "configured", or "unchanged" when the patch is empty; an
+//     object created otherwise gets kubectl's warning first. create
+//     namespace and create deployment build what kubectl builds ("exactly
+//     one NAME is required, got 0" without a name, RS-14.8; a failed
+//     create deployment is "error: failed to create deployment: ...");
+//     --dry-run=client prints "(dry run)", and -o yaml for a namespace.
+//  7. delete deletes by name, -f, -l or --all (those two ignore NotFound;
+//     "No resources found" when nothing matched) with --cascade
+//     background, foreground or orphan (the booleans are deprecated and
+//     warn, RS-11.4); --grace-period=0 without --force, and --now, are 1
+//     s; --force deletes at once with kubectl's warning and says "force
+//     deleted" (RS-14.7). Like kubectl it then waits until every deleted
+//     object is gone, running the cluster's virtual clock; --wait=false
+//     does not wait.
+//  8. label and annotate (L12, RS-14.3, RS-14.4), scale (RS-14.2), set
+//     image (KH-7), patch, expose and rollout history, undo, pause,
+//     resume, restart and status (KH-1..8, KU-1..7) print kubectl's lines
+//     and errors. set image, pause, resume and restart change the object
+//     on the client as kubectl does and send nothing when the patch is
+//     empty: set image prints nothing then, a second restart within the
+//     second fails. --record stores the command line as
+//     kubernetes.io/change-cause the way kubectl renders it: "kubectl",
+//     the words that are not flags in the order typed, then each flag as
+//     --<long name>=<value as typed> in the order typed. rollout status
+//     watches: it prints the status at every write of the Deployment until
+//     the rollout is done or has exceeded its progress deadline, running
+//     the virtual clock; --watch=false looks once.
+//  9. Errors print as kubectl's checkErr prints them (see Format): "Error
+//     from server (Reason): message" for API errors, "The Kind "name" is
+//     invalid: ..." for invalid objects, "error: message" otherwise, one
+//     line per error when there are several (RS-14.8).
+//
+// MODEL choices: a command that waits (rules 7 and 8) runs the cluster at
+// most Shell.WaitLimit of virtual time (kubectl would wait a week, or for
+// ever) and then fails as kubectl fails at its --timeout; klog's warnings
+// (a deprecated --dry-run form) are not printed, as they carry wall-clock
+// time; the container name create deployment derives from an image with
+// '_' or '.' gets a five-letter suffix from a hash of the image, where
+// kubectl draws it at random; where kubectl walks a map (set image's
+// containers) kubesem walks it in key order; events are listed by
+// namespace in the order they were recorded. pause, resume and restart
+// write through the cluster's rollout verbs, as cluster.Patch does not
+// clear a field a patch sets to null.
+//
+// Only the commands and flags above are understood: any other flag fails
+// as an unknown flag, any other output format as an error naming it.
 package kubectl
 
 import (
 	"errors"
 	"fmt"
-	"sort"
-	"strconv"
 	"strings"
-
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"time"
 
 	"github.com/kubesem/kubesem/cluster"
 	"github.com/kubesem/kubesem/namespace"
 )
 
-// Shell runs kubectl command lines against a cluster.
+// DefaultWaitLimit is how much virtual time a waiting command runs the
+// cluster when Shell.WaitLimit is zero.
+const DefaultWaitLimit = time.Hour
+
+// Shell runs kubectl command lines against a cluster. It is not safe for
+// concurrent use, as the cluster is not.
 type Shell struct {
 	Cluster *cluster.Cluster
 	// Files are the files -f can name.
@@ -54,266 +133,297 @@ type Shell struct {
 	// Kubeconfig is the content of ~/.kube/config, for the default
 	// namespace (nil: "default").
 	Kubeconfig []byte
+	// WaitLimit bounds the virtual time a waiting command (delete,
+	// rollout status) runs the cluster before it gives up as kubectl
+	// does at its --timeout; zero means DefaultWaitLimit.
+	WaitLimit time.Duration
+
+	watched  *cluster.Cluster // the cluster the Shell watches (rollout status)
+	onChange func(cluster.Change)
 }
 
 // Run runs one command line ("kubectl get pods -o wide") and returns what
-// kubectl prints, stdout and stderr together, errors formatted as kubectl
-// formats them. err is non-nil when kubectl would exit non-zero.
+// kubectl prints, stdout and stderr together in the order printed, the
+// error last, formatted as kubectl formats it. err is non-nil when kubectl
+// would exit non-zero.
 func (s *Shell) Run(line string) (string, error) {
-	args, err := split(line)
+	var out strings.Builder
+	if err := s.run(line, &out); err != nil {
+		out.WriteString(Format(err))
+		return out.String(), err
+	}
+	return out.String(), nil
+}
+
+func (s *Shell) run(line string, out *strings.Builder) error {
+	if s.Cluster == nil {
+		return errors.New("kubesem: Shell has no Cluster")
+	}
+	words, err := split(line)
 	if err != nil {
-		return "error: " + err.Error() + "\n", err
+		return err
 	}
-	if len(args) > 0 && args[0] == "kubectl" {
-		args = args[1:]
+	if len(words) > 0 && words[0] == "kubectl" {
+		words = words[1:]
 	}
-	if len(args) == 0 {
-		return "", errors.New("kubectl: no command")
-	}
-	cmd, err := parse(args)
+	spec, rest, err := find(words)
 	if err != nil {
-		return "error: " + err.Error() + "\n", err
+		return err
 	}
-	ns, err := namespace.Resolve(cmd.flag("namespace"), s.Kubeconfig)
+	c := &command{spec: spec}
+	path := "kubectl " + spec.path
+	// The command's own arguments: the words without the command's path
+	// (cobra's argsMinusFirstX), for the command; all of them, for
+	// --record's rendering of the whole line.
+	args, dashAt, occ, err := spec.parseFlags(path, rest, out)
 	if err != nil {
-		return "error: " + err.Error() + "\n", err
+		return err
 	}
-	cmd.ns = ns
-	out, err := s.dispatch(cmd)
+	all, _, _, _ := spec.parseFlags(path, words, &strings.Builder{})
+	c.args, c.dashAt, c.occ = args, dashAt, occ
+	c.cause = changeCause(all, occ)
+	for _, r := range spec.required {
+		if !c.changed(r) {
+			return fmt.Errorf("required flag(s) %q not set", r)
+		}
+	}
+	c.ns, err = namespace.Resolve(c.str("namespace"), s.Kubeconfig)
 	if err != nil {
-		return out + Format(err), err
+		return err
 	}
-	return out, nil
+	c.nsGiven = c.str("namespace") != ""
+	c.out = out
+	return spec.run(s, c)
 }
 
-// Format renders an error as kubectl prints it (RS-14.8).
-func Format(err error) string {
-	var status apierrors.APIStatus
-	if errors.As(err, &status) {
-		st := status.Status()
-		if st.Reason == metav1.StatusReasonInvalid && st.Details != nil {
-			// kubectl names the kind without its group and lists the
-			// causes (one per line when there are several).
-			var causes []string
-			for _, c := range st.Details.Causes {
-				causes = append(causes, c.Field+": "+c.Message)
-			}
-			msg := fmt.Sprintf("The %s %q is invalid: ", st.Details.Kind, st.Details.Name)
-			if len(causes) == 1 {
-				return msg + causes[0] + "\n"
-			}
-			return msg + "\n* " + strings.Join(causes, "\n* ") + "\n"
+// ---- commands -------------------------------------------------------------
+
+// The commands kubesem understands, with the flags each takes (kubectl's
+// flags that kubesem does not model are left out: giving one is an
+// unknown flag).
+var commands = []*commandSpec{
+	{path: "get", run: runGet, flags: []flagDef{fOutput, fSelector, fLabelCols, fShowLabels, fAllNS, fNoHeaders, fShowKind, fWatch, fIgnoreNF, fFilename}},
+	{path: "create", run: runCreate, flags: []flagDef{fFilename, fRecord, fDryRun, fOutput, fSelector}},
+	{path: "create namespace", aliases: []string{"ns"}, run: runCreateNamespace, flags: []flagDef{fDryRun, fOutput}},
+	{path: "create deployment", aliases: []string{"deploy"}, run: runCreateDeployment, required: []string{"image"}, flags: []flagDef{
+		fDryRun, fOutput,
+		{name: "image", typ: stringSliceFlag},
+		{name: "port", typ: int32Flag, def: "-1"},
+		{name: "replicas", short: 'r', typ: int32Flag, def: "1"},
+	}},
+	{path: "apply", run: runApply, flags: []flagDef{fFilename, fRecord, fSelector, fAll, fOutput}},
+	{path: "delete", run: runDelete, flags: []flagDef{
+		fFilename, fSelector, fAll, fAllNS, fOutput, fIgnoreNF, fTimeout,
+		{name: "cascade", typ: stringFlag, def: "background", noOpt: "background"},
+		{name: "force", typ: boolFlag, def: "false", noOpt: "true"},
+		{name: "grace-period", typ: intFlag, def: "-1"},
+		{name: "now", typ: boolFlag, def: "false", noOpt: "true"},
+		{name: "wait", typ: boolFlag, def: "true", noOpt: "true"},
+	}},
+	{path: "label", run: runLabel, flags: []flagDef{fOverwrite, fAll, fAllNS, fSelector, fFilename, fOutput}},
+	{path: "annotate", run: runLabel, flags: []flagDef{fOverwrite, fAll, fAllNS, fSelector, fFilename, fOutput}},
+	{path: "scale", run: runScale, required: []string{"replicas"}, flags: []flagDef{
+		fAll, fSelector, fFilename, fRecord, fOutput,
+		{name: "replicas", typ: intFlag, def: "-2"},
+		{name: "current-replicas", typ: intFlag, def: "-1"},
+	}},
+	{path: "set image", run: runSetImage, flags: []flagDef{fAll, fSelector, fFilename, fRecord, fOutput}},
+	{path: "patch", run: runPatch, flags: []flagDef{fFilename, fRecord, fOutput,
+		{name: "patch", short: 'p', typ: stringFlag},
+		{name: "type", typ: stringFlag, def: "strategic"},
+	}},
+	{path: "expose", run: runExpose, flags: []flagDef{fFilename, fRecord, fOutput,
+		{name: "port", typ: stringFlag},
+		{name: "target-port", typ: stringFlag},
+		{name: "name", typ: stringFlag},
+		{name: "type", typ: stringFlag},
+		{name: "protocol", typ: stringFlag},
+		{name: "selector", typ: stringFlag},
+		{name: "labels", short: 'l', typ: stringFlag},
+		{name: "cluster-ip", typ: stringFlag},
+	}},
+	{path: "rollout history", run: runRollout, flags: []flagDef{fSelector, fFilename, fOutput, {name: "revision", typ: intFlag, def: "0"}}},
+	{path: "rollout undo", run: runRollout, flags: []flagDef{fSelector, fFilename, fOutput, {name: "to-revision", typ: intFlag, def: "0"}}},
+	{path: "rollout pause", run: runRollout, flags: []flagDef{fSelector, fFilename, fOutput}},
+	{path: "rollout resume", run: runRollout, flags: []flagDef{fSelector, fFilename, fOutput}},
+	{path: "rollout restart", run: runRollout, flags: []flagDef{fSelector, fFilename, fOutput}},
+	{path: "rollout status", run: runRollout, flags: []flagDef{fSelector, fFilename, fTimeout,
+		{name: "watch", short: 'w', typ: boolFlag, def: "true", noOpt: "true"},
+		{name: "revision", typ: intFlag, def: "0"},
+	}},
+}
+
+// groups are kubectl's commands that only hold subcommands (create also
+// runs on its own).
+var groups = map[string]*commandSpec{
+	"rollout": {path: "rollout"},
+	"set":     {path: "set"},
+}
+
+// kubectlCommands are kubectl v1.37's top-level commands, for cobra's
+// "unknown command" suggestions and to tell a command kubesem does not
+// model from one kubectl does not have.
+var kubectlCommands = []string{"alpha", "annotate", "api-resources", "api-versions", "apply", "attach", "auth",
+	"autoscale", "certificate", "cluster-info", "completion", "config", "cordon", "cp", "create", "debug",
+	"delete", "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose", "get", "kustomize",
+	"label", "logs", "options", "patch", "plugin", "port-forward", "proxy", "replace", "rollout", "run",
+	"scale", "set", "taint", "top", "uncordon", "version", "wait"}
+
+func lookupCommand(path string) *commandSpec {
+	for _, cs := range commands {
+		if cs.path == path {
+			return cs
 		}
-		return fmt.Sprintf("Error from server (%s): %s\n", st.Reason, st.Message)
 	}
-	return "error: " + err.Error() + "\n"
+	return nil
 }
 
-// command is a parsed command line.
-type command struct {
-	path  []string          // "get", "rollout history", ...
-	args  []string          // positional arguments after the path
-	flags map[string]string // by long name
-	order []string          // flags in the order given
-	ns    string
-}
-
-func (c *command) flag(name string) string { return c.flags[name] }
-func (c *command) has(name string) bool {
-	_, ok := c.flags[name]
-	return ok
-}
-
-var shortFlags = map[string]string{"n": "namespace", "f": "filename", "o": "output", "l": "selector", "L": "label-columns", "A": "all-namespaces", "p": "patch", "w": "watch"}
-
-// boolFlags take no value.
-var boolFlags = map[string]bool{"all-namespaces": true, "show-labels": true, "all": true, "overwrite": true, "force": true, "record": true, "now": true, "watch": true}
-
-var subcommands = map[string]bool{"rollout": true, "set": true, "create": true}
-
-func parse(args []string) (*command, error) {
-	c := &command{flags: map[string]string{}}
-	c.path = []string{args[0]}
-	rest := args[1:]
-	if subcommands[args[0]] && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		switch {
-		case args[0] == "rollout", args[0] == "set":
-			c.path, rest = append(c.path, rest[0]), rest[1:]
-		case args[0] == "create" && isCreateSub(rest[0]):
-			c.path, rest = append(c.path, rest[0]), rest[1:]
-		}
+// find walks the command tree as cobra's Find does and returns the
+// command and the words left for it (its path removed).
+func find(words []string) (*commandSpec, []string, error) {
+	root := &commandSpec{path: ""}
+	names := stripFlags(words, root)
+	if len(names) == 0 {
+		return nil, nil, errHelp
 	}
-	for i := 0; i < len(rest); i++ {
-		a := rest[i]
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			c.args = append(c.args, a)
-			continue
+	top := names[0]
+	rest := argsMinusFirstX(words, top, root)
+	if g, ok := groups[top]; ok {
+		sub := stripFlags(rest, g)
+		if len(sub) == 0 {
+			return nil, nil, errHelp
 		}
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "--") {
-			long, ok := shortFlags[name]
-			if !ok {
-				return nil, fmt.Errorf("unknown shorthand flag: '%s' in %s", name, a)
-			}
-			name = long
+		cs := lookupCommand(top + " " + sub[0])
+		if cs == nil {
+			return nil, nil, fmt.Errorf("unknown command %q\nSee 'kubectl %s -h' for help and examples", strings.Join(sub, " "), top)
 		}
-		if !hasVal && !boolFlags[name] {
-			if i+1 >= len(rest) {
-				return nil, fmt.Errorf("flag needs an argument: %s", a)
-			}
-			i++
-			val = rest[i]
-		} else if !hasVal {
-			val = "true"
-		}
-		if _, seen := c.flags[name]; !seen {
-			c.order = append(c.order, name)
-		}
-		if name == "label-columns" && c.flags[name] != "" {
-			val = c.flags[name] + "," + val
-		}
-		c.flags[name] = val
+		return cs, argsMinusFirstX(rest, sub[0], g), nil
 	}
-	return c, nil
+	if top == "create" {
+		create := lookupCommand("create")
+		if sub := stripFlags(rest, create); len(sub) > 0 {
+			for _, cs := range commands {
+				if p, ok := strings.CutPrefix(cs.path, "create "); ok && (sub[0] == p || contains(cs.aliases, sub[0])) {
+					return cs, argsMinusFirstX(rest, sub[0], create), nil
+				}
+			}
+			if contains(createSubcommands, sub[0]) {
+				return nil, nil, fmt.Errorf("kubesem's kubectl does not model \"kubectl create %s\"", sub[0])
+			}
+		}
+		return create, rest, nil
+	}
+	if cs := lookupCommand(top); cs != nil {
+		return cs, rest, nil
+	}
+	if contains(kubectlCommands, top) {
+		return nil, nil, fmt.Errorf("kubesem's kubectl does not model \"kubectl %s\"", top)
+	}
+	return nil, nil, fmt.Errorf("unknown command %q for \"kubectl\"%s", top, suggestions(top))
 }
 
-func isCreateSub(s string) bool {
-	switch s {
-	case "ns", "namespace", "deployment", "deploy":
-		return true
+// createSubcommands are kubectl create's generators kubesem does not model.
+var createSubcommands = []string{"clusterrole", "clusterrolebinding", "configmap", "cm", "cronjob", "cj", "ingress", "ing",
+	"job", "poddisruptionbudget", "pdb", "priorityclass", "pc", "quota", "resourcequota", "role", "rolebinding",
+	"secret", "service", "svc", "serviceaccount", "sa", "token"}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
 	}
 	return false
 }
 
-// changeCause renders the command as kubectl's --record does: the command
-// path, the positional arguments, then every flag given as --name=value in
-// name order.
-func (c *command) changeCause() string {
-	parts := append([]string{"kubectl"}, c.path...)
-	parts = append(parts, c.args...)
-	names := append([]string(nil), c.order...)
-	sort.Strings(names)
-	for _, n := range names {
-		parts = append(parts, "--"+n+"="+c.flags[n])
+// takesValue tells, as cobra's stripFlags guesses it, whether a flag word
+// is followed by its value: a long flag without "=" or a two-letter short
+// flag, unless the flag is known to need no value.
+func takesValue(w string, cs *commandSpec) bool {
+	if strings.Contains(w, "=") {
+		return false
 	}
-	return strings.Join(parts, " ")
+	if strings.HasPrefix(w, "--") {
+		d := cs.lookup(w[2:])
+		return d == nil || d.noOpt == ""
+	}
+	if len(w) == 2 {
+		d := cs.lookupShort(w[1])
+		return d == nil || d.noOpt == ""
+	}
+	return false
 }
 
-// split tokenises a command line as a POSIX shell would for the simple
-// cases: whitespace, single and double quotes.
-func split(line string) ([]string, error) {
+// stripFlags is cobra's: the words that are not flags or flag values.
+func stripFlags(words []string, cs *commandSpec) []string {
 	var out []string
-	var cur strings.Builder
-	inTok := false
-	var quote rune
-	for _, r := range line {
+	for i := 0; i < len(words); i++ {
+		w := words[i]
 		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			} else {
-				cur.WriteRune(r)
+		case w == "--":
+			return out
+		case strings.HasPrefix(w, "-") && takesValue(w, cs):
+			if len(words)-i-1 <= 1 {
+				return out
 			}
-		case r == '\'' || r == '"':
-			quote, inTok = r, true
-		case r == ' ' || r == '\t' || r == '\n':
-			if inTok {
-				out = append(out, cur.String())
-				cur.Reset()
-				inTok = false
-			}
-		default:
-			cur.WriteRune(r)
-			inTok = true
+			i++
+		case w != "" && !strings.HasPrefix(w, "-"):
+			out = append(out, w)
 		}
 	}
-	if quote != 0 {
-		return nil, fmt.Errorf("unterminated quote in %q", line)
-	}
-	if inTok {
-		out = append(out, cur.String())
-	}
-	return out, nil
+	return out
 }
 
-func (s *Shell) dispatch(c *command) (string, error) {
-	switch strings.Join(c.path, " ") {
-	case "get":
-		return s.get(c)
-	case "create", "apply":
-		return s.createFile(c)
-	case "create ns", "create namespace":
-		return s.createNamespace(c)
-	case "create deployment", "create deploy":
-		return s.createDeployment(c)
-	case "delete":
-		return s.delete(c)
-	case "label", "annotate":
-		return s.label(c)
-	case "scale":
-		return s.scale(c)
-	case "set image":
-		return s.setImage(c)
-	case "patch":
-		return s.patch(c)
-	case "expose":
-		return s.expose(c)
-	case "rollout history", "rollout undo", "rollout pause", "rollout resume", "rollout status", "rollout restart":
-		return s.rollout(c)
+// argsMinusFirstX is cobra's: the words without the first x that is not
+// a flag value.
+func argsMinusFirstX(words []string, x string, cs *commandSpec) []string {
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case w == "--":
+			return words
+		case strings.HasPrefix(w, "-") && takesValue(w, cs):
+			i++
+		case !strings.HasPrefix(w, "-") && w == x:
+			out := append([]string(nil), words[:i]...)
+			return append(out, words[i+1:]...)
+		}
 	}
-	return "", fmt.Errorf("unknown command %q for \"kubectl\"", strings.Join(c.path, " "))
+	return words
 }
 
-// resourceKind maps kubectl's resource names and short names to kinds.
-func resourceKind(r string) (string, error) {
-	switch strings.ToLower(r) {
-	case "po", "pod", "pods":
-		return cluster.KindPod, nil
-	case "rs", "replicaset", "replicasets", "replicaset.apps", "replicasets.apps":
-		return cluster.KindReplicaSet, nil
-	case "rc", "replicationcontroller", "replicationcontrollers":
-		return cluster.KindReplicationController, nil
-	case "deploy", "deployment", "deployments", "deployment.apps", "deployments.apps":
-		return cluster.KindDeployment, nil
-	case "ns", "namespace", "namespaces":
-		return cluster.KindNamespace, nil
-	case "no", "node", "nodes":
-		return cluster.KindNode, nil
-	case "svc", "service", "services":
-		return cluster.KindService, nil
-	case "quota", "resourcequota", "resourcequotas":
-		return cluster.KindResourceQuota, nil
+// suggestions is cobra's "Did you mean this?" for an unknown command:
+// commands within Levenshtein distance 2 or starting with what was typed.
+func suggestions(typed string) string {
+	var found []string
+	for _, name := range kubectlCommands {
+		if levenshtein(strings.ToLower(typed), strings.ToLower(name)) <= 2 || strings.HasPrefix(strings.ToLower(name), strings.ToLower(typed)) {
+			found = append(found, name)
+		}
 	}
-	return "", fmt.Errorf("the server doesn't have a resource type %q", r)
+	if len(found) == 0 {
+		return ""
+	}
+	return "\n\nDid you mean this?\n\t" + strings.Join(found, "\n\t") + "\n"
 }
 
-// target splits "TYPE NAME..." or "TYPE/NAME" arguments.
-func target(args []string) (kind string, names []string, err error) {
-	if len(args) == 0 {
-		return "", nil, errors.New("You must provide one or more resources by argument or filename.")
+func levenshtein(s, t string) int {
+	d := make([]int, len(t)+1)
+	for j := range d {
+		d[j] = j
 	}
-	if t, n, ok := strings.Cut(args[0], "/"); ok {
-		kind, err = resourceKind(t)
-		return kind, append([]string{n}, args[1:]...), err
+	for i := 1; i <= len(s); i++ {
+		prev := d[0]
+		d[0] = i
+		for j := 1; j <= len(t); j++ {
+			cur := d[j]
+			cost := 1
+			if s[i-1] == t[j-1] {
+				cost = 0
+			}
+			d[j] = min(d[j]+1, d[j-1]+1, prev+cost)
+			prev = cur
+		}
 	}
-	kind, err = resourceKind(args[0])
-	return kind, args[1:], err
-}
-
-func kindName(kind string) string {
-	switch kind {
-	case cluster.KindReplicaSet:
-		return "replicaset.apps"
-	case cluster.KindDeployment:
-		return "deployment.apps"
-	}
-	return strings.ToLower(kind)
-}
-
-func atoi64(s string) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("invalid argument %q: %v", s, err)
-	}
-	return n, nil
+	return d[len(t)]
 }

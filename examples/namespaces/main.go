@@ -73,7 +73,7 @@ func run(w io.Writer) error {
 	s.Sh.Kubeconfig = nil
 
 	s.Say("delete office: Terminating, new content refused, pods first, then the rest")
-	s.Run("kubectl delete ns office")
+	s.Run("kubectl delete ns office --wait=false")
 	s.Run("kubectl get ns office")
 	s.Run("kubectl create deploy web --image nginx -n office")
 	s.Wait(5 * time.Second)
@@ -83,6 +83,9 @@ func run(w io.Writer) error {
 		return err != nil
 	}, 5*time.Minute)
 	s.Run("kubectl get ns")
+	s.Say("kubectl delete waits until the namespace is gone (--wait=true)")
+	s.Run("kubectl delete ns dev")
+	s.Run("kubectl get ns dev")
 	s.Run("kubectl delete ns default")
 	return s.Err()
 }

@@ -40,8 +40,9 @@ func (s *Story) stamp() string {
 // Run types a command and prints it with its output. A command kubectl
 // would fail is printed with its error and does not stop the story.
 func (s *Story) Run(cmd string) {
+	at := s.stamp() // when it was typed: kubectl may wait (delete, rollout status)
 	out, _ := s.Sh.Run(cmd)
-	fmt.Fprintf(s.W, "%s $ %s\n", s.stamp(), cmd)
+	fmt.Fprintf(s.W, "%s $ %s\n", at, cmd)
 	s.W.Write([]byte(indent(out)))
 }
 

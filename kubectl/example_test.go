@@ -1,0 +1,82 @@
+package kubectl_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kubesem/kubesem/cluster"
+	"github.com/kubesem/kubesem/kubectl"
+)
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: http-go
+  labels:
+    app: http-go
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: http-go
+  template:
+    metadata:
+      labels:
+        app: http-go
+    spec:
+      containers:
+      - name: http-go
+        image: gasbugs/http-go:v1
+        ports:
+        - containerPort: 8080
+`
+
+// A rolling update, typed as the tutorial types it: rollout status runs
+// the cluster's virtual clock until the rollout is done.
+func ExampleShell() {
+	c, err := cluster.New(cluster.Options{Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	sh := &kubectl.Shell{Cluster: c, Files: map[string][]byte{"http-go-deploy-v1.yaml": []byte(deployment)}}
+	for _, cmd := range []string{
+		"kubectl create -f http-go-deploy-v1.yaml --record=true",
+		"kubectl rollout status deploy http-go",
+		"kubectl get deploy,rs",
+		"kubectl set image deploy http-go http-go=gasbugs/http-go:v2 --record=true",
+		"kubectl rollout status deploy http-go --watch=false",
+		"kubectl rollout history deploy http-go",
+		"kubectl get pod nope",
+	} {
+		out, _ := sh.Run(cmd)
+		// (rollout history ends its first line with a space, KH-3, which
+		// an example's output cannot show.)
+		fmt.Printf("$ %s\n%s", cmd, strings.ReplaceAll(out, " \n", "\n"))
+	}
+	// Output:
+	// $ kubectl create -f http-go-deploy-v1.yaml --record=true
+	// Flag --record has been deprecated, --record will be removed in the future
+	// deployment.apps/http-go created
+	// $ kubectl rollout status deploy http-go
+	// Waiting for deployment "http-go" rollout to finish: 0 of 3 updated replicas are available...
+	// deployment "http-go" successfully rolled out
+	// $ kubectl get deploy,rs
+	// NAME                      READY   UP-TO-DATE   AVAILABLE   AGE
+	// deployment.apps/http-go   3/3     3            3           2s
+	//
+	// NAME                                 DESIRED   CURRENT   READY   AGE
+	// replicaset.apps/http-go-577ffd6fb4   3         3         3       2s
+	// $ kubectl set image deploy http-go http-go=gasbugs/http-go:v2 --record=true
+	// Flag --record has been deprecated, --record will be removed in the future
+	// deployment.apps/http-go image updated
+	// $ kubectl rollout status deploy http-go --watch=false
+	// Waiting for deployment "http-go" rollout to finish: 1 out of 3 new replicas have been updated...
+	// $ kubectl rollout history deploy http-go
+	// deployment.apps/http-go
+	// REVISION  CHANGE-CAUSE
+	// 1         kubectl create --filename=http-go-deploy-v1.yaml --record=true
+	// 2         kubectl set image deploy http-go http-go=gasbugs/http-go:v2 --record=true
+	//
+	// $ kubectl get pod nope
+	// Error from server (NotFound): pods "nope" not found
+}

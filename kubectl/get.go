@@ -1,0 +1,204 @@
+package kubectl
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubesem/kubesem/cluster"
+	"github.com/kubesem/kubesem/printers"
+)
+
+// getFormats are the -o values kubectl get accepts, sorted as its error
+// lists them.
+var getFormats = []string{"custom-columns", "custom-columns-file", "go-template", "go-template-file", "json", "jsonpath",
+	"jsonpath-as-json", "jsonpath-file", "kyaml", "name", "template", "templatefile", "wide", "yaml"}
+
+func outputFormatError(o string, allowed []string) error {
+	if contains(allowed, o) {
+		return fmt.Errorf("kubesem's kubectl does not print -o %s", o)
+	}
+	return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: %s", o, strings.Join(allowed, ","))
+}
+
+// group is one printer's worth of objects: consecutive objects of one
+// resource (a list, or objects named one after the other).
+type group struct {
+	res  *resource
+	objs []cluster.Object
+}
+
+func runGet(s *Shell, c *command) error {
+	files := c.list("filename")
+	if len(c.args) == 0 && len(files) == 0 {
+		fmt.Fprintf(c.out, "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n")
+		return usageError(c, "Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).")
+	}
+	if c.bool("watch") {
+		return errors.New("kubesem's kubectl does not model get --watch (it never ends)")
+	}
+	output := c.str("output")
+	allNS := c.bool("all-namespaces")
+	v, err := s.build(c, selection{args: c.args, allowEmpty: true, selector: c.str("selector"), files: files, allNS: allNS})
+	if err != nil {
+		return err
+	}
+	listNS := c.ns
+	if allNS {
+		listNS = cluster.AllNamespaces
+	}
+	ignoreNF := c.bool("ignore-not-found")
+
+	// Read everything first, as the builder's Infos does; a named object
+	// that is missing is an error reported after what was found.
+	var groups []group
+	var errs []error
+	infos := 0
+	for _, it := range v.items {
+		o, err := s.get(it.res, it.ns, it.name)
+		if err != nil {
+			if !(ignoreNF && isNotFound(err)) {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		infos++
+		if n := len(groups); n > 0 && groups[n-1].res == it.res {
+			groups[n-1].objs = append(groups[n-1].objs, o)
+		} else {
+			groups = append(groups, group{res: it.res, objs: []cluster.Object{o}})
+		}
+	}
+	for _, r := range v.lists {
+		objs, err := s.list(r, listNS, v.selector)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		infos++ // the server answers a list with one Table
+		if n := len(groups); n > 0 && groups[n-1].res == r {
+			groups[n-1].objs = append(groups[n-1].objs, objs...) // one printer
+		} else {
+			groups = append(groups, group{res: r, objs: objs})
+		}
+	}
+
+	switch output {
+	case "", "wide":
+	case "name":
+		if v.singleItemImplied && len(errs) > 0 {
+			return errs[0]
+		}
+		for _, g := range groups {
+			for _, o := range g.objs {
+				fmt.Fprintf(c.out, "%s/%s\n", g.res.kindName(), o.GetName())
+			}
+		}
+		return aggregate(errs)
+	default:
+		if v.singleItemImplied && len(errs) > 0 {
+			return errs[0]
+		}
+		return outputFormatError(output, getFormats)
+	}
+
+	var cols []string // -L's keys, as given
+	for _, k := range c.list("label-columns") {
+		if k != "" {
+			cols = append(cols, k)
+		}
+	}
+	withKind := c.bool("show-kind")
+	if infos >= 2 {
+		for _, g := range groups[1:] {
+			if g.res != groups[0].res {
+				withKind = true
+			}
+		}
+	}
+	allNamespaced := !allNS
+	written := false
+	for i, g := range groups {
+		allNamespaced = allNamespaced && g.res.namespaced
+		opts := printers.Options{
+			Wide:          output == "wide",
+			ShowLabels:    c.bool("show-labels"),
+			LabelColumns:  cols,
+			AllNamespaces: allNS && g.res.namespaced,
+			NoHeaders:     c.bool("no-headers"),
+		}
+		if withKind {
+			for _, o := range g.objs {
+				o.SetName(g.res.kindName() + "/" + o.GetName())
+			}
+		}
+		table, err := s.table(g.res, g.objs, opts)
+		if err != nil {
+			if !slices.ContainsFunc(errs, func(e error) bool { return e.Error() == err.Error() }) {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		if table == "" {
+			continue
+		}
+		if i > 0 && written && !opts.NoHeaders {
+			c.out.WriteString("\n")
+		}
+		c.out.WriteString(table)
+		written = true
+	}
+	if !written && !ignoreNF && len(errs) == 0 {
+		if allNamespaced {
+			fmt.Fprintf(c.out, "No resources found in %s namespace.\n", c.ns)
+		} else {
+			c.out.WriteString("No resources found\n")
+		}
+	}
+	return aggregate(errs)
+}
+
+// table prints one resource's objects with package printers.
+func (s *Shell) table(r *resource, objs []cluster.Object, o printers.Options) (string, error) {
+	now := s.Cluster.Now()
+	switch r.kind {
+	case cluster.KindPod:
+		return printers.Pods(as[*corev1.Pod](objs), now, o), nil
+	case cluster.KindReplicaSet:
+		return printers.ReplicaSets(as[*appsv1.ReplicaSet](objs), now, o), nil
+	case cluster.KindReplicationController:
+		return printers.ReplicationControllers(as[*corev1.ReplicationController](objs), now, o), nil
+	case cluster.KindDeployment:
+		return printers.Deployments(as[*appsv1.Deployment](objs), now, o), nil
+	case cluster.KindNamespace:
+		return printers.Namespaces(as[*corev1.Namespace](objs), now, o), nil
+	case cluster.KindNode:
+		return printers.Nodes(as[*corev1.Node](objs), now, o), nil
+	case cluster.KindService:
+		return printers.Services(as[*corev1.Service](objs), now, o), nil
+	case kindEvent:
+		evs := as[*corev1.Event](objs)
+		// The server lists by namespace (then name; kubesem keeps the
+		// order events were recorded in within a namespace).
+		slices.SortStableFunc(evs, func(a, b *corev1.Event) int { return strings.Compare(a.Namespace, b.Namespace) })
+		return printers.Events(evs, now, o), nil
+	}
+	if len(objs) == 0 {
+		return "", nil
+	}
+	return "", fmt.Errorf("kubesem's printers have no table for %s", r.groupResource())
+}
+
+func as[T cluster.Object](objs []cluster.Object) []T {
+	out := make([]T, 0, len(objs))
+	for _, o := range objs {
+		if t, ok := o.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
