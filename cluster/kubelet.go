@@ -362,10 +362,6 @@ func (c *Cluster) kubeletEvents(k key, evs []probe.Event) {
 		case "Killing":
 			c.record(o, KindPod, "Normal", "Killing", "kubelet", "%s", e.Message)
 		case "BackOff":
-			msg := e.Message
-			if i := strings.Index(msg, "; retry at"); i >= 0 {
-				msg = msg[:i]
-			}
 			c.record(o, KindPod, "Warning", "BackOff", "kubelet", "Back-off restarting failed container %s in pod %s_%s(%s)", e.Container, o.GetName(), o.GetNamespace(), o.GetUID())
 		case "Probe":
 			for _, kind := range []string{"startup", "readiness", "liveness"} {

@@ -36,8 +36,10 @@ const (
 // walked (deterministic).
 var kinds = []string{KindNamespace, KindNode, KindPod, KindReplicaSet, KindReplicationController, KindDeployment, KindService, KindResourceQuota}
 
-// kindOf names the kind of a typed object, "" for one the cluster does not
+// KindOf names the kind of a typed object, "" for one the cluster does not
 // store.
+func KindOf(o runtime.Object) string { return kindOf(o) }
+
 func kindOf(o runtime.Object) string {
 	switch o.(type) {
 	case *corev1.Namespace:

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"reflect"
 	"time"
 
 	"encoding/json"
@@ -443,8 +444,7 @@ func (c *Cluster) Patch(kind, namespace, name string, patch []byte) (string, err
 		return "", apierrors.NewBadRequest(err.Error())
 	}
 	// Decode into a fresh object: a field the patch sets to null is gone.
-	nd := o.DeepCopyObject().(Object)
-	zero(nd)
+	nd := reflect.New(reflect.TypeOf(o).Elem()).Interface().(Object)
 	if err := json.Unmarshal(patched, nd); err != nil {
 		return "", apierrors.NewBadRequest(err.Error())
 	}
@@ -453,28 +453,6 @@ func (c *Cluster) Patch(kind, namespace, name string, patch []byte) (string, err
 		return line + " (no change)", nil
 	}
 	return line, c.update(kind, nd, c.st.get(kind, keyOf(o)))
-}
-
-// zero resets a typed object to its zero value.
-func zero(o Object) {
-	switch v := o.(type) {
-	case *corev1.Pod:
-		*v = corev1.Pod{}
-	case *appsv1.ReplicaSet:
-		*v = appsv1.ReplicaSet{}
-	case *corev1.ReplicationController:
-		*v = corev1.ReplicationController{}
-	case *appsv1.Deployment:
-		*v = appsv1.Deployment{}
-	case *corev1.Namespace:
-		*v = corev1.Namespace{}
-	case *corev1.Node:
-		*v = corev1.Node{}
-	case *corev1.Service:
-		*v = corev1.Service{}
-	case *corev1.ResourceQuota:
-		*v = corev1.ResourceQuota{}
-	}
 }
 
 func mustJSON(o any) []byte {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	k8slabels "k8s.io/apimachinery/pkg/labels"
@@ -51,27 +50,10 @@ var categoryAll = []string{"pods", "replicationcontrollers", "services", "deploy
 
 // kindOf is the kind of an object kubesem stores ("" for others).
 func kindOf(o cluster.Object) string {
-	switch o.(type) {
-	case *corev1.Pod:
-		return cluster.KindPod
-	case *appsv1.ReplicaSet:
-		return cluster.KindReplicaSet
-	case *corev1.ReplicationController:
-		return cluster.KindReplicationController
-	case *appsv1.Deployment:
-		return cluster.KindDeployment
-	case *corev1.Namespace:
-		return cluster.KindNamespace
-	case *corev1.Node:
-		return cluster.KindNode
-	case *corev1.Service:
-		return cluster.KindService
-	case *corev1.ResourceQuota:
-		return cluster.KindResourceQuota
-	case *corev1.Event:
+	if _, ok := o.(*corev1.Event); ok {
 		return kindEvent
 	}
-	return ""
+	return cluster.KindOf(o)
 }
 
 func schemaGR(r *resource) schema.GroupResource {
