@@ -171,9 +171,9 @@ func BenchmarkRolloutSideBySide(b *testing.B) {
 	}
 	defer setWatchBuffer(10000)()
 	// the controllers' logs (and the ReplicaSet controller's complaint
-	// about registering its metrics again) would split benchmark lines
+	// about registering its metrics again) would split benchmark lines,
+	// even with KUBESEM_KLOG set (TestMain)
 	klog.SetLogger(logr.Discard())
-	defer klog.ClearLogger()
 	const n = 100
 	for _, impl := range []struct {
 		name string

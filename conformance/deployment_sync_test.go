@@ -215,19 +215,35 @@ func kubesemSettle(s syncScenario, now time.Time) (settledView, syncScenario, er
 }
 
 // kubeletStep is the stand-in for the ReplicaSet controller and the
-// kubelet between two settled states: every ReplicaSet gets as many
-// pods as it asks for, all ready and available, and the pods beyond its
-// size are gone. It returns the new ReplicaSets (with their statuses) and
-// pods.
-func kubeletStep(rss []*appsv1.ReplicaSet, pods []*corev1.Pod) ([]*appsv1.ReplicaSet, []*corev1.Pod) {
-	var outRS []*appsv1.ReplicaSet
+// kubelet between two settled states, in two halves that each settle
+// (round is the number of the settled state it leads to, from 1):
+//
+//   - odd rounds, statuses: every ReplicaSet reports as many pods as it
+//     asks for, all ready and available (pods beyond its size count as
+//     terminating and are no longer in its status);
+//   - even rounds, pods: the pods beyond each ReplicaSet's size are gone.
+//
+// A real cluster orders them so (a scaled-down ReplicaSet's status drops
+// its terminating pods before they vanish), and doing them one at a time
+// keeps the upstream controller from seeing an arbitrary mix of the two:
+// with both at once its passes could run between the status write and
+// the pod deletions or after both, and the Recreate strategy's
+// Progressing condition depends on which. It returns the new
+// ReplicaSets and pods.
+func kubeletStep(round int, rss []*appsv1.ReplicaSet, pods []*corev1.Pod) ([]*appsv1.ReplicaSet, []*corev1.Pod) {
+	if round%2 == 1 {
+		var outRS []*appsv1.ReplicaSet
+		for _, rs := range rss {
+			n := *rs.Spec.Replicas
+			c := rs.DeepCopy()
+			c.Status = appsv1.ReplicaSetStatus{Replicas: n, FullyLabeledReplicas: n, ReadyReplicas: n, AvailableReplicas: n, ObservedGeneration: rs.Generation}
+			outRS = append(outRS, c)
+		}
+		return outRS, pods
+	}
 	size := map[types.UID]int32{}
 	for _, rs := range rss {
-		n := *rs.Spec.Replicas
-		size[rs.UID] = n
-		c := rs.DeepCopy()
-		c.Status = appsv1.ReplicaSetStatus{Replicas: n, FullyLabeledReplicas: n, ReadyReplicas: n, AvailableReplicas: n, ObservedGeneration: rs.Generation}
-		outRS = append(outRS, c)
+		size[rs.UID] = *rs.Spec.Replicas
 	}
 	var outPods []*corev1.Pod
 	kept := map[types.UID]int32{}
@@ -241,7 +257,7 @@ func kubeletStep(rss []*appsv1.ReplicaSet, pods []*corev1.Pod) ([]*appsv1.Replic
 			outPods = append(outPods, p)
 		}
 	}
-	return outRS, outPods
+	return rss, outPods
 }
 
 // upstreamSettle runs kube-controller-manager's Deployment controller on a
@@ -272,7 +288,7 @@ func upstreamSettle(t *testing.T, s syncScenario, rounds int) []settledView {
 	var views []settledView
 	for round := range rounds {
 		if round > 0 {
-			kubeletStepUpstream(ctx, t, client)
+			kubeletStepUpstream(ctx, t, client, round)
 		}
 		settle(writes)
 		d, rss, _ := upstreamState(t, client)
@@ -332,9 +348,9 @@ func settle(writes *atomic.Int64) {
 
 // kubeletStepUpstream carries out kubeletStep through the clientset, so
 // that the controller's informers see it.
-func kubeletStepUpstream(ctx context.Context, t *testing.T, client *fake.Clientset) {
+func kubeletStepUpstream(ctx context.Context, t *testing.T, client *fake.Clientset, round int) {
 	_, rss, pods := upstreamState(t, client)
-	newRSs, keep := kubeletStep(rss, pods)
+	newRSs, keep := kubeletStep(round, rss, pods)
 	for i, rs := range newRSs {
 		if reflect.DeepEqual(rs.Status, rss[i].Status) {
 			continue
@@ -353,8 +369,9 @@ func kubeletStepUpstream(ctx context.Context, t *testing.T, client *fake.Clients
 }
 
 // syncRounds is how many settled states each case compares: the first
-// from the generated state, then one after each kubeletStep.
-const syncRounds = 3
+// from the generated state, then one after each half of two kubelet
+// steps.
+const syncRounds = 5
 
 // TestDeploymentSyncMatchesUpstream runs the upstream Deployment controller
 // and rollout.Sync from the same random starting states (rolling update and
@@ -391,7 +408,7 @@ func TestDeploymentSyncMatchesUpstream(t *testing.T) {
 				cur := s
 				for round := range syncRounds {
 					if round > 0 {
-						cur.rss, cur.pods = kubeletStep(cur.rss, cur.pods)
+						cur.rss, cur.pods = kubeletStep(round, cur.rss, cur.pods)
 					}
 					var got settledView
 					var err error
@@ -446,21 +463,25 @@ func TestStaleDesiredAnnotationBlocksRolloutLikeUpstream(t *testing.T) {
 	rs.Spec.Replicas = ptr(int32(5))
 	rs.Status = appsv1.ReplicaSetStatus{Replicas: 5, FullyLabeledReplicas: 5, ReadyReplicas: 5, AvailableReplicas: 5, ObservedGeneration: 1}
 	sc := syncScenario{d: d, rss: []*appsv1.ReplicaSet{rs}}
-	want := upstreamSettle(t, sc, 2)
-	got, cur, err := kubesemSettle(sc, time.Now())
-	if err != nil {
-		t.Fatal(err)
+	want := upstreamSettle(t, sc, 3)
+	var got []settledView
+	cur := sc
+	for round := range 3 {
+		if round > 0 {
+			cur.rss, cur.pods = kubeletStep(round, cur.rss, cur.pods)
+		}
+		var v settledView
+		var err error
+		if v, cur, err = kubesemSettle(cur, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
 	}
-	cur.rss, cur.pods = kubeletStep(cur.rss, cur.pods)
-	got2, _, err := kubesemSettle(cur, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, []settledView{got, got2}); diff != "" {
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("differs from upstream (-upstream +kubesem):\n%s", diff)
 	}
-	if len(want[1].ReplicaSets) != 1 {
-		t.Errorf("upstream rolled out after all: %v", want[1].ReplicaSets)
+	if len(want[2].ReplicaSets) != 1 {
+		t.Errorf("upstream rolled out after all: %v", want[2].ReplicaSets)
 	}
 }
 
