@@ -558,6 +558,53 @@ func TestPropertyRunnerStepsAsSimulate(t *testing.T) {
 	})
 }
 
+// The status Step and Terminate leave for the next Status at their
+// instant (the kubelet's write after each step) is the one computed
+// afresh: asking twice at that instant gives equal statuses, and a caller
+// changing the first cannot change the second or the Runner.
+func TestPropertyRunnerStatusAfterStep(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sc := genScenario(t, false)
+		r, err := probe.NewRunner(sc, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		terminateAt := rapid.IntRange(0, 400).Draw(t, "terminateStep")
+		grace := time.Duration(rapid.IntRange(0, 40).Draw(t, "graceSeconds")) * time.Second
+		check := func(at time.Time, what string) {
+			first := r.Status(at)
+			want := first.DeepCopy()
+			for i := range first.Conditions {
+				first.Conditions[i].Status = "scribbled"
+			}
+			for i := range first.ContainerStatuses {
+				first.ContainerStatuses[i].Ready = !first.ContainerStatuses[i].Ready
+				first.ContainerStatuses[i].State = corev1.ContainerState{}
+			}
+			if diff := cmp.Diff(*want, r.Status(at)); diff != "" {
+				t.Fatalf("%s at %v: a second Status differs (-first +second):\n%s", what, at.Sub(t0), diff)
+			}
+		}
+		for i := range 500 {
+			at, ok := r.NextAt()
+			if !ok {
+				break
+			}
+			if i == terminateAt {
+				if err := r.Terminate(at, grace); err != nil {
+					t.Fatal(err)
+				}
+				check(at, "Terminate")
+				continue // what is due now (maybe nothing: done at once)
+			}
+			if _, err := r.Step(); err != nil {
+				t.Fatal(err)
+			}
+			check(at, "Step")
+		}
+	})
+}
+
 // After Terminate (and maybe a second one) the pod runs down (rules
 // P6 step 7, P12.1, §17): no start, back-off, liveness or startup probe
 // any more; every container running at the first Terminate exits by the

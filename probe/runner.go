@@ -3,6 +3,7 @@ package probe
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -41,6 +42,13 @@ type Runner struct {
 	grace       time.Duration // the pod worker's grace period of the deletion
 
 	err error // a failed Step: the Runner stops
+
+	// The status the last Step or Terminate computed at cachedAt, handed
+	// to the first Status call at that instant (a kubelet writes the
+	// status right after each step; building it twice was a sixth of a
+	// large cluster's time). Any change of state clears it.
+	cached   *corev1.PodStatus
+	cachedAt time.Time
 }
 
 // simContainer is the kubelet's view of one container in a Runner.
@@ -125,14 +133,14 @@ func (r *Runner) Step() ([]Event, error) {
 	if act == actNone {
 		return nil, fmt.Errorf("probe: step of pod %q: nothing is due", r.pod.Name)
 	}
-	r.events = nil
+	r.events, r.cached = nil, nil
 	if err := r.do(at, act, c); err != nil {
 		r.err, r.events = err, nil
 		return nil, err
 	}
 	r.now = at
 	events := r.events
-	r.events = nil
+	r.events, r.cached = nil, nil
 	return events, nil
 }
 
@@ -149,7 +157,20 @@ func (r *Runner) Step() ([]Event, error) {
 // that never ran is reported terminated with reason ContainerStatusUnknown
 // and exit code 137 and a phase still Pending or Running becomes Failed.
 func (r *Runner) Status(now time.Time) corev1.PodStatus {
+	if st := r.cached; st != nil && now.Equal(r.cachedAt) {
+		r.cached = nil // handed over: the caller may change it
+		st.Conditions = slices.Clone(st.Conditions)
+		return *st
+	}
 	return r.status(now)
+}
+
+// remember makes st, computed at at from the current state, the pod's
+// conditions (so that their transition times carry over) and the status
+// the next Status at at returns.
+func (r *Runner) remember(at time.Time, st corev1.PodStatus) {
+	r.pod.Status.Conditions = st.Conditions
+	r.cached, r.cachedAt = &st, at
 }
 
 // Terminate is the pod's deletion: it got a deletionTimestamp at at, with
@@ -185,7 +206,7 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 	if d := at.Sub(r.start); d == math.MaxInt64 || d == math.MinInt64 {
 		return fmt.Errorf("probe: terminate pod %q at %s: too far from its admission %s", r.pod.Name, at.Format(time.RFC3339Nano), r.start.Format(time.RFC3339Nano))
 	}
-	r.now = at
+	r.now, r.cached = at, nil
 	grace = max(grace, time.Second) // calculateEffectiveGracePeriod
 	if r.terminating && grace >= r.grace {
 		return nil
@@ -225,7 +246,7 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 	}
 	// The status changed (states, maybe the phase): conditions that moved
 	// move at at.
-	r.pod.Status.Conditions = r.status(at).Conditions
+	r.remember(at, r.status(at))
 	return nil
 }
 
@@ -342,13 +363,12 @@ func (r *Runner) noteContainerReady(at time.Time, c *simContainer) {
 // Ready condition.
 func (r *Runner) notePodReady(at time.Time) {
 	st := r.status(at)
-	r.pod.Status.Conditions = st.Conditions // transition times carry over
-	pod := r.pod.DeepCopy()
-	pod.Status = st
+	r.remember(at, st)
 	cond, _ := condition(st.Conditions, corev1.PodReady)
 	if cond.Status == r.podReady {
 		return
 	}
+	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec, Status: st} // read only
 	r.podReady = cond.Status
 	msg := fmt.Sprintf("pod Ready=%s", cond.Status)
 	if cond.Reason != "" {
@@ -501,7 +521,9 @@ func (r *Runner) tryStart(now time.Time, c *simContainer, prev *corev1.Container
 
 // status is the pod's status at now as the kubelet would write it.
 func (r *Runner) status(now time.Time) corev1.PodStatus {
-	pod := r.pod.DeepCopy()
+	// Phase and Conditions only read the pod: its metadata and spec may
+	// be shared; the status is returned, so it is a copy.
+	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec, Status: *r.pod.Status.DeepCopy()}
 	pod.Status.ContainerStatuses = nil
 	for _, c := range r.cs {
 		st := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image, RestartCount: c.restarts, Ready: c.m.Ready()}
