@@ -18,6 +18,9 @@
 //	}
 //	fmt.Print(out)
 //
+// Watch prints `kubectl get -w`: NewWatch, then List for the objects as
+// they are and Event for each change (rule 14).
+//
 // PodStatus, PodReady and PodRestarts give single cells of the pod table,
 // for programs that wait for "Running" or explain a "CrashLoopBackOff".
 //
@@ -68,28 +71,28 @@
 //     Unknown) or Unknown (no Ready condition), then ",SchedulingDisabled"
 //     for a cordoned node (RS-14.5).
 //  12. Layout: cells are tab-separated and aligned by package
-//     internal/table (kubectl's tabwriter settings: at least 6 wide, 3
-//     spaces between columns). As kubectl does, every column but the last
-//     is first made as wide in bytes as its widest cell by padding the
-//     header (with --no-headers, the first row), which matters only for
-//     cells with multi-byte characters.
+//     internal/table with kubectl's tabwriter (github.com/liggitt/tabwriter
+//     with RememberWidths; at least 6 wide, 3 spaces between columns). As
+//     kubectl does, every column but the last is first made as wide in
+//     bytes as its widest cell by padding the header (with --no-headers,
+//     the first row), which matters only for cells with multi-byte
+//     characters.
 //  13. Cells are what kubectl receives in the server's JSON Table: bytes
 //     that are not UTF-8 become U+FFFD. A cell is cut at its first line
 //     break (\n, \r, \f), followed by "...", and ESC is shown as "^[".
+//  14. Watch (`kubectl get -w`): the list, then each watch event as a
+//     table of one row through the same tabwriter, flushed at once. The
+//     header comes with the first row printed and never again (an empty
+//     list prints nothing); each flush aligns its own rows, but a column
+//     never gets narrower than the widest cell it has had, so later rows
+//     line up with the first table until a wider cell widens the column
+//     for good. --output-watch-events adds a first EVENT column: ADDED,
+//     MODIFIED or DELETED, padded with spaces to eight characters.
 //
-// Not modelled: kubectl's tabwriter (github.com/liggitt/tabwriter with
-// RememberWidths) flushes every 100 rows and keeps each column's widest
-// width across its flushes and across column blocks; internal/table
-// aligns everything at once with the standard library's tabwriter, which
-// sizes each column block on its own. The outputs differ only
-//
-//   - when lines have different numbers of cells: a tab or vertical tab
-//     inside a cell (it splits the cell, in kubectl too) on rows that are
-//     not adjacent, or a line break inside a -L key;
-//   - in tables over 100 rows, where kubectl fixes the widths of its first
-//     flush from the header (or, with --no-headers, the first row) padded
-//     in bytes: if that padded cell holds multi-byte characters, or a later
-//     cell is wider once escaped than its bytes, kubectl can print its
-//     first 100 rows narrower than the later ones, where this package
-//     aligns all rows to the widest.
+// Not modelled: kubectl flushes its tabwriter every 100 rows of a table,
+// fixing the widths of the first flush from the header (or, with
+// --no-headers, the first row) padded in bytes: if that padded cell holds
+// multi-byte characters, or a later cell is wider once escaped than its
+// bytes, kubectl can print its first 100 rows narrower than the later
+// ones, where this package aligns all rows of a table in one flush.
 package printers

@@ -26,6 +26,10 @@ import (
 // kubectl get events does not sort: rows are printed in the order given
 // (the server's, by name). nil entries are skipped; an empty list gives "".
 func Events(evs []*corev1.Event, now time.Time, o Options) string {
+	return eventsTable(evs, now, o).render(o)
+}
+
+func eventsTable(evs []*corev1.Event, now time.Time, o Options) tbl {
 	header := []string{"LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"}
 	if o.Wide {
 		header = []string{"LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"}
@@ -63,7 +67,7 @@ func Events(evs []*corev1.Event, now time.Time, o Options) string {
 		}
 		rows = append(rows, row{namespace: e.Namespace, labels: e.Labels, cells: cells})
 	}
-	return render(header, rows, true, o)
+	return tbl{header: header, rows: rows, namespaced: true}
 }
 
 func eventSource(e *corev1.Event) string {

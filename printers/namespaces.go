@@ -12,6 +12,10 @@ import (
 // printed in the order given; nil entries are skipped; an empty list
 // gives "".
 func Namespaces(nss []*corev1.Namespace, now time.Time, o Options) string {
+	return namespacesTable(nss, now, o).render(o)
+}
+
+func namespacesTable(nss []*corev1.Namespace, now time.Time, o Options) tbl {
 	var rows []row
 	for _, ns := range nss {
 		if ns == nil {
@@ -19,5 +23,5 @@ func Namespaces(nss []*corev1.Namespace, now time.Time, o Options) string {
 		}
 		rows = append(rows, row{labels: ns.Labels, cells: []string{ns.Name, string(ns.Status.Phase), age(ns.CreationTimestamp, now)}})
 	}
-	return render([]string{"NAME", "STATUS", "AGE"}, rows, false, o)
+	return tbl{header: []string{"NAME", "STATUS", "AGE"}, rows: rows, namespaced: false}
 }

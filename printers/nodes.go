@@ -30,6 +30,10 @@ import (
 // printed in the order given; nil entries are skipped; an empty list
 // gives "".
 func Nodes(nodes []*corev1.Node, now time.Time, o Options) string {
+	return nodesTable(nodes, now, o).render(o)
+}
+
+func nodesTable(nodes []*corev1.Node, now time.Time, o Options) tbl {
 	header := []string{"NAME", "STATUS", "ROLES", "AGE", "VERSION"}
 	if o.Wide {
 		header = append(header, "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME")
@@ -56,7 +60,7 @@ func Nodes(nodes []*corev1.Node, now time.Time, o Options) string {
 		}
 		rows = append(rows, row{labels: n.Labels, cells: cells})
 	}
-	return render(header, rows, false, o)
+	return tbl{header: header, rows: rows, namespaced: false}
 }
 
 func nodeStatus(n *corev1.Node) string {

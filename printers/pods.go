@@ -15,6 +15,10 @@ import (
 // name); nil entries are skipped. An empty list gives "" — print
 // NoResources to stderr instead, as kubectl does.
 func Pods(pods []*corev1.Pod, now time.Time, o Options) string {
+	return podsTable(pods, now, o).render(o)
+}
+
+func podsTable(pods []*corev1.Pod, now time.Time, o Options) tbl {
 	header := []string{"NAME", "READY", "STATUS", "RESTARTS", "AGE"}
 	if o.Wide {
 		header = append(header, "IP", "NODE", "NOMINATED NODE", "READINESS GATES")
@@ -35,7 +39,7 @@ func Pods(pods []*corev1.Pod, now time.Time, o Options) string {
 		}
 		rows = append(rows, row{namespace: p.Namespace, labels: p.Labels, cells: cells})
 	}
-	return render(header, rows, true, o)
+	return tbl{header: header, rows: rows, namespaced: true}
 }
 
 // PodStatus is the STATUS cell of a pod (RS-14.5), decided in this order,

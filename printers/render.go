@@ -1,6 +1,7 @@
 package printers
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -16,22 +17,50 @@ type row struct {
 	cells     []string
 }
 
-// render turns one kind's header and rows into kubectl's text: it adds
-// the NAMESPACE, -L and LABELS columns as kubectl's table printer does,
-// cleans each cell, widens the header to the widest cell and aligns the
-// columns. namespaced says whether -A adds a NAMESPACE column for this
-// kind (cluster-scoped kinds never get one).
-func render(header []string, rows []row, namespaced bool, o Options) string {
-	if len(rows) == 0 {
-		return "" // rule 2: kubectl prints no header for an empty list
-	}
-	withNS := o.AllNamespaces && namespaced
+// tbl is one kind's table before kubectl decorates it: the kind's
+// columns, its rows, and whether -A adds a NAMESPACE column for the kind
+// (cluster-scoped kinds never get one).
+type tbl struct {
+	header     []string
+	rows       []row
+	namespaced bool
+	// event, when set, is the watch event type of an EVENT first column
+	// (kubectl get -w --output-watch-events).
+	event string
+}
 
-	head := make([]string, 0, len(header)+len(o.LabelColumns)+2)
+// render turns the table into kubectl's text (see lines), aligned by one
+// tabwriter flush.
+func (t tbl) render(o Options) string {
+	lines := t.lines(o, true)
+	if len(lines) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	_ = table.Write(&b, lines[0], lines[1:]) // a strings.Builder never fails
+	return b.String()
+}
+
+// lines adds the NAMESPACE, -L and LABELS columns as kubectl's table
+// printer does, cleans each cell and widens the header to the widest cell
+// (or, with o.NoHeaders, the first row); header says whether a header is
+// wanted at all (kubectl prints it once per watch). The result is the
+// lines for the tabwriter, cells not yet aligned; none for no rows.
+func (t tbl) lines(o Options, header bool) [][]string {
+	rows := t.rows
+	if len(rows) == 0 {
+		return nil // rule 2: kubectl prints no header for an empty list
+	}
+	withNS := o.AllNamespaces && t.namespaced
+
+	head := make([]string, 0, len(t.header)+len(o.LabelColumns)+3)
+	if t.event != "" {
+		head = append(head, "EVENT")
+	}
 	if withNS {
 		head = append(head, "NAMESPACE")
 	}
-	head = append(head, header...)
+	head = append(head, t.header...)
 	head = append(head, labels.ColumnHeaders(o.LabelColumns)...)
 	if o.ShowLabels {
 		head = append(head, labels.ShowLabelsHeader)
@@ -42,6 +71,9 @@ func render(header []string, rows []row, namespaced bool, o Options) string {
 	raw := make([][]string, len(rows))
 	for i, r := range rows {
 		cells := make([]string, 0, len(head))
+		if t.event != "" {
+			cells = append(cells, formatEventType(t.event))
+		}
 		if withNS {
 			cells = append(cells, r.namespace)
 		}
@@ -67,7 +99,15 @@ func render(header []string, rows []row, namespaced bool, o Options) string {
 	}
 	last := len(head) - 1
 
-	out := make([][]string, len(raw))
+	out := make([][]string, 0, len(raw)+1)
+	if header && !o.NoHeaders {
+		for j := range head {
+			if j != last {
+				head[j] += strings.Repeat(" ", max(0, widths[j]-len(head[j])))
+			}
+		}
+		out = append(out, head)
+	}
 	for i, cells := range raw {
 		shown := make([]string, len(cells))
 		for j, c := range cells {
@@ -76,21 +116,9 @@ func render(header []string, rows []row, namespaced bool, o Options) string {
 				shown[j] += strings.Repeat(" ", max(0, widths[j]-len(c)))
 			}
 		}
-		out[i] = shown
+		out = append(out, shown)
 	}
-
-	var b strings.Builder
-	if o.NoHeaders {
-		_ = table.Write(&b, out[0], out[1:]) // a strings.Builder never fails
-		return b.String()
-	}
-	for j := range head {
-		if j != last {
-			head[j] += strings.Repeat(" ", max(0, widths[j]-len(head[j])))
-		}
-	}
-	_ = table.Write(&b, head, out)
-	return b.String()
+	return out
 }
 
 // escapeCell is what kubectl writes for a cell (rule 13): a cell is cut
@@ -124,4 +152,14 @@ func jsonRoundTrip(s string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// formatEventType is an EVENT cell: the known watch event types padded to
+// the width of MODIFIED.
+func formatEventType(typ string) string {
+	switch typ {
+	case "ADDED", "DELETED", "ERROR":
+		return fmt.Sprintf("%-8s", typ)
+	}
+	return typ
 }

@@ -31,6 +31,10 @@ import (
 // Rows are printed in the order given; nil entries are skipped; an empty
 // list gives "".
 func Services(svcs []*corev1.Service, now time.Time, o Options) string {
+	return servicesTable(svcs, now, o).render(o)
+}
+
+func servicesTable(svcs []*corev1.Service, now time.Time, o Options) tbl {
 	header := []string{"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"}
 	if o.Wide {
 		header = append(header, "SELECTOR")
@@ -59,7 +63,7 @@ func Services(svcs []*corev1.Service, now time.Time, o Options) string {
 		}
 		rows = append(rows, row{namespace: svc.Namespace, labels: svc.Labels, cells: cells})
 	}
-	return render(header, rows, true, o)
+	return tbl{header: header, rows: rows, namespaced: true}
 }
 
 func externalIP(svc *corev1.Service, wide bool) string {

@@ -21,6 +21,10 @@ import (
 // not parse. Rows are printed in the order given; nil entries are
 // skipped; an empty list gives "".
 func ReplicaSets(rss []*appsv1.ReplicaSet, now time.Time, o Options) string {
+	return replicaSetsTable(rss, now, o).render(o)
+}
+
+func replicaSetsTable(rss []*appsv1.ReplicaSet, now time.Time, o Options) tbl {
 	var rows []row
 	for _, rs := range rss {
 		if rs == nil {
@@ -33,7 +37,7 @@ func ReplicaSets(rss []*appsv1.ReplicaSet, now time.Time, o Options) string {
 		}
 		rows = append(rows, row{namespace: rs.Namespace, labels: rs.Labels, cells: cells})
 	}
-	return render(controllerHeader(o), rows, true, o)
+	return tbl{header: controllerHeader(o), rows: rows, namespaced: true}
 }
 
 // ReplicationControllers prints `kubectl get replicationcontrollers`, the
@@ -42,6 +46,10 @@ func ReplicaSets(rss []*appsv1.ReplicaSet, now time.Time, o Options) string {
 // RC without a template has empty CONTAINERS and IMAGES. Rows are printed
 // in the order given; nil entries are skipped; an empty list gives "".
 func ReplicationControllers(rcs []*corev1.ReplicationController, now time.Time, o Options) string {
+	return replicationControllersTable(rcs, now, o).render(o)
+}
+
+func replicationControllersTable(rcs []*corev1.ReplicationController, now time.Time, o Options) tbl {
 	var rows []row
 	for _, rc := range rcs {
 		if rc == nil {
@@ -58,7 +66,7 @@ func ReplicationControllers(rcs []*corev1.ReplicationController, now time.Time, 
 		}
 		rows = append(rows, row{namespace: rc.Namespace, labels: rc.Labels, cells: cells})
 	}
-	return render(controllerHeader(o), rows, true, o)
+	return tbl{header: controllerHeader(o), rows: rows, namespaced: true}
 }
 
 func controllerHeader(o Options) []string {
@@ -78,6 +86,10 @@ func controllerHeader(o Options) []string {
 // Rows are printed in the order given; nil entries are skipped; an empty
 // list gives "".
 func Deployments(ds []*appsv1.Deployment, now time.Time, o Options) string {
+	return deploymentsTable(ds, now, o).render(o)
+}
+
+func deploymentsTable(ds []*appsv1.Deployment, now time.Time, o Options) tbl {
 	header := []string{"NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"}
 	if o.Wide {
 		header = append(header, "CONTAINERS", "IMAGES", "SELECTOR")
@@ -108,7 +120,7 @@ func Deployments(ds []*appsv1.Deployment, now time.Time, o Options) string {
 		}
 		rows = append(rows, row{namespace: d.Namespace, labels: d.Labels, cells: cells})
 	}
-	return render(header, rows, true, o)
+	return tbl{header: header, rows: rows, namespaced: true}
 }
 
 // containerCells gives the CONTAINERS and IMAGES cells: names and images

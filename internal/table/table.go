@@ -1,18 +1,24 @@
 // Package table prints rows the way kubectl get does: tab-separated cells
-// through a text/tabwriter with kubectl's settings (minimum width 6, tab
-// width 4, padding 3, padded with spaces), headers upper-cased by the
-// caller.
+// through github.com/liggitt/tabwriter (the tabwriter kubectl uses) with
+// kubectl's settings (minimum width 6, tab width 4, padding 3, padded with
+// spaces, RememberWidths), headers upper-cased by the caller.
 package table
 
 import (
+	"bytes"
 	"io"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/liggitt/tabwriter"
 )
+
+func newWriter(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, 6, 4, 3, ' ', tabwriter.RememberWidths)
+}
 
 // Write prints a header row and the rows, aligned as kubectl aligns them.
 func Write(w io.Writer, header []string, rows [][]string) error {
-	tw := tabwriter.NewWriter(w, 6, 4, 3, ' ', 0)
+	tw := newWriter(w)
 	if _, err := io.WriteString(tw, strings.Join(header, "\t")+"\n"); err != nil {
 		return err
 	}
@@ -24,6 +30,32 @@ func Write(w io.Writer, header []string, rows [][]string) error {
 	return tw.Flush()
 }
 
-// kubectl uses github.com/liggitt/tabwriter with RememberWidths so that
-// `get -w` keeps columns stable across flushes; for one flush the standard
-// library's tabwriter prints the same.
+// Stream is one kubectl writer used for a sequence of flushes, as `kubectl
+// get -w` uses it: each Flush aligns its own lines, and a column is never
+// narrower than the widest cell any earlier flush had in it
+// (RememberWidths), so the rows of later watch events line up with the
+// first table until a wider cell widens the column from then on.
+type Stream struct {
+	buf bytes.Buffer
+	tw  *tabwriter.Writer
+}
+
+// NewStream returns an empty Stream.
+func NewStream() *Stream {
+	s := &Stream{}
+	s.tw = newWriter(&s.buf)
+	return s
+}
+
+// Flush writes the lines (each a row of cells), flushes, and returns the
+// text printed.
+func (s *Stream) Flush(lines [][]string) string {
+	for _, l := range lines {
+		// bytes.Buffer never fails; the tabwriter only relays its errors
+		_, _ = io.WriteString(s.tw, strings.Join(l, "\t")+"\n")
+	}
+	_ = s.tw.Flush()
+	out := s.buf.String()
+	s.buf.Reset()
+	return out
+}

@@ -20,3 +20,28 @@ func TestWrite(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+// A Stream's later flushes keep the widths of the earlier ones and widen
+// a column only from the flush that needs it (liggitt/tabwriter's
+// RememberWidths, as `kubectl get -w` prints).
+func TestStream(t *testing.T) {
+	s := NewStream()
+	steps := []struct {
+		lines [][]string
+		want  string
+	}{
+		{[][]string{{"NAME", "READY", "STATUS"}, {"http-go", "1/1", "Running"}},
+			"NAME      READY   STATUS\nhttp-go   1/1     Running\n"},
+		{[][]string{{"a", "0/1", "Pending"}},
+			"a         0/1     Pending\n"},
+		{[][]string{{"liveness-exec", "0/1", "CrashLoopBackOff"}},
+			"liveness-exec   0/1     CrashLoopBackOff\n"},
+		{[][]string{{"a", "1/1", "Running"}},
+			"a               1/1     Running\n"},
+	}
+	for i, st := range steps {
+		if got := s.Flush(st.lines); got != st.want {
+			t.Errorf("flush %d: got %q, want %q", i, got, st.want)
+		}
+	}
+}
