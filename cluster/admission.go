@@ -21,10 +21,14 @@ import (
 // --default-unreachable-toleration-seconds (RS-10.5).
 const DefaultTolerationSeconds = 300
 
-// Taint keys the node lifecycle controller manages (RS-10.3, RS-10.4).
+// Taint keys the node lifecycle controller manages (RS-10.3, RS-10.4):
+// k8s.io/api's well-known taints.
 const (
-	TaintNotReady    = "node.kubernetes.io/not-ready"
-	TaintUnreachable = "node.kubernetes.io/unreachable"
+	TaintNotReady    = corev1.TaintNodeNotReady    // "node.kubernetes.io/not-ready"
+	TaintUnreachable = corev1.TaintNodeUnreachable // "node.kubernetes.io/unreachable"
+	// TaintUnschedulable is the NoSchedule taint a cordoned node
+	// (spec.unschedulable) carries.
+	TaintUnschedulable = corev1.TaintNodeUnschedulable // "node.kubernetes.io/unschedulable"
 )
 
 // addDefaultTolerations is the DefaultTolerationSeconds admission plugin

@@ -62,6 +62,11 @@ type Cluster struct {
 	seq    uint64
 	rounds int
 
+	// A user action scheduled with After: running (the clock may not be
+	// run from it), and the error it returned, for the run in progress.
+	inAction  bool
+	actionErr error
+
 	// Controllers' work: which objects to sync at the next fixed point.
 	dirty      map[string]map[key]bool // by kind: Deployment, ReplicaSet, ReplicationController, Namespace
 	gcDirty    map[string]bool         // namespaces whose owner references to look at
@@ -215,6 +220,9 @@ var ErrNotSettled = errors.New("cluster: did not settle")
 // then fires, in time order, and the controllers reach a fixed point
 // after each instant.
 func (c *Cluster) Advance(d time.Duration) error {
+	if err := c.notInAction("Advance"); err != nil {
+		return err
+	}
 	if d < 0 {
 		return fmt.Errorf("cluster: cannot advance by a negative duration %s", d)
 	}
@@ -246,6 +254,10 @@ func (c *Cluster) runInstant() error {
 	for c.queue.Len() > 0 && !c.queue[0].at.After(c.now) {
 		tm := heap.Pop(&c.queue).(*timer)
 		tm.fn()
+		if err := c.actionErr; err != nil {
+			c.actionErr = nil
+			return err
+		}
 		if fired++; fired > maxTimersPerInstant {
 			return fmt.Errorf("cluster: more than %d actions at one instant (%s): time does not advance", maxTimersPerInstant, c.Elapsed())
 		}
@@ -257,6 +269,9 @@ func (c *Cluster) runInstant() error {
 // most limit of virtual time. It returns an error wrapping ErrNotSettled
 // when the limit passes first or when nothing is left to happen.
 func (c *Cluster) RunUntil(pred func(*Cluster) bool, limit time.Duration) error {
+	if err := c.notInAction("RunUntil"); err != nil {
+		return err
+	}
 	if pred == nil {
 		return errors.New("cluster: RunUntil needs a condition")
 	}
@@ -282,6 +297,9 @@ func (c *Cluster) RunUntil(pred func(*Cluster) bool, limit time.Duration) error 
 // what was still going on): a container in CrashLoopBackOff, for one,
 // never settles.
 func (c *Cluster) Settle(limit time.Duration) error {
+	if err := c.notInAction("Settle"); err != nil {
+		return err
+	}
 	end := c.now.Add(limit)
 	for {
 		pending := c.pendingForeground()

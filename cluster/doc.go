@@ -28,16 +28,19 @@
 //     generateName, the apiserver's defaults and validation with upstream's
 //     texts, the default tolerations (RS-10.5), ResourceQuota admission and
 //     the uniqueness check; on error nothing is stored. A manifest is
-//     created all or nothing.
+//     created all or nothing. A new pod's status is phase Pending and its
+//     QoS class, whatever the client sent (podStrategy.PrepareForCreate).
 //  3. After every change the controllers run to a fixed point at the same
 //     virtual instant: Deployment (rollout.Sync), ReplicaSet and RC
 //     (workload.Sync*), garbage collector (RS-11.2: background, foreground,
 //     orphan), namespace (RS-12.5, after 5 s), resource quota and the
 //     scheduler. A failed sync is retried after 5 ms doubling (the
 //     workqueue's rate limit).
-//  4. Scheduler: a node fits when it is Ready, not cordoned, its
-//     NoSchedule/NoExecute taints are tolerated and the pod's cpu/memory
-//     requests and one more pod fit its allocatable; the fitting node with
+//  4. Scheduler: a node fits when it is not cordoned (or the pod tolerates
+//     node.kubernetes.io/unschedulable), its NoSchedule/NoExecute taints
+//     are tolerated (a node that is not Ready carries them, rule 6) and
+//     the pod's cpu/memory requests and one more pod fit its allocatable;
+//     the fitting node with
 //     fewest pods wins, ties by name; a pod that fits nowhere stays Pending
 //     with PodScheduled=False (a simplification of kube-scheduler).
 //  5. Kubelet: a bound pod gets an IP at once; its containers start after
@@ -50,13 +53,26 @@
 //  6. Nodes: a stopped node posts no heartbeat; the node lifecycle
 //     controller, checking every 5 s from the cluster's start, marks it
 //     Unknown on the first check more than 50 s after its last lease
-//     renewal (every 10 s), sets its pods' Ready=False (RS-10.2), taints it
-//     unreachable NoSchedule and, rate-limited per zone, NoExecute; the
-//     taint manager evicts its pods after their 300 s toleration (RS-10.6);
-//     evicted pods stay Terminating until the node is back. With every zone
-//     down nothing is evicted (RS-10.4). A started node is Ready at once,
-//     its taints go, pending evictions are cancelled and evicted pods vanish
-//     (RS-10.9). A deleted Node's pods are force-deleted 40 s later (RS-10.8).
+//     renewal (every 10 s) and sets its pods' Ready=False (RS-10.2). On
+//     every node write it keeps the NoSchedule taints the node's conditions
+//     and spec.unschedulable call for (unreachable, not-ready, the
+//     pressures, unschedulable for a cordoned node; each with timeAdded),
+//     and removes them when the cause clears (RS-10.3); rate-limited per
+//     zone it adds unreachable:NoExecute (RS-10.4). The taint manager
+//     evicts a pod at the smallest tolerationSeconds of the tolerations it
+//     uses (300 s by default, RS-10.5) and looks again when a pod's
+//     tolerations change, keeping the time of an eviction it scheduled
+//     earlier (RS-10.6), and cancelling it, with its event, when the pod
+//     is deleted first; evicted pods stay Terminating until the node is
+//     back.
+//     With every zone down nothing is evicted (RS-10.4). A started node is
+//     Ready at once, its taints go, pending evictions are cancelled and
+//     evicted pods vanish (RS-10.9). A deleted Node's pods are
+//     force-deleted by the pod garbage collector (phase Failed,
+//     DisruptionTarget DeletionByPodGC, then gone), whose passes run every
+//     20 s from the cluster's start: the first pass after the deletion
+//     quarantines the node, the pass 40 s later deletes its pods unless
+//     the node exists again (RS-10.8).
 //  7. Services get a ClusterIP from 10.96.0.0/12; Endpoints lists the pods
 //     the selector matches that have an IP, ready when the pod is ready
 //     and not terminating.
@@ -66,10 +82,14 @@
 //  9. Settle returns when only periodic probes are left and nothing was
 //     written for Options.SettleQuiet; RunUntil and Settle stop at their
 //     limit with an error wrapping ErrNotSettled.
+//  10. After schedules a user's action at a later virtual time, as if
+//     typed in another terminal while the clock runs (a watch, a waiting
+//     delete, Advance): it runs when its instant's timers fire, before the
+//     controllers react; its error stops the run in progress.
 //
 // MODEL choices: controllers react within the same instant (upstream:
 // milliseconds); kubectl apply replaces spec, labels and annotations
 // instead of a three-way merge; the kubelet acts on a deletion after 1 s.
 // Not modelled: ResourceQuota scopes, preemption, affinity, DaemonSets,
-// Jobs, system pods, the namespace status conditions.
+// Jobs, system pods.
 package cluster

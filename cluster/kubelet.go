@@ -132,7 +132,11 @@ func (c *Cluster) trackPod(old, cur *corev1.Pod) {
 // fits says why pod p does not fit node n ("" when it does), in the
 // scheduler's words.
 func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem int64) string {
-	if n.Spec.Unschedulable {
+	// NodeUnschedulable: a cordoned node takes only pods that tolerate
+	// its unschedulable taint, whether or not the taint is there yet
+	if n.Spec.Unschedulable && !slices.ContainsFunc(p.Spec.Tolerations, func(t corev1.Toleration) bool {
+		return tolerates(&t, &corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule})
+	}) {
 		return reasonUnschedulable
 	}
 	for i := range n.Spec.Taints {
@@ -286,7 +290,8 @@ func (c *Cluster) forgetPod(k key) {
 		rt.token++
 		delete(c.pods, k)
 	}
-	delete(c.evictions, k)
+	// (a scheduled eviction is cancelled by the taint manager when it
+	// hears of the deletion: taintManagerPodChanged)
 	for pc := range c.podScripts {
 		if pc.pod == k {
 			delete(c.podScripts, pc)

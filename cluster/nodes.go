@@ -6,6 +6,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -185,7 +186,8 @@ func (c *Cluster) nextTick(t time.Time) time.Time {
 }
 
 // nodeUnreachable is the monitoring pass that finds the node's heartbeat
-// too old (RS-10.1, RS-10.2, RS-10.3).
+// too old (RS-10.1, RS-10.2); its status write makes the NoSchedule pass
+// taint the node unreachable:NoSchedule (RS-10.3).
 func (c *Cluster) nodeUnreachable(ns *nodeState) {
 	n := c.nodeObject(ns.name)
 	if n == nil {
@@ -203,7 +205,8 @@ func (c *Cluster) nodeUnreachable(ns *nodeState) {
 			}
 		}
 	}
-	setTaint(nn, corev1.Taint{Key: TaintUnreachable, Effect: corev1.TaintEffectNoSchedule})
+	// The status write wakes the NoSchedule pass, which adds
+	// unreachable:NoSchedule (RS-10.3).
 	c.write(KindNode, nn)
 	c.record(nn, KindNode, "Normal", "NodeNotReady", "node-controller", "Node %s status is now: NodeNotReady", ns.name)
 	if wasReady {
@@ -359,12 +362,13 @@ func (c *Cluster) taintNoExecute(name string) {
 // eviction is a pod deletion the taint manager has scheduled.
 type eviction struct {
 	uid   string
+	start time.Time // when the taint manager decided (its CreatedAt)
 	fire  time.Time
-	token uint64
 }
 
-// processPodOnNode is the taint manager's decision for one pod (RS-10.6):
-// delete now, at T + the smallest tolerationSeconds, or never.
+// processPodOnNode is the taint manager's decision for one pod (RS-10.6,
+// upstream processPodOnNode): delete now, at T + the smallest
+// tolerationSeconds, or never.
 func (c *Cluster) processPodOnNode(p *corev1.Pod, n *corev1.Node) {
 	k := keyOf(p)
 	var taints []corev1.Taint
@@ -387,7 +391,10 @@ func (c *Cluster) processPodOnNode(p *corev1.Pod, n *corev1.Node) {
 			}
 		}
 		if used == nil {
-			c.scheduleEviction(p, c.now)
+			// An untolerated taint: whatever was scheduled is cancelled
+			// and the pod goes now.
+			c.cancelEviction(k, p)
+			c.scheduleEviction(p, c.now, c.now)
 			return
 		}
 		if used.TolerationSeconds != nil {
@@ -401,15 +408,25 @@ func (c *Cluster) processPodOnNode(p *corev1.Pod, n *corev1.Node) {
 		c.cancelEviction(k, p)
 		return
 	}
-	c.scheduleEviction(p, c.now.Add(time.Duration(max(minSecs, 0))*time.Second))
+	tolerate := time.Duration(max(minSecs, 0)) * time.Second
+	start, fire := c.now, c.now.Add(tolerate)
+	if e, ok := c.evictions[k]; ok && e.uid == string(p.UID) {
+		// A scheduled deletion keeps its start: decided earlier, it stays
+		// as it is, whether the new toleration is longer or shorter
+		// (upstream test "lengthening toleration shouldn't work"); only a
+		// new decision at the same instant replaces it.
+		if e.start.Add(tolerate).Before(fire) {
+			return
+		}
+		start = e.start
+		c.cancelEviction(k, p)
+	}
+	c.scheduleEviction(p, start, fire)
 }
 
-func (c *Cluster) scheduleEviction(p *corev1.Pod, at time.Time) {
+func (c *Cluster) scheduleEviction(p *corev1.Pod, start, at time.Time) {
 	k := keyOf(p)
-	if e, ok := c.evictions[k]; ok && e.uid == string(p.UID) {
-		return // a scheduled deletion keeps its time (RS-10.6)
-	}
-	e := &eviction{uid: string(p.UID), fire: at}
+	e := &eviction{uid: string(p.UID), start: start, fire: at}
 	c.evictions[k] = e
 	c.at(at, false, func() {
 		if c.evictions[k] != e {
@@ -418,6 +435,34 @@ func (c *Cluster) scheduleEviction(p *corev1.Pod, at time.Time) {
 		delete(c.evictions, k)
 		c.evict(k, e.uid)
 	})
+}
+
+// taintManagerPodChanged is the taint manager's pod handler (upstream
+// PodUpdated, handlePodUpdate): a pod added, bound to a node, or whose
+// tolerations changed is looked at again against its node's NoExecute
+// taints (RS-10.6). A deleted pod's scheduled eviction goes with it
+// (forgetPod).
+func (c *Cluster) taintManagerPodChanged(old, cur *corev1.Pod) {
+	if cur == nil {
+		// handlePodUpdate of a deleted pod: a deletion still scheduled is
+		// cancelled, with its event (one that fired is not: the pod is
+		// going because of it)
+		if old != nil {
+			c.cancelEviction(keyOf(old), old)
+		}
+		return
+	}
+	if cur.Spec.NodeName == "" {
+		return
+	}
+	if old != nil && old.Spec.NodeName == cur.Spec.NodeName && apiequality.Semantic.DeepEqual(old.Spec.Tolerations, cur.Spec.Tolerations) {
+		return
+	}
+	n := c.nodeObject(cur.Spec.NodeName)
+	if n == nil || !slices.ContainsFunc(n.Spec.Taints, func(t corev1.Taint) bool { return t.Effect == corev1.TaintEffectNoExecute }) {
+		return // a deleted node's taints are forgotten; an untainted node evicts nothing
+	}
+	c.processPodOnNode(cur, n)
 }
 
 func (c *Cluster) cancelEviction(k key, p *corev1.Pod) {
@@ -448,18 +493,26 @@ func (c *Cluster) evict(k key, uid string) {
 		return
 	}
 	np := p.DeepCopy()
+	// PodObservedGenerationTracking (GA): the condition observes the
+	// pod's generation.
 	setPodCondition(np, corev1.PodCondition{
-		Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue, Reason: "DeletionByTaintManager",
+		Type: corev1.DisruptionTarget, ObservedGeneration: p.Generation, Status: corev1.ConditionTrue, Reason: "DeletionByTaintManager",
 		Message: "Taint manager: deleting due to NoExecute taint", LastTransitionTime: metav1.NewTime(c.now),
 	})
 	c.writeStatus(KindPod, np)
 	c.deletePod(np, nil)
 }
 
+// setPodCondition sets a condition as upstream's UpdatePodCondition
+// (pkg/api/v1/pod) does: a condition whose status does not change keeps
+// its lastTransitionTime.
 func setPodCondition(p *corev1.Pod, cond corev1.PodCondition) {
 	for i := range p.Status.Conditions {
-		if p.Status.Conditions[i].Type == cond.Type {
-			p.Status.Conditions[i] = cond
+		if have := &p.Status.Conditions[i]; have.Type == cond.Type {
+			if have.Status == cond.Status {
+				cond.LastTransitionTime = have.LastTransitionTime
+			}
+			*have = cond
 			return
 		}
 	}
@@ -485,7 +538,10 @@ func (c *Cluster) StartNode(name string) error {
 	ns.token++
 	nn := n.DeepCopy()
 	nn.Status.Conditions = readyConditions(c.now)
-	removeTaints(nn, func(t corev1.Taint) bool { return t.Key == TaintUnreachable || t.Key == TaintNotReady })
+	// MODEL: the NoExecute taints go with the Ready status (upstream: on
+	// the monitor's next 5 s pass, markNodeAsReachable); the write wakes
+	// the NoSchedule pass, which drops unreachable:NoSchedule (RS-10.3).
+	removeTaints(nn, isLifecycleNoExecute)
 	c.write(KindNode, nn)
 	c.record(nn, KindNode, "Normal", "NodeReady", "kubelet", "Node %s status is now: NodeReady", name)
 	c.cancelEvictions(name)
@@ -511,4 +567,161 @@ func (c *Cluster) Nodes() []*corev1.Node {
 		out = append(out, o.DeepCopyObject().(*corev1.Node))
 	}
 	return out
+}
+
+// conditionTaints maps a node condition's status to the NoSchedule taint
+// the node lifecycle controller keeps on the node while it holds
+// (upstream nodeConditionToTaintKeyStatusMap; RS-10.3).
+var conditionTaints = map[corev1.NodeConditionType]map[corev1.ConditionStatus]string{
+	corev1.NodeReady:              {corev1.ConditionFalse: TaintNotReady, corev1.ConditionUnknown: TaintUnreachable},
+	corev1.NodeMemoryPressure:     {corev1.ConditionTrue: corev1.TaintNodeMemoryPressure},
+	corev1.NodeDiskPressure:       {corev1.ConditionTrue: corev1.TaintNodeDiskPressure},
+	corev1.NodeNetworkUnavailable: {corev1.ConditionTrue: corev1.TaintNodeNetworkUnavailable},
+	corev1.NodePIDPressure:        {corev1.ConditionTrue: corev1.TaintNodePIDPressure},
+}
+
+// managedNoSchedule says whether a taint is one the NoSchedule pass owns:
+// a condition taint or the unschedulable one, with effect NoSchedule.
+func managedNoSchedule(t corev1.Taint) bool {
+	if t.Effect != corev1.TaintEffectNoSchedule {
+		return false
+	}
+	switch t.Key {
+	case TaintUnschedulable, TaintNotReady, TaintUnreachable, corev1.TaintNodeMemoryPressure,
+		corev1.TaintNodeDiskPressure, corev1.TaintNodeNetworkUnavailable, corev1.TaintNodePIDPressure:
+		return true
+	}
+	return false
+}
+
+// noScheduleTaints are the NoSchedule taints a node's conditions and
+// spec.unschedulable call for, in upstream's order (conditions in the
+// node's order, then unschedulable).
+func noScheduleTaints(n *corev1.Node) []corev1.Taint {
+	var want []corev1.Taint
+	for _, cond := range n.Status.Conditions {
+		if k, ok := conditionTaints[cond.Type][cond.Status]; ok {
+			want = append(want, corev1.Taint{Key: k, Effect: corev1.TaintEffectNoSchedule})
+		}
+	}
+	if n.Spec.Unschedulable {
+		want = append(want, corev1.Taint{Key: TaintUnschedulable, Effect: corev1.TaintEffectNoSchedule})
+	}
+	return want
+}
+
+func hasTaint(ts []corev1.Taint, t corev1.Taint) bool {
+	return slices.ContainsFunc(ts, func(have corev1.Taint) bool { return have.Key == t.Key && have.Effect == t.Effect })
+}
+
+// noScheduleTaintingPass is the node lifecycle controller's reaction to a
+// node added or updated (upstream doNoScheduleTaintingPass, RS-10.3): the
+// NoSchedule taints of its conditions (Ready False → not-ready, Unknown →
+// unreachable; memory, disk and PID pressure, network unavailable) and of
+// spec.unschedulable are added, each with timeAdded = now
+// (SwapNodeControllerTaint), and those no longer called for are removed:
+// first one write adding, then one removing, as upstream's two calls.
+// Other taints are left alone. It runs at the instant of the node write
+// (MODEL: upstream's node worker picks it up within milliseconds).
+func (c *Cluster) noScheduleTaintingPass(name string) {
+	n := c.nodeObject(name)
+	if n == nil {
+		return
+	}
+	now := metav1.NewTime(c.now)
+	var add []corev1.Taint
+	for _, t := range noScheduleTaints(n) {
+		if !hasTaint(n.Spec.Taints, t) && !hasTaint(add, t) {
+			t.TimeAdded = &now
+			add = append(add, t)
+		}
+	}
+	if len(add) > 0 {
+		nn := n.DeepCopy()
+		nn.Spec.Taints = append(nn.Spec.Taints, add...)
+		// The write wakes this pass again, which removes what is no
+		// longer called for; looking again below then finds nothing.
+		c.write(KindNode, nn)
+		if n = c.nodeObject(name); n == nil {
+			return
+		}
+	}
+	want := noScheduleTaints(n)
+	nn := n.DeepCopy()
+	if removeTaints(nn, func(t corev1.Taint) bool { return managedNoSchedule(t) && !hasTaint(want, t) }) {
+		c.write(KindNode, nn)
+	}
+}
+
+// Pod garbage collector timings (RS-10.8, upstream podgc gcCheckPeriod
+// and quarantineTime).
+const (
+	// PodGCPeriod is how often the pod garbage collector runs.
+	PodGCPeriod = 20 * time.Second
+	// PodGCQuarantine is how long a node missing from the node list may
+	// stay missing before the pods bound to it are force-deleted.
+	PodGCQuarantine = 40 * time.Second
+)
+
+// tickAfter is the first tick of a period-long grid counted from the
+// cluster's start that is strictly after t.
+func (c *Cluster) tickAfter(t time.Time, period time.Duration) time.Time {
+	n := t.Sub(c.opts.Start)/period + 1
+	return c.opts.Start.Add(n * period)
+}
+
+// podGCOrphans schedules the pod garbage collector's handling of the pods
+// bound to a node just deleted (RS-10.8, upstream gcOrphaned and
+// discoverDeletedNodes).
+//
+// MODEL: the collector's passes run every PodGCPeriod from the cluster's
+// start, and take no time. The first pass strictly after the deletion (a
+// pass at the deletion's own instant counts as run just before it) that
+// finds a pod bound to the missing node puts the node in quarantine for
+// PodGCQuarantine; the pass at exactly the end of the quarantine finds it
+// expired and, when a live lookup still finds no such node, force-deletes
+// every pod then bound to it. Upstream's delaying queue hands the node
+// over once its ready time is not after the clock (waitingLoop), and that
+// pass starts after the ready time, since upstream's period is counted
+// from the end of the previous pass (wait.UntilWithContext) and the node
+// was queued during the first one. So the pods go 40–60 s after the
+// deletion. A node re-created by then saves them; one deleted again keeps
+// the first quarantine (a queued node's time is never postponed).
+func (c *Cluster) podGCOrphans(node string) {
+	start := c.tickAfter(c.now, PodGCPeriod)
+	c.at(start, false, func() {
+		if c.nodeObject(node) != nil || !slices.ContainsFunc(c.podsOf(""), func(p *corev1.Pod) bool { return p.Spec.NodeName == node }) {
+			return // nothing orphaned: no quarantine
+		}
+		c.at(start.Add(PodGCQuarantine), false, func() {
+			if c.nodeObject(node) != nil {
+				return
+			}
+			for _, p := range c.podsOf("") {
+				if p.Spec.NodeName == node {
+					c.forceDeleteOrphan(p)
+				}
+			}
+		})
+	})
+}
+
+// forceDeleteOrphan is the collector's markFailedAndDeletePodWithCondition:
+// a pod not yet Succeeded or Failed gets phase Failed and condition
+// DisruptionTarget (DeletionByPodGC) in one status patch; then DELETE with
+// grace 0. A terminal pod is only deleted.
+func (c *Cluster) forceDeleteOrphan(p *corev1.Pod) {
+	if !podTerminal(p) {
+		np := p.DeepCopy()
+		np.Status.Phase = corev1.PodFailed
+		// PodObservedGenerationTracking (GA): status and condition observe
+		// the pod's generation.
+		np.Status.ObservedGeneration = p.Generation
+		setPodCondition(np, corev1.PodCondition{Type: corev1.DisruptionTarget, ObservedGeneration: p.Generation, Status: corev1.ConditionTrue,
+			Reason: "DeletionByPodGC", Message: "PodGC: node no longer exists", LastTransitionTime: metav1.NewTime(c.now)})
+		c.writeStatus(KindPod, np)
+		p = np
+	}
+	zero := int64(0)
+	c.deletePod(p, &zero)
 }

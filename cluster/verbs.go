@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"reflect"
-	"time"
 
 	"encoding/json"
 	"fmt"
@@ -286,9 +285,10 @@ func namespaceDeleteCheck(ns *corev1.Namespace, c *Cluster) (*corev1.Namespace, 
 	return namespace.Delete(ns, c.now)
 }
 
-// removeNode deletes a Node object: its pods are orphaned and the pod
-// garbage collector force-deletes them after its 40 s quarantine
-// (RS-10.8: phase Failed, DisruptionTarget DeletionByPodGC, then gone).
+// removeNode deletes a Node object: its kubelet is gone with it, its pods
+// are orphaned, and the pod garbage collector force-deletes them after
+// its quarantine (RS-10.8, podGCOrphans). The taint manager forgets the
+// node's taints, but evictions it already scheduled still fire (RS-10.6).
 func (c *Cluster) removeNode(name string) {
 	ns := c.nodes[name]
 	c.remove(KindNode, key{"", name})
@@ -302,21 +302,7 @@ func (c *Cluster) removeNode(name string) {
 			c.freezePod(k, rt)
 		}
 	}
-	c.after(40*time.Second, func() {
-		for _, p := range c.podsOf("") {
-			if p.Spec.NodeName != name || c.nodeObject(name) != nil {
-				continue
-			}
-			np := p.DeepCopy()
-			if !podTerminal(np) {
-				np.Status.Phase = corev1.PodFailed
-			}
-			setPodCondition(np, corev1.PodCondition{Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue,
-				Reason: "DeletionByPodGC", Message: "PodGC: node no longer exists", LastTransitionTime: metav1.NewTime(c.now)})
-			c.writeStatus(KindPod, np)
-			c.remove(KindPod, keyOf(np))
-		}
-	})
+	c.podGCOrphans(name)
 	c.updateTainting()
 }
 

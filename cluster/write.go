@@ -33,6 +33,10 @@ func (c *Cluster) prepare(kind string, o Object) (Object, field.ErrorList) {
 	case *corev1.Pod:
 		p := workload.DefaultPod(v)
 		addDefaultTolerations(p)
+		// podStrategy.PrepareForCreate: whatever status the client sent
+		// gives way to phase Pending and the pod's QoS class.
+		p.Status = corev1.PodStatus{Phase: corev1.PodPending}
+		p.Status.QOSClass = qosClass(p)
 		return p, workload.ValidatePod(p)
 	case *appsv1.ReplicaSet:
 		rs := workload.DefaultReplicaSet(v)
@@ -281,6 +285,7 @@ func (c *Cluster) notify(kind, typ string, old, cur Object) {
 			cp = cur.(*corev1.Pod)
 		}
 		c.trackPod(op, cp)
+		c.taintManagerPodChanged(op, cp)
 		for _, o := range []Object{old, cur} {
 			if o != nil {
 				c.markPodOwners(o.(*corev1.Pod), typ == "DELETED")
@@ -309,6 +314,10 @@ func (c *Cluster) notify(kind, typ string, old, cur Object) {
 		c.markDirty(KindNamespace, keyOf(obj))
 	case KindNode:
 		c.schedDirty = true
+		if cur != nil {
+			// The node lifecycle controller's node handler (RS-10.3).
+			c.noScheduleTaintingPass(cur.GetName())
+		}
 	case KindResourceQuota:
 		if typ == "ADDED" {
 			c.markDirty(KindResourceQuota, key{ns, ""})
