@@ -1,6 +1,7 @@
 package kubectl
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -22,7 +23,7 @@ import (
 //   - anything else is "error: <message>" (not doubled when the message
 //     already starts with "error: ").
 func Format(err error) string {
-	if err == nil {
+	if err == nil || errors.Is(err, ErrInterrupted) {
 		return ""
 	}
 	msg := formatErr(err)

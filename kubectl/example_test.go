@@ -1,8 +1,10 @@
 package kubectl_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/kubesem/kubesem/cluster"
 	"github.com/kubesem/kubesem/kubectl"
@@ -79,4 +81,37 @@ func ExampleShell() {
 	//
 	// $ kubectl get pod nope
 	// Error from server (NotFound): pods "nope" not found
+}
+
+// The tutorial's node failure, watched as it types it: worker2 is
+// switched off in another terminal ten seconds into `kubectl get nodes
+// -w`, which the user stops with Ctrl-C after two minutes. OnWatch sees
+// each row at the virtual time it is printed. The node lifecycle
+// controller finds the heartbeat too old on its first check after 10 s +
+// 50 s and writes the node three times: Ready Unknown, then the
+// unreachable NoSchedule and NoExecute taints.
+func ExampleShell_watch() {
+	c, err := cluster.New(cluster.Options{Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	start := c.Now()
+	sh := &kubectl.Shell{Cluster: c, WatchFor: 2 * time.Minute}
+	sh.OnWatch = func(at time.Time, text string) { fmt.Printf("[+%v]\n%s", at.Sub(start), text) }
+	_ = c.After(10*time.Second, func(c *cluster.Cluster) error { return c.StopNode("worker2") })
+	_, err = sh.Run("kubectl get nodes -w")
+	fmt.Println(errors.Is(err, kubectl.ErrInterrupted))
+	// Output:
+	// [+0s]
+	// NAME      STATUS   ROLES           AGE   VERSION
+	// master    Ready    control-plane   0s    v1.37.2
+	// worker1   Ready    <none>          0s    v1.37.2
+	// worker2   Ready    <none>          0s    v1.37.2
+	// [+1m5s]
+	// worker2   NotReady   <none>          65s   v1.37.2
+	// [+1m5s]
+	// worker2   NotReady   <none>          65s   v1.37.2
+	// [+1m5s]
+	// worker2   NotReady   <none>          65s   v1.37.2
+	// true
 }

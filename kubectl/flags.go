@@ -57,6 +57,9 @@ var (
 	fRecord     = flagDef{name: "record", typ: boolFlag, def: "false", noOpt: "true", deprecated: "--record will be removed in the future"}
 	fOverwrite  = flagDef{name: "overwrite", typ: boolFlag, def: "false", noOpt: "true"}
 	fWatch      = flagDef{name: "watch", short: 'w', typ: boolFlag, def: "false", noOpt: "true"}
+	fWatchOnly  = flagDef{name: "watch-only", typ: boolFlag, def: "false", noOpt: "true"}
+	fWatchEvs   = flagDef{name: "output-watch-events", typ: boolFlag, def: "false", noOpt: "true"}
+	fReqTimeout = flagDef{name: "request-timeout", typ: stringFlag, def: "0"}
 	fTimeout    = flagDef{name: "timeout", typ: durationFlag, def: "0s"}
 	fIgnoreNF   = flagDef{name: "ignore-not-found", typ: boolFlag, def: "false", noOpt: "true"}
 	fShowLabels = flagDef{name: "show-labels", typ: boolFlag, def: "false", noOpt: "true"}

@@ -33,13 +33,16 @@ type group struct {
 }
 
 func runGet(s *Shell, c *command) error {
+	if c.bool("watch") || c.bool("watch-only") {
+		return runWatch(s, c)
+	}
 	files := c.list("filename")
 	if len(c.args) == 0 && len(files) == 0 {
 		fmt.Fprintf(c.out, "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n")
 		return usageError(c, "Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).")
 	}
-	if c.bool("watch") {
-		return errors.New("kubesem's kubectl does not model get --watch (it never ends)")
+	if c.bool("output-watch-events") {
+		return errors.New("--output-watch-events option can only be used with --watch or --watch-only")
 	}
 	output := c.str("output")
 	allNS := c.bool("all-namespaces")

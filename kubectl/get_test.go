@@ -242,7 +242,7 @@ kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   0s
 				`Error from server (NotFound): replicasets.apps "y" not found`)),
 			fails("kubectl get pods -o json", "error: kubesem's kubectl does not print -o json\n"),
 			fails("kubectl get pods -o foo", "error: unable to match a printer suitable for the output format \"foo\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml\n"),
-			fails("kubectl get pods -w", "error: kubesem's kubectl does not model get --watch (it never ends)\n"),
+			fails("kubectl get pods --output-watch-events", "error: --output-watch-events option can only be used with --watch or --watch-only\n"),
 		}},
 	})
 }

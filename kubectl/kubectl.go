@@ -93,6 +93,21 @@
 //     from server (Reason): message" for API errors, "The Kind "name" is
 //     invalid: ..." for invalid objects, "error: message" otherwise, one
 //     line per error when there are several (RS-14.8).
+//  10. get -w (--watch) prints the list as get does (nothing when it is
+//     empty), then one row per change of what it lists — a named object,
+//     or the type in the namespace (all with -A) matching -l — running
+//     the cluster's virtual clock: an object that starts or stops
+//     matching -l comes as added or deleted, as the apiserver's watch
+//     sends it; -o name prints a name per change; --watch-only skips the
+//     list; --output-watch-events adds the EVENT column (package
+//     printers, rule 14). Only one type can be watched ("you may only
+//     specify a single resource type"); several names print their rows
+//     and then fail as kubectl fails. The watch ends when a non-zero
+//     --request-timeout closes it (exit 0) or after Shell.WatchFor, when
+//     the user presses Ctrl-C: kubectl then exits 1 without a word
+//     (ErrInterrupted). MODEL: a node's rows change only when its
+//     conditions, taints or spec change (the kubelet's periodic status
+//     reports are not written); events cannot be watched.
 //
 // MODEL choices: a command that waits (rules 7 and 8) runs the cluster at
 // most Shell.WaitLimit of virtual time (kubectl would wait a week, or for
@@ -137,6 +152,14 @@ type Shell struct {
 	// rollout status) runs the cluster before it gives up as kubectl
 	// does at its --timeout; zero means DefaultWaitLimit.
 	WaitLimit time.Duration
+	// WatchFor is how long `kubectl get -w` watches, running the
+	// cluster, before the user stops it with Ctrl-C (zero means
+	// DefaultWatchFor); a shorter --request-timeout ends it first.
+	WatchFor time.Duration
+	// OnWatch, when set, sees each flush of `kubectl get -w` as it
+	// happens, with the virtual time of the change it prints (Run returns
+	// all of them together at the end).
+	OnWatch func(at time.Time, text string)
 
 	watched  *cluster.Cluster // the cluster the Shell watches (rollout status)
 	onChange func(cluster.Change)
@@ -202,7 +225,7 @@ func (s *Shell) run(line string, out *strings.Builder) error {
 // flags that kubesem does not model are left out: giving one is an
 // unknown flag).
 var commands = []*commandSpec{
-	{path: "get", run: runGet, flags: []flagDef{fOutput, fSelector, fLabelCols, fShowLabels, fAllNS, fNoHeaders, fShowKind, fWatch, fIgnoreNF, fFilename}},
+	{path: "get", run: runGet, flags: []flagDef{fOutput, fSelector, fLabelCols, fShowLabels, fAllNS, fNoHeaders, fShowKind, fWatch, fWatchOnly, fWatchEvs, fReqTimeout, fIgnoreNF, fFilename}},
 	{path: "create", run: runCreate, flags: []flagDef{fFilename, fRecord, fDryRun, fOutput, fSelector}},
 	{path: "create namespace", aliases: []string{"ns"}, run: runCreateNamespace, flags: []flagDef{fDryRun, fOutput}},
 	{path: "create deployment", aliases: []string{"deploy"}, run: runCreateDeployment, required: []string{"image"}, flags: []flagDef{
