@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubesem/kubesem/cluster"
 	"github.com/kubesem/kubesem/examples/internal/story"
 )
 
@@ -80,31 +81,23 @@ func run(w io.Writer) error {
 	s.Wait(5 * time.Second)
 	s.Run("kubectl get pod -o wide")
 
-	s.Say("switch worker2 off (its kubelet stops posting heartbeats)")
-	if err := s.C.StopNode("worker2"); err != nil {
+	s.Say("watch the nodes; meanwhile (10 s later) worker2 is switched off: its kubelet stops posting heartbeats")
+	if err := s.C.After(10*time.Second, func(c *cluster.Cluster) error { return c.StopNode("worker2") }); err != nil {
 		return err
 	}
-	s.Run("kubectl get nodes")
-	for _, d := range []time.Duration{50 * time.Second, 10 * time.Second} {
-		s.Wait(d)
-		s.Run("kubectl get nodes")
-	}
+	s.Watch("kubectl get nodes -w", 90*time.Second)
 	s.Run("kubectl get pod -o wide")
 	s.Run("kubectl get rc")
 	s.Say("the pods on worker2 are still 'Running' but no longer ready; eviction comes after the 300 s toleration")
-	s.Wait(4*time.Minute + 50*time.Second)
-	s.Run("kubectl get pod -o wide")
-	s.Wait(5 * time.Second)
-	s.Run("kubectl get pod -o wide")
-	s.Wait(10 * time.Second)
+	s.Watch("kubectl get pod -w", 5*time.Minute)
 	s.Run("kubectl get pod -o wide")
 	s.Run("kubectl get rc")
 
-	s.Say("switch worker2 on again")
-	if err := s.C.StartNode("worker2"); err != nil {
+	s.Say("watch the nodes; meanwhile (10 s later) worker2 is switched on again")
+	if err := s.C.After(10*time.Second, func(c *cluster.Cluster) error { return c.StartNode("worker2") }); err != nil {
 		return err
 	}
-	s.Run("kubectl get nodes")
+	s.Watch("kubectl get nodes -w", 30*time.Second)
 	s.Run("kubectl get pod -o wide")
 
 	s.Say("scale with kubectl scale, then with an edited manifest")

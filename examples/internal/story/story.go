@@ -4,6 +4,7 @@
 package story
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -44,6 +45,29 @@ func (s *Story) Run(cmd string) {
 	out, _ := s.Sh.Run(cmd)
 	fmt.Fprintf(s.W, "%s $ %s\n", at, cmd)
 	s.W.Write([]byte(indent(out)))
+}
+
+// Watch types a watching command (`kubectl get pod -w`) and lets it run
+// for d of virtual time before pressing Ctrl-C. Each line it prints comes
+// with the virtual time it was printed at.
+func (s *Story) Watch(cmd string, d time.Duration) {
+	fmt.Fprintf(s.W, "%s $ %s\n", s.stamp(), cmd)
+	var printed strings.Builder
+	s.Sh.WatchFor = d
+	s.Sh.OnWatch = func(_ time.Time, text string) {
+		printed.WriteString(text)
+		for _, l := range strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n") {
+			fmt.Fprintf(s.W, "%s   %s", s.stamp(), l)
+		}
+		fmt.Fprintln(s.W)
+	}
+	defer func() { s.Sh.WatchFor, s.Sh.OnWatch = 0, nil }()
+	out, err := s.Sh.Run(cmd)
+	// what was not printed as it happened: an error
+	s.W.Write([]byte(indent(strings.TrimPrefix(out, printed.String()))))
+	if errors.Is(err, kubectl.ErrInterrupted) {
+		fmt.Fprintf(s.W, "%s   ^C\n", s.stamp())
+	}
 }
 
 // Say prints a comment line.
