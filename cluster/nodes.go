@@ -440,8 +440,8 @@ func (c *Cluster) scheduleEviction(p *corev1.Pod, start, at time.Time) {
 // taintManagerPodChanged is the taint manager's pod handler (upstream
 // PodUpdated, handlePodUpdate): a pod added, bound to a node, or whose
 // tolerations changed is looked at again against its node's NoExecute
-// taints (RS-10.6). A deleted pod's scheduled eviction goes with it
-// (forgetPod).
+// taints (RS-10.6). A deleted pod's scheduled eviction is cancelled, with
+// the "Cancelling deletion" event.
 func (c *Cluster) taintManagerPodChanged(old, cur *corev1.Pod) {
 	if cur == nil {
 		// handlePodUpdate of a deleted pod: a deletion still scheduled is
