@@ -127,18 +127,7 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 	p.owned = make([]*corev1.Pod, 0, len(candidates))
 	p.Owned = make([]PodRef, 0, len(candidates))
 	template := selector.FromSet(rs.Spec.Template.Labels)
-	// When there may be more pods than wanted, take their rank keys now,
-	// while each pod is in the cache: one pass over memory instead of two.
-	var keys []rankKey
-	if len(candidates) > int(replicas) && !opts.ExpectationsPending && !deleting {
-		keys = make([]rankKey, 0, len(candidates))
-	}
 	own := func(pod *corev1.Pod) {
-		if keys != nil {
-			k := newKey(pod, 0, now)
-			k.idx = int32(len(p.owned))
-			keys = append(keys, k)
-		}
 		p.owned = append(p.owned, pod)
 		p.Owned = append(p.Owned, refOf(pod))
 		if template.Matches(pod.Labels) {
@@ -191,7 +180,10 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 		p.Template = podFromTemplate(rs, p.OwnerRef)
 	case diff > 0:
 		n := min(diff, BurstReplicas)
-		for _, pod := range podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), keys, n, now) {
+		// (the rank keys are taken only now: with other controllers' pods
+		// in the namespace, taking them for every owned pod on the way
+		// cost more than the second pass over the few syncs that delete)
+		for _, pod := range podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), n, now) {
 			p.Delete = append(p.Delete, refOf(pod))
 		}
 	}
@@ -214,19 +206,28 @@ func relatedPods(rs *appsv1.ReplicaSet, siblings []*appsv1.ReplicaSet, pods []*c
 			sets = append(sets, s)
 		}
 	}
-	seen := map[types.UID]bool{}
-	var out []*corev1.Pod
+	type set struct {
+		ns  string
+		sel *selector.Selector
+	}
+	sels := make([]set, 0, len(sets))
 	for _, s := range sets {
-		sel, err := selector.FromLabelSelector(s.Spec.Selector)
-		if err != nil {
+		if sel, err := selector.FromLabelSelector(s.Spec.Selector); err == nil {
+			sels = append(sels, set{s.Namespace, sel})
+		}
+	}
+	// Only the per-node counts of these pods matter, not their order:
+	// one pass, each pod once.
+	var out []*corev1.Pod
+	for _, pod := range pods {
+		if pod == nil {
 			continue
 		}
-		for _, pod := range pods {
-			if pod == nil || pod.Namespace != s.Namespace || seen[pod.UID] || !sel.Matches(pod.Labels) {
-				continue
+		for _, s := range sels {
+			if pod.Namespace == s.ns && s.sel.Matches(pod.Labels) {
+				out = append(out, pod)
+				break
 			}
-			seen[pod.UID] = true
-			out = append(out, pod)
 		}
 	}
 	return out
