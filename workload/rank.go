@@ -226,21 +226,24 @@ func (s byDeletion) fullUIDLess(a, b *rankKey) bool { return s.pods[a.idx].UID <
 func PodsToDelete(pods, related []*corev1.Pod, n int, now time.Time) []*corev1.Pod {
 	ordered := slices.Clone(pods)
 	slices.SortFunc(ordered, byKey)
-	return podsToDelete(ordered, related, n, now)
+	return podsToDelete(ordered, related, nil, n, now)
 }
 
-// podsToDelete is PodsToDelete on pods already in byKey order.
-func podsToDelete(ordered, related []*corev1.Pod, n int, now time.Time) []*corev1.Pod {
+// podsToDelete is PodsToDelete on pods already in byKey order; keys, when
+// not nil, are their rank keys with rank still 0.
+func podsToDelete(ordered, related []*corev1.Pod, keys []rankKey, n int, now time.Time) []*corev1.Pod {
 	if n <= 0 {
 		return nil
 	}
 	if n >= len(ordered) {
 		return slices.Clone(ordered)
 	}
-	keys := make([]rankKey, len(ordered))
-	for i, p := range ordered {
-		keys[i] = newKey(p, 0, now)
-		keys[i].idx = int32(i)
+	if keys == nil {
+		keys = make([]rankKey, len(ordered))
+		for i, p := range ordered {
+			keys[i] = newKey(p, 0, now)
+			keys[i].idx = int32(i)
+		}
 	}
 	if len(related) > 0 {
 		perNode := map[string]int32{}

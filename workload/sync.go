@@ -127,7 +127,28 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 	p.owned = make([]*corev1.Pod, 0, len(candidates))
 	p.Owned = make([]PodRef, 0, len(candidates))
 	template := selector.FromSet(rs.Spec.Template.Labels)
+	// Once more pods are owned than wanted, a deletion is certain: from
+	// then on each pod's rank key is taken while the pod is in the cache
+	// (one pass over memory, not two, for a large scale-down), the keys of
+	// the pods owned before it at that moment.
+	var keys []rankKey
+	ranking := !opts.ExpectationsPending && !deleting
 	own := func(pod *corev1.Pod) {
+		if keys != nil {
+			k := newKey(pod, 0, now)
+			k.idx = int32(len(p.owned))
+			keys = append(keys, k)
+		} else if ranking && len(p.owned) == int(replicas) {
+			keys = make([]rankKey, 0, len(candidates))
+			for i, o := range p.owned {
+				k := newKey(o, 0, now)
+				k.idx = int32(i)
+				keys = append(keys, k)
+			}
+			k := newKey(pod, 0, now)
+			k.idx = int32(len(p.owned))
+			keys = append(keys, k)
+		}
 		p.owned = append(p.owned, pod)
 		p.Owned = append(p.Owned, refOf(pod))
 		if template.Matches(pod.Labels) {
@@ -180,10 +201,7 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 		p.Template = podFromTemplate(rs, p.OwnerRef)
 	case diff > 0:
 		n := min(diff, BurstReplicas)
-		// (the rank keys are taken only now: with other controllers' pods
-		// in the namespace, taking them for every owned pod on the way
-		// cost more than the second pass over the few syncs that delete)
-		for _, pod := range podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), n, now) {
+		for _, pod := range podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), keys, n, now) {
 			p.Delete = append(p.Delete, refOf(pod))
 		}
 	}
