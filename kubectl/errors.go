@@ -23,7 +23,7 @@ import (
 //   - anything else is "error: <message>" (not doubled when the message
 //     already starts with "error: ").
 func Format(err error) string {
-	if err == nil || errors.Is(err, ErrInterrupted) {
+	if err == nil || errors.Is(err, ErrInterrupted) || errors.Is(err, errExit) {
 		return ""
 	}
 	msg := formatErr(err)

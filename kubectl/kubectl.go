@@ -108,6 +108,20 @@
 //     (ErrInterrupted). MODEL: a node's rows change only when its
 //     conditions, taints or spec change (the kubelet's periodic status
 //     reports are not written); events cannot be watched.
+//  11. edit TYPE NAME writes the object as kubectl's YAML printer does
+//     (apiVersion and kind, fields in alphabetical order, the status
+//     included) under kubectl's header to the temporary file
+//     /tmp/kubectl-edit-<n>.yaml and hands it to Shell.Editor. The saved
+//     file, compared without comments, is "Edit cancelled, no changes
+//     made." when unchanged and "Edit cancelled, saved file was empty."
+//     when empty; otherwise it is sent as a strategic merge patch against
+//     the object as it was ("<kind>/<name> edited", or "skipped" when it
+//     changes nothing). A syntax error or an invalid result reopens the
+//     file with the reasons in its header (the apiserver's causes, one
+//     "# * field: message" line each), as kubectl does, until the editor
+//     saves it unchanged ("Edit cancelled, no valid changes were saved."
+//     and where the copy is); a changed apiVersion, kind or name is
+//     refused. MODEL: after 20 reopenings kubesem gives up.
 //
 // MODEL choices: a command that waits (rules 7 and 8) runs the cluster at
 // most Shell.WaitLimit of virtual time (kubectl would wait a week, or for
@@ -160,6 +174,12 @@ type Shell struct {
 	// happens, with the virtual time of the change it prints (Run returns
 	// all of them together at the end).
 	OnWatch func(at time.Time, text string)
+	// Editor is the user's editor for kubectl edit ($KUBE_EDITOR): given
+	// the temporary file's name and what kubectl wrote in it, it returns
+	// the file as the user saved it. An error is the editor failing.
+	Editor func(file string, content []byte) ([]byte, error)
+
+	edits int // temporary files kubectl edit has written
 
 	watched  *cluster.Cluster // the cluster the Shell watches (rollout status)
 	onChange func(cluster.Change)
@@ -243,6 +263,7 @@ var commands = []*commandSpec{
 		{name: "now", typ: boolFlag, def: "false", noOpt: "true"},
 		{name: "wait", typ: boolFlag, def: "true", noOpt: "true"},
 	}},
+	{path: "edit", run: runEdit, flags: []flagDef{fFilename, fOutput}},
 	{path: "label", run: runLabel, flags: []flagDef{fOverwrite, fAll, fAllNS, fSelector, fFilename, fOutput}},
 	{path: "annotate", run: runLabel, flags: []flagDef{fOverwrite, fAll, fAllNS, fSelector, fFilename, fOutput}},
 	{path: "scale", run: runScale, required: []string{"replicas"}, flags: []flagDef{

@@ -100,13 +100,19 @@ func run(w io.Writer) error {
 	s.Watch("kubectl get nodes -w", 30*time.Second)
 	s.Run("kubectl get pod -o wide")
 
-	s.Say("scale with kubectl scale, then with an edited manifest")
+	s.Say("scale with kubectl scale, with kubectl edit (the editor changes spec.replicas to 4), then with an edited manifest")
 	s.Run("kubectl scale rc nginx --replicas=5")
 	s.Wait(5 * time.Second)
 	s.Run("kubectl get rc nginx")
 	s.Run("kubectl scale rc nginx --replicas=2")
 	s.Wait(5 * time.Second)
 	s.Run("kubectl get pod")
+	s.Sh.Editor = func(_ string, content []byte) ([]byte, error) {
+		return []byte(strings.Replace(string(content), "spec:\n  replicas: 2\n", "spec:\n  replicas: 4\n", 1)), nil
+	}
+	s.Run("kubectl edit rc nginx")
+	s.Wait(5 * time.Second)
+	s.Run("kubectl get rc nginx")
 	s.Run("kubectl apply -f replication-5.yaml")
 	s.Wait(5 * time.Second)
 	s.Run("kubectl get rc nginx -o wide")
