@@ -138,7 +138,13 @@ func run(w io.Writer) error {
 	s.Settle()
 	s.Run("kubectl get rs")
 
-	s.Say("6.3 scaling")
+	s.Say("6.3 scaling: kubectl edit (the editor changes spec.replicas to 4), then kubectl scale")
+	s.Sh.Editor = func(_ string, content []byte) ([]byte, error) {
+		return []byte(strings.Replace(string(content), "\n  replicas: 3\n  revisionHistoryLimit:", "\n  replicas: 4\n  revisionHistoryLimit:", 1)), nil
+	}
+	s.Run("kubectl edit deploy http-go")
+	s.Wait(15 * time.Second)
+	s.Run("kubectl get deploy http-go")
 	s.Run("kubectl scale deploy http-go --replicas=5")
 	s.Wait(15 * time.Second)
 	s.Run("kubectl get deploy http-go")
