@@ -140,14 +140,15 @@ func (r *Runner) Step() ([]Event, error) {
 	}
 	r.now = at
 	events := r.events
-	r.events, r.cached = nil, nil
+	r.events = nil
 	return events, nil
 }
 
 // Status is the pod status the kubelet would write at now: the container
 // statuses, the phase (rule P15) and the conditions (rule P16), whose
 // lastTransitionTimes carry over from the last change Step or Terminate
-// made. It changes nothing.
+// made. The first call at the instant of the last Step or Terminate
+// takes the status that step already built; nothing else changes.
 //
 // Once Done, it is the terminal status the kubelet writes before the pod
 // object is deleted (rule P15.3): the phase is derived as for a terminal
