@@ -99,7 +99,7 @@ func runEdit(s *Shell, c *command) error {
 		previous := edited
 		saved, err := s.Editor(file, buf.Bytes())
 		if err != nil {
-			return fmt.Errorf("there was a problem with the editor %q", "kubesem")
+			return fmt.Errorf("there was a problem with the editor %q", []string{"vi"})
 		}
 		edited = saved
 		if containsError && bytes.Equal(stripComments(previous), stripComments(edited)) {
@@ -126,7 +126,7 @@ func runEdit(s *Shell, c *command) error {
 		}
 		containsError = false
 		after := objs[0]
-		if ns := after.GetNamespace(); ns != "" && ns != it.ns {
+		if ns := after.GetNamespace(); it.res.namespaced && ns != "" && ns != it.ns {
 			fmt.Fprintf(c.out, "A copy of your changes has been stored to %q\n", file)
 			return fmt.Errorf("the namespace from the provided object %q does not match the namespace %q. You must pass '--namespace=%s' to perform this operation.", ns, it.ns, ns)
 		}
@@ -136,16 +136,12 @@ func runEdit(s *Shell, c *command) error {
 		}
 		before, _ := json.Marshal(orig)
 		now, _ := json.Marshal(after)
-		var bm, nm any
-		_ = json.Unmarshal(before, &bm)
-		_ = json.Unmarshal(now, &nm)
-		if jsonEqual(bm, nm) {
+		if bytes.Equal(before, now) {
 			printName(c, it.res, it.name, "skipped", dryRunNone)
 			return nil
 		}
 		patch, err := strategicpatch.CreateTwoWayMergePatch(before, now, zeroObject(it.res.kind),
-			mergepatch.RequireKeyUnchanged("apiVersion"), mergepatch.RequireKeyUnchanged("kind"),
-			mergepatch.RequireMetadataKeyUnchanged("name"), mergepatch.RequireKeyUnchanged("managedFields"))
+			mergepatch.RequireMetadataKeyUnchanged("name"))
 		if err != nil {
 			if mergepatch.IsPreconditionFailed(err) {
 				err = errors.New("At least one of apiVersion, kind and name was changed")
@@ -192,20 +188,11 @@ var errExit = errors.New("exit status 1")
 // editYAML is the object as kubectl edit writes it: apiVersion and kind,
 // then the fields in alphabetical order, as its YAML printer writes them.
 func editYAML(r *resource, o cluster.Object) ([]byte, error) {
-	js, err := json.Marshal(o)
+	js, err := serverJSON(r, o)
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]any
-	if err := json.Unmarshal(js, &m); err != nil {
-		return nil, err
-	}
-	m["kind"] = r.kind
-	m["apiVersion"] = "v1"
-	if r.group != "" {
-		m["apiVersion"] = r.group + "/v1"
-	}
-	return yaml.Marshal(m)
+	return yaml.JSONToYAML(js)
 }
 
 // stripComments is cmdutil.StripComments: the file as JSON when it is
@@ -246,10 +233,4 @@ func hashOnLineBreak(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func jsonEqual(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return bytes.Equal(x, y)
 }

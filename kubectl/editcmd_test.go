@@ -92,7 +92,7 @@ func TestEdit(t *testing.T) {
 		`error: At least one of apiVersion, kind and name was changed`))})
 
 	sh.Editor = func(string, []byte) ([]byte, error) { return nil, errors.New("vi: not found") }
-	runSteps(t, sh, []step{fails("kubectl edit rc nginx", "error: there was a problem with the editor \"kubesem\"\n")})
+	runSteps(t, sh, []step{fails("kubectl edit rc nginx", "error: there was a problem with the editor [\"vi\"]\n")})
 	sh.Editor = nil
 	runSteps(t, sh, []step{
 		fails("kubectl edit rc nginx", "error: kubesem: kubectl edit needs Shell.Editor (the user's editor)\n"),

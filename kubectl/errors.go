@@ -21,7 +21,9 @@ import (
 //     "error: " prefix;
 //   - another API error is "Error from server (<Reason>): <message>";
 //   - anything else is "error: <message>" (not doubled when the message
-//     already starts with "error: ").
+//     already starts with "error: ");
+//   - ErrInterrupted (a watch stopped as by Ctrl-C) and an exit whose
+//     reason kubectl already printed (kubectl edit's) are "".
 func Format(err error) string {
 	if err == nil || errors.Is(err, ErrInterrupted) || errors.Is(err, errExit) {
 		return ""

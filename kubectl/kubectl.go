@@ -121,7 +121,11 @@
 //     "# * field: message" line each), as kubectl does, until the editor
 //     saves it unchanged ("Edit cancelled, no valid changes were saved."
 //     and where the copy is); a changed apiVersion, kind or name is
-//     refused. MODEL: after 20 reopenings kubesem gives up.
+//     refused. MODEL: after 20 reopenings kubesem gives up; the saved
+//     file is decoded strictly, so an unknown field reopens it as a syntax
+//     error (kubectl sends it and the server refuses it); a changed kind
+//     is refused the same way; one object is edited at a time, by name;
+//     the editor is reported as ["vi"] when it fails.
 //
 // MODEL choices: a command that waits (rules 7 and 8) runs the cluster at
 // most Shell.WaitLimit of virtual time (kubectl would wait a week, or for

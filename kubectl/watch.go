@@ -69,16 +69,15 @@ func runWatch(s *Shell, c *command) error {
 	if err != nil {
 		return err
 	}
+	// SingleResourceType: more than one type named ("pods,po" too), or
+	// names of more than one type
 	res := map[*resource]bool{}
-	for _, r := range v.lists {
-		res[r] = true
-	}
 	for _, it := range v.items {
 		if it.source == "" {
 			res[it.res] = true
 		}
 	}
-	if len(res) > 1 {
+	if len(v.lists) > 1 || len(res) > 1 || (len(v.lists) == 1 && len(res) > 0) {
 		return errMultipleResourceTypes
 	}
 	var r *resource
@@ -111,6 +110,9 @@ func runWatch(s *Shell, c *command) error {
 	}
 	if r.kind == kindEvent {
 		return errors.New("kubesem's kubectl does not model get --watch of events")
+	}
+	if !printers.Watchable(r.kind) {
+		return fmt.Errorf("kubesem's printers have no table for %s", r.groupResource())
 	}
 	opts := printers.Options{
 		Wide:          output == "wide",
@@ -167,9 +169,10 @@ func runWatch(s *Shell, c *command) error {
 	if err != nil {
 		return err // cannot happen: the list above parsed it
 	}
-	in := map[[2]string]bool{} // what the watch has shown, by namespace and name
+	// what the watch has shown, by namespace and name, as last shown
+	in := map[[2]string]cluster.Object{}
 	for _, o := range objs {
-		in[[2]string{o.GetNamespace(), o.GetName()}] = true
+		in[[2]string{o.GetNamespace(), o.GetName()}] = o
 	}
 	var failed error
 	s.watch(func(ch cluster.Change) {
@@ -185,17 +188,23 @@ func runWatch(s *Shell, c *command) error {
 			match = (allNS || !r.namespaced || o.GetNamespace() == c.ns) && sel.Matches(k8slabels.Set(o.GetLabels()))
 		}
 		typ := ch.Type
+		last, shown := in[k]
 		switch {
-		case typ == "DELETED" && !in[k]:
+		case typ == "DELETED" && !shown:
 			return
 		case typ == "DELETED":
 			delete(in, k)
-		case match && in[k]:
-			typ = "MODIFIED"
 		case match:
-			typ, in[k] = "ADDED", true
-		case in[k]: // no longer selected: the apiserver's watch says DELETED
-			typ = "DELETED"
+			if shown {
+				typ = "MODIFIED"
+			} else {
+				typ = "ADDED"
+			}
+			in[k] = o
+		case shown:
+			// no longer selected: the apiserver's watch sends DELETED
+			// with the object as it was before this write
+			typ, o = "DELETED", last
 			delete(in, k)
 		default:
 			return

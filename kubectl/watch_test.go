@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/kubesem/kubesem/cluster"
 )
 
 // Rule 10: get -w prints the list, then a row per change as the virtual
@@ -43,6 +45,8 @@ func TestGetWatch(t *testing.T) {
 				"three   1/1     Running   0          2m2s",
 				"error: you may only watch a single resource or type of resource at a time")),
 			fails("kubectl get pods,rs -w", "error: you may only specify a single resource type\n"),
+			fails("kubectl get pods,po -w", "error: you may only specify a single resource type\n"),
+			fails("kubectl get quota -w", "error: kubesem's printers have no table for resourcequotas\n"),
 			fails("kubectl get all -w", "error: you may only specify a single resource type\n"),
 			fails("kubectl get pods -w --request-timeout=abc",
 				"error: Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)\n"),
@@ -92,4 +96,23 @@ func TestGetWatchInterrupted(t *testing.T) {
 	if _, err := sh.Run("kubectl get pods -w"); !errors.Is(err, ErrInterrupted) || sh.Cluster.Now().Sub(start) != DefaultWatchFor {
 		t.Errorf("default watch: err %v, ran %v", err, sh.Cluster.Now().Sub(start))
 	}
+}
+
+// Rule 10: a pod whose label is removed while `get pods -l app=http-go -w`
+// runs (in another terminal, cluster.After) leaves the selection: the
+// watch shows it DELETED, as it was before the change (the apiserver's
+// watch sends the previous object), and no more of it.
+func TestGetWatchObjectLeavesSelector(t *testing.T) {
+	sh := newShell(t)
+	runSteps(t, sh, []step{quiet("kubectl create -f pod.yaml"), {do: settle}})
+	if err := sh.Cluster.After(5*time.Second, func(c *cluster.Cluster) error {
+		_, err := c.Label(cluster.KindPod, "default", "http-go", false, "app-")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	runSteps(t, sh, []step{ok("kubectl get pods -l app=http-go -w -L app --output-watch-events --request-timeout=1m", lines(
+		"EVENT      NAME      READY   STATUS    RESTARTS   AGE    APP",
+		"ADDED      http-go   1/1     Running   0          2m2s   http-go",
+		"DELETED    http-go   1/1     Running   0          2m7s   http-go"))})
 }

@@ -88,6 +88,16 @@ func (w *Watch) lines(objs []runtime.Object, typ string, now time.Time) ([][]str
 	return lines, nil
 }
 
+// Watchable says whether Watch has a table for a kind ("Pod",
+// "ReplicaSet", ...: the kinds this package prints).
+func Watchable(kind string) bool {
+	switch kind {
+	case "Pod", "Node", "Namespace", "Service", "Event", "ReplicationController", "ReplicaSet", "Deployment":
+		return true
+	}
+	return false
+}
+
 // tableOf builds the table of objects of one kind.
 func tableOf(objs []runtime.Object, now time.Time, o Options) (tbl, error) {
 	if len(objs) == 0 {
