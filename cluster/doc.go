@@ -40,9 +40,9 @@
 //     node.kubernetes.io/unschedulable), its NoSchedule/NoExecute taints
 //     are tolerated (a node that is not Ready carries them, rule 6) and
 //     the pod's cpu/memory requests and one more pod fit its allocatable;
-//     the fitting node with
-//     fewest pods wins, ties by name; a pod that fits nowhere stays Pending
-//     with PodScheduled=False (a simplification of kube-scheduler).
+//     the fitting node with fewest pods wins, ties by name; a pod that
+//     fits nowhere stays Pending with PodScheduled=False (a simplification
+//     of kube-scheduler).
 //  5. Kubelet: a bound pod gets an IP at once; its containers start after
 //     Options.StartDelay (2 s) and are run by probe.Runner (probes,
 //     restarts, CrashLoopBackOff). What a container does comes from

@@ -26,8 +26,8 @@ func (c *Cluster) After(d time.Duration, fn func(*Cluster) error) error {
 	}
 	c.after(d, func() {
 		c.inAction = true
+		defer func() { c.inAction = false }()
 		err := fn(c)
-		c.inAction = false
 		if err != nil {
 			c.actionErr = fmt.Errorf("cluster: the action scheduled for %s: %w", c.Elapsed(), err)
 		}

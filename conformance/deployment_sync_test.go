@@ -219,8 +219,9 @@ func kubesemSettle(s syncScenario, now time.Time) (settledView, syncScenario, er
 // (round is the number of the settled state it leads to, from 1):
 //
 //   - odd rounds, statuses: every ReplicaSet reports as many pods as it
-//     asks for, all ready and available (pods beyond its size count as
-//     terminating and are no longer in its status);
+//     asks for, all ready and available (the pods beyond its size are left
+//     out of its status, as terminating pods are, though no deletion has
+//     started yet);
 //   - even rounds, pods: the pods beyond each ReplicaSet's size are gone.
 //
 // A real cluster orders them so (a scaled-down ReplicaSet's status drops

@@ -82,14 +82,10 @@ type upstreamWatch struct {
 	gen     *k8sprinters.HumanReadableGenerator
 	printer cliprinters.ResourcePrinter
 	buf     bytes.Buffer
-	tw      interface{ Flush() error }
-	w       *bytes.Buffer
 	wide    bool
 	events  bool
-	out     func() string
 	print   func(runtime.Object) error
 	flush   func() string
-	toTable func(runtime.Object) (*metav1.Table, error)
 }
 
 func newUpstreamWatch(t *rapid.T, o cliprinters.PrintOptions, events bool) *upstreamWatch {

@@ -225,3 +225,34 @@ func TestDeploymentDefaultsAndValidationMatchUpstream(t *testing.T) {
 		}
 	})
 }
+
+// DefaultPod equals the apiserver's defaulting of a Pod (SetDefaults_Pod
+// and the pod-spec defaulters), for pods shaped like the templates above
+// plus limits without requests, a negative grace period and host
+// networking.
+func TestPodDefaultsMatchUpstream(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		tpl := genTemplate(t)
+		p := &corev1.Pod{ObjectMeta: tpl.ObjectMeta, Spec: tpl.Spec}
+		p.Name, p.Namespace = "p", "default"
+		if rapid.Bool().Draw(t, "limits") && len(p.Spec.Containers) > 0 {
+			p.Spec.Containers[0].Resources.Limits = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m")}
+			if rapid.Bool().Draw(t, "memoryRequest") {
+				p.Spec.Containers[0].Resources.Requests = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("64Mi")}
+			}
+		}
+		if rapid.Bool().Draw(t, "negativeGrace") {
+			p.Spec.TerminationGracePeriodSeconds = ptr(int64(-5))
+		}
+		p.Spec.HostNetwork = rapid.Bool().Draw(t, "hostNetwork")
+		if rapid.Bool().Draw(t, "noServiceLinks") {
+			p.Spec.EnableServiceLinks = ptr(false)
+		}
+		ours := workload.DefaultPod(p)
+		theirs := p.DeepCopy()
+		legacyscheme.Scheme.Default(theirs)
+		if diff := cmp.Diff(theirs, ours); diff != "" {
+			t.Fatalf("defaults differ (-upstream +kubesem):\n%s", diff)
+		}
+	})
+}

@@ -236,15 +236,51 @@ func copyMap(m map[string]string) map[string]string {
 }
 
 // DefaultPod returns a copy of a pod with the defaults the apiserver
-// stores for a pod created directly (the same pod-spec defaults as
-// DefaultPodTemplate).
+// stores for every pod created, a controller's included: the pod-spec
+// defaults of DefaultPodTemplate, then those only a Pod gets
+// (SetDefaults_Pod): a negative terminationGracePeriodSeconds becomes 1;
+// a container's (and init container's) limits are its requests where it
+// has none; enableServiceLinks is true unless set; with hostNetwork a
+// container port's hostPort is its containerPort unless set.
 func DefaultPod(p *corev1.Pod) *corev1.Pod {
 	if p == nil {
 		return nil
 	}
-	t := &corev1.PodTemplateSpec{Spec: p.Spec}
-	defaultPodTemplate(t)
 	out := p.DeepCopy()
+	t := &corev1.PodTemplateSpec{Spec: out.Spec}
+	defaultPodTemplate(t)
 	out.Spec = t.Spec
+	s := &out.Spec
+	if g := s.TerminationGracePeriodSeconds; g != nil && *g < 0 {
+		s.TerminationGracePeriodSeconds = ptr(int64(1))
+	}
+	for _, list := range [][]corev1.Container{s.Containers, s.InitContainers} {
+		for i := range list {
+			r := &list[i].Resources
+			if r.Limits == nil {
+				continue
+			}
+			if r.Requests == nil {
+				r.Requests = corev1.ResourceList{}
+			}
+			for name, q := range r.Limits {
+				if _, ok := r.Requests[name]; !ok {
+					r.Requests[name] = q.DeepCopy()
+				}
+			}
+		}
+		if s.HostNetwork {
+			for i := range list {
+				for j := range list[i].Ports {
+					if pt := &list[i].Ports[j]; pt.HostPort == 0 {
+						pt.HostPort = pt.ContainerPort
+					}
+				}
+			}
+		}
+	}
+	if s.EnableServiceLinks == nil {
+		s.EnableServiceLinks = ptr(corev1.DefaultEnableServiceLinks)
+	}
 	return out
 }
