@@ -144,6 +144,12 @@ func runWatch(s *Shell, c *command) error {
 		}
 		ros := make([]runtime.Object, len(objs))
 		for i, o := range objs {
+			if c.bool("show-kind") {
+				// the NAME column reads kind/name; the object is the
+				// cluster's, so a copy is renamed
+				o = o.DeepCopyObject().(cluster.Object)
+				o.SetName(r.kindName() + "/" + o.GetName())
+			}
 			ros[i] = o
 		}
 		var text string

@@ -35,6 +35,9 @@ func TestGetWatch(t *testing.T) {
 			// changes are not shown)
 			ok("kubectl get pods -l app=http-go -w -o name --request-timeout=1m", "pod/http-go\npod/http-go\n"),
 			ok("kubectl get pods -l app=none -w --request-timeout=10", ""),
+			ok("kubectl get pods -l app=http-go -w --show-kind --request-timeout=10", lines(
+				"NAME          READY   STATUS    RESTARTS   AGE",
+				"pod/http-go   1/1     Running   0          70s")),
 		}},
 		{"errors", []step{
 			{cmd: "kubectl create -f two.yaml", want: "-", wantErr: true}, // one of the three is invalid
