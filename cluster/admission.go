@@ -237,6 +237,16 @@ func (c *Cluster) injected(verb, kind string, o Object) error {
 	return nil
 }
 
+// tolerated says whether one of tols tolerates taint.
+func tolerated(tols []corev1.Toleration, taint *corev1.Taint) bool {
+	for i := range tols {
+		if tolerates(&tols[i], taint) {
+			return true
+		}
+	}
+	return false
+}
+
 // tolerates is toleration matching (RS-10.6): the effect empty or equal,
 // the key empty or equal, and operator Exists (any value) or Equal/empty
 // (the values equal). An empty key with Exists tolerates everything.

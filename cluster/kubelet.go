@@ -135,9 +135,7 @@ func (c *Cluster) trackPod(old, cur *corev1.Pod) {
 func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem int64) string {
 	// NodeUnschedulable: a cordoned node takes only pods that tolerate
 	// its unschedulable taint, whether or not the taint is there yet
-	if n.Spec.Unschedulable && !slices.ContainsFunc(p.Spec.Tolerations, func(t corev1.Toleration) bool {
-		return tolerates(&t, &corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule})
-	}) {
+	if n.Spec.Unschedulable && !tolerated(p.Spec.Tolerations, &corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule}) {
 		return reasonUnschedulable
 	}
 	for i := range n.Spec.Taints {
@@ -145,14 +143,7 @@ func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem int64) string {
 		if t.Effect == corev1.TaintEffectPreferNoSchedule {
 			continue
 		}
-		tolerated := false
-		for j := range p.Spec.Tolerations {
-			if tolerates(&p.Spec.Tolerations[j], t) {
-				tolerated = true
-				break
-			}
-		}
-		if !tolerated {
+		if !tolerated(p.Spec.Tolerations, t) {
 			return reasonTaint
 		}
 	}

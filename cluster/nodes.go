@@ -180,9 +180,7 @@ func (c *Cluster) StopNode(name string) error {
 
 // nextTick is the node monitor's first check at or after t.
 func (c *Cluster) nextTick(t time.Time) time.Time {
-	d := t.Sub(c.opts.Start)
-	n := (d + NodeMonitorPeriod - 1) / NodeMonitorPeriod
-	return c.opts.Start.Add(n * NodeMonitorPeriod)
+	return c.tickAfter(t.Add(-time.Nanosecond), NodeMonitorPeriod)
 }
 
 // nodeUnreachable is the monitoring pass that finds the node's heartbeat
@@ -239,10 +237,8 @@ func markNotReady(p *corev1.Pod, now time.Time) (*corev1.Pod, bool) {
 }
 
 func setTaint(n *corev1.Node, t corev1.Taint) bool {
-	for _, have := range n.Spec.Taints {
-		if have.Key == t.Key && have.Effect == t.Effect {
-			return false
-		}
+	if hasTaint(n.Spec.Taints, t) {
+		return false
 	}
 	n.Spec.Taints = append(n.Spec.Taints, t)
 	return true
@@ -586,10 +582,15 @@ func managedNoSchedule(t corev1.Taint) bool {
 	if t.Effect != corev1.TaintEffectNoSchedule {
 		return false
 	}
-	switch t.Key {
-	case TaintUnschedulable, TaintNotReady, TaintUnreachable, corev1.TaintNodeMemoryPressure,
-		corev1.TaintNodeDiskPressure, corev1.TaintNodeNetworkUnavailable, corev1.TaintNodePIDPressure:
+	if t.Key == TaintUnschedulable {
 		return true
+	}
+	for _, byStatus := range conditionTaints {
+		for _, key := range byStatus {
+			if key == t.Key {
+				return true
+			}
+		}
 	}
 	return false
 }
@@ -610,6 +611,7 @@ func noScheduleTaints(n *corev1.Node) []corev1.Taint {
 	return want
 }
 
+// hasTaint says whether ts holds a taint with t's key and effect.
 func hasTaint(ts []corev1.Taint, t corev1.Taint) bool {
 	return slices.ContainsFunc(ts, func(have corev1.Taint) bool { return have.Key == t.Key && have.Effect == t.Effect })
 }

@@ -232,8 +232,7 @@ const SystemNamespacesInterval = time.Minute
 // built-in namespace on its next one-minute tick (counted from the
 // cluster's start).
 func (c *Cluster) recreateSystemNamespace(name string) {
-	n := c.now.Sub(c.opts.Start)/SystemNamespacesInterval + 1
-	c.at(c.opts.Start.Add(n*SystemNamespacesInterval), false, func() {
+	c.at(c.tickAfter(c.now, SystemNamespacesInterval), false, func() {
 		if c.namespaceObject(name) == nil {
 			_, _ = c.create(&corev1.Namespace{}, name, "")
 		}

@@ -6,8 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubesem/kubesem/cluster"
 	"github.com/kubesem/kubesem/printers"
@@ -167,41 +166,19 @@ func runGet(s *Shell, c *command) error {
 
 // table prints one resource's objects with package printers.
 func (s *Shell) table(r *resource, objs []cluster.Object, o printers.Options) (string, error) {
-	now := s.Cluster.Now()
-	switch r.kind {
-	case cluster.KindPod:
-		return printers.Pods(as[*corev1.Pod](objs), now, o), nil
-	case cluster.KindReplicaSet:
-		return printers.ReplicaSets(as[*appsv1.ReplicaSet](objs), now, o), nil
-	case cluster.KindReplicationController:
-		return printers.ReplicationControllers(as[*corev1.ReplicationController](objs), now, o), nil
-	case cluster.KindDeployment:
-		return printers.Deployments(as[*appsv1.Deployment](objs), now, o), nil
-	case cluster.KindNamespace:
-		return printers.Namespaces(as[*corev1.Namespace](objs), now, o), nil
-	case cluster.KindNode:
-		return printers.Nodes(as[*corev1.Node](objs), now, o), nil
-	case cluster.KindService:
-		return printers.Services(as[*corev1.Service](objs), now, o), nil
-	case kindEvent:
-		evs := as[*corev1.Event](objs)
+	if r.kind == kindEvent {
 		// The server lists by namespace (then name; kubesem keeps the
 		// order events were recorded in within a namespace).
-		slices.SortStableFunc(evs, func(a, b *corev1.Event) int { return strings.Compare(a.Namespace, b.Namespace) })
-		return printers.Events(evs, now, o), nil
+		objs = slices.Clone(objs)
+		slices.SortStableFunc(objs, func(a, b cluster.Object) int { return strings.Compare(a.GetNamespace(), b.GetNamespace()) })
 	}
-	if len(objs) == 0 {
-		return "", nil
+	ros := make([]runtime.Object, len(objs))
+	for i, obj := range objs {
+		ros[i] = obj
 	}
-	return "", fmt.Errorf("kubesem's printers have no table for %s", r.groupResource())
-}
-
-func as[T cluster.Object](objs []cluster.Object) []T {
-	out := make([]T, 0, len(objs))
-	for _, o := range objs {
-		if t, ok := o.(T); ok {
-			out = append(out, t)
-		}
+	out, err := printers.Table(ros, s.Cluster.Now(), o)
+	if err != nil {
+		return "", fmt.Errorf("kubesem's printers have no table for %s", r.groupResource())
 	}
-	return out
+	return out, nil
 }

@@ -88,6 +88,17 @@ func (w *Watch) lines(objs []runtime.Object, typ string, now time.Time) ([][]str
 	return lines, nil
 }
 
+// Table prints objects of one kind (a *corev1.Pod, *corev1.Node, ... of
+// the kinds this package prints) as the function for that kind does:
+// Table of pods is Pods, and so on. An empty list gives "".
+func Table(objs []runtime.Object, now time.Time, o Options) (string, error) {
+	t, err := tableOf(objs, now, o)
+	if err != nil {
+		return "", err
+	}
+	return t.render(o), nil
+}
+
 // Watchable says whether Watch has a table for a kind ("Pod",
 // "ReplicaSet", ...: the kinds this package prints).
 func Watchable(kind string) bool {

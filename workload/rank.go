@@ -229,6 +229,14 @@ func PodsToDelete(pods, related []*corev1.Pod, n int, now time.Time) []*corev1.P
 	return podsToDelete(ordered, related, nil, n, now)
 }
 
+// keyAt is the rank key (rank still 0) of the pod at index idx of a list
+// in byKey order.
+func keyAt(p *corev1.Pod, idx int, now time.Time) rankKey {
+	k := newKey(p, 0, now)
+	k.idx = int32(idx)
+	return k
+}
+
 // podsToDelete is PodsToDelete on pods already in byKey order; keys, when
 // not nil, are their rank keys with rank still 0.
 func podsToDelete(ordered, related []*corev1.Pod, keys []rankKey, n int, now time.Time) []*corev1.Pod {
@@ -241,8 +249,7 @@ func podsToDelete(ordered, related []*corev1.Pod, keys []rankKey, n int, now tim
 	if keys == nil {
 		keys = make([]rankKey, len(ordered))
 		for i, p := range ordered {
-			keys[i] = newKey(p, 0, now)
-			keys[i].idx = int32(i)
+			keys[i] = keyAt(p, i, now)
 		}
 	}
 	if len(related) > 0 {

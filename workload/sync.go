@@ -134,20 +134,14 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 	var keys []rankKey
 	ranking := !opts.ExpectationsPending && !deleting
 	own := func(pod *corev1.Pod) {
-		if keys != nil {
-			k := newKey(pod, 0, now)
-			k.idx = int32(len(p.owned))
-			keys = append(keys, k)
-		} else if ranking && len(p.owned) == int(replicas) {
+		if keys == nil && ranking && len(p.owned) == int(replicas) {
 			keys = make([]rankKey, 0, len(candidates))
 			for i, o := range p.owned {
-				k := newKey(o, 0, now)
-				k.idx = int32(i)
-				keys = append(keys, k)
+				keys = append(keys, keyAt(o, i, now))
 			}
-			k := newKey(pod, 0, now)
-			k.idx = int32(len(p.owned))
-			keys = append(keys, k)
+		}
+		if keys != nil {
+			keys = append(keys, keyAt(pod, len(p.owned), now))
 		}
 		p.owned = append(p.owned, pod)
 		p.Owned = append(p.Owned, refOf(pod))
@@ -201,7 +195,11 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 		p.Template = podFromTemplate(rs, p.OwnerRef)
 	case diff > 0:
 		n := min(diff, BurstReplicas)
-		for _, pod := range podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), keys, n, now) {
+		var related []*corev1.Pod
+		if n < len(p.owned) { // only a choice needs the ranking
+			related = relatedPods(rs, opts.Siblings, pods)
+		}
+		for _, pod := range podsToDelete(p.owned, related, keys, n, now) {
 			p.Delete = append(p.Delete, refOf(pod))
 		}
 	}
