@@ -88,7 +88,11 @@ type Cluster struct {
 	failuresSeen map[string]int
 	// pendingSync is the earliest scheduled sync per controller object.
 	pendingSync map[string]time.Time
-	serviceIPs  uint32
+	// ctrls keep, per ReplicaSet and RC, what their syncs read from pods
+	// and whether the last sync can be skipped; dropped with the
+	// controller.
+	ctrls      map[ctrlKey]*ctrlState
+	serviceIPs uint32
 
 	events     []Event
 	watchers   []func(Change)
@@ -136,6 +140,7 @@ func New(opts Options) (*Cluster, error) {
 		lastWrite:    opts.Start,
 		failuresSeen: map[string]int{},
 		pendingSync:  map[string]time.Time{},
+		ctrls:        map[ctrlKey]*ctrlState{},
 	}
 	for _, name := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
 		if _, err := c.create(&corev1.Namespace{}, name, ""); err != nil {

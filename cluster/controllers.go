@@ -148,12 +148,110 @@ func (c *Cluster) podsOf(ns string) []*corev1.Pod {
 
 // ---- ReplicaSet and ReplicationController -----------------------------------
 
+// syncPods returns the pods a ReplicaSet's or RC's sync reads: those it
+// controls and the namespace's orphans (all it can own or adopt), in name
+// order. A sync that may delete ranks its pods against the pods its
+// siblings select (RS-6.6): when ranked is set and the sync could own more
+// than it wants, it gets every pod of the namespace. Either way its plan
+// is the one the namespace's whole pod list gives (workload ignores pods
+// controlled by others but for that ranking).
+func (c *Cluster) syncPods(ns string, uid types.UID, replicas *int32, ranked bool) []*corev1.Pod {
+	if !shortcuts {
+		return c.podsOf(ns)
+	}
+	own, orphans := c.st.podsOwnedBy(ns, uid), c.st.podsOwnedBy(ns, "")
+	want := 1
+	if replicas != nil {
+		want = int(*replicas)
+	}
+	if ranked && len(own)+len(orphans) > want {
+		return c.podsOf(ns)
+	}
+	pods := make([]*corev1.Pod, 0, len(own)+len(orphans))
+	i, j := 0, 0
+	for i < len(own) || j < len(orphans) {
+		var sl *slot
+		if j == len(orphans) || (i < len(own) && own[i].k.name < orphans[j].k.name) {
+			sl, i = own[i], i+1
+		} else {
+			sl, j = orphans[j], j+1
+		}
+		pods = append(pods, sl.obj.(*corev1.Pod))
+	}
+	return pods
+}
+
+type ctrlKey struct {
+	kind string
+	k    key
+}
+
+// ctrlState is what the cluster keeps between the syncs of a ReplicaSet
+// or RC.
+type ctrlState struct {
+	// memo carries what the syncs read from pods (stored objects are
+	// never modified, so its pointers stay true).
+	memo workload.Memo
+	// After a sync that decided nothing but perhaps its status, quiet
+	// holds the controller as stored after it, the namespace's pod change
+	// count and the instant: a sync with all three unchanged would decide
+	// the same nothing and write the same status (the sync its own status
+	// write triggers, as upstream's update handler requeues it), so it is
+	// skipped.
+	quiet      Object
+	quietPods  uint64
+	quietAt    time.Time
+	quietValid bool
+}
+
+// shortcuts switches on what makes the syncs of large controllers cheap
+// without changing what they decide: syncPods's subset, the Memo and the
+// skipped quiet syncs (off only in the test that checks that claim).
+var shortcuts = true
+
+// memo is the Memo a sync of the controller uses, nil without shortcuts.
+func (st *ctrlState) memoOf() *workload.Memo {
+	if !shortcuts {
+		return nil
+	}
+	return &st.memo
+}
+
+func (c *Cluster) ctrl(kind string, k key) *ctrlState {
+	st := c.ctrls[ctrlKey{kind, k}]
+	if st == nil {
+		st = &ctrlState{}
+		c.ctrls[ctrlKey{kind, k}] = st
+	}
+	return st
+}
+
+// unchanged reports whether the sync of the controller o would repeat the
+// last, quiet one.
+func (c *Cluster) unchanged(st *ctrlState, o Object) bool {
+	return shortcuts && st.quietValid && st.quiet == o && st.quietPods == c.st.podChanged[o.GetNamespace()] && st.quietAt.Equal(c.now)
+}
+
+// settled records the end of a sync: quiet when it did nothing.
+func (c *Cluster) settled(st *ctrlState, kind string, k key, plan *workload.Plan, manageErr error) {
+	st.quietValid = manageErr == nil && plan.Create == 0 && len(plan.Delete) == 0 && len(plan.Adopt) == 0 && len(plan.Release) == 0
+	if st.quietValid {
+		st.quiet, st.quietPods, st.quietAt = c.st.get(kind, k), c.st.podChanged[k.ns], c.now
+	} else {
+		st.quiet = nil
+	}
+}
+
 func (c *Cluster) syncReplicaSet(k key) {
 	o := c.st.get(KindReplicaSet, k)
 	if o == nil {
 		return
 	}
 	rs := o.(*appsv1.ReplicaSet)
+	st := c.ctrl(KindReplicaSet, k)
+	if c.unchanged(st, rs) {
+		return
+	}
 	var siblings []*appsv1.ReplicaSet
 	if ref := metav1.GetControllerOfNoCopy(rs); ref != nil {
 		for _, so := range c.st.list(KindReplicaSet, k.ns) {
@@ -162,7 +260,8 @@ func (c *Cluster) syncReplicaSet(k key) {
 			}
 		}
 	}
-	plan, err := workload.SyncReplicaSet(rs, c.podsOf(k.ns), c.now, workload.Options{Siblings: siblings})
+	pods := c.syncPods(k.ns, rs.UID, rs.Spec.Replicas, len(siblings) > 0)
+	plan, err := workload.SyncReplicaSet(rs, pods, c.now, workload.Options{Siblings: siblings, Memo: st.memoOf()})
 	if err != nil {
 		c.record(rs, KindReplicaSet, "Warning", "SyncFailed", "replicaset-controller", "%v", err)
 		return
@@ -178,6 +277,7 @@ func (c *Cluster) syncReplicaSet(k key) {
 	if d := plan.RequeueAfter(status); d > 0 {
 		c.requeue(KindReplicaSet, k, d)
 	}
+	c.settled(st, KindReplicaSet, k, plan, manageErr)
 }
 
 func (c *Cluster) syncReplicationController(k key) {
@@ -186,7 +286,12 @@ func (c *Cluster) syncReplicationController(k key) {
 		return
 	}
 	rc := o.(*corev1.ReplicationController)
-	plan, err := workload.SyncReplicationController(rc, c.podsOf(k.ns), c.now, workload.Options{})
+	st := c.ctrl(KindReplicationController, k)
+	if c.unchanged(st, rc) {
+		return
+	}
+	pods := c.syncPods(k.ns, rc.UID, rc.Spec.Replicas, false)
+	plan, err := workload.SyncReplicationController(rc, pods, c.now, workload.Options{Memo: st.memoOf()})
 	if err != nil {
 		c.record(rc, KindReplicationController, "Warning", "SyncFailed", "replication-controller", "%v", err)
 		return
@@ -202,6 +307,7 @@ func (c *Cluster) syncReplicationController(k key) {
 	if d := plan.RequeueAfter(appsv1.ReplicaSetStatus{Replicas: status.Replicas, ReadyReplicas: status.ReadyReplicas, AvailableReplicas: status.AvailableReplicas}); d > 0 {
 		c.requeue(KindReplicationController, k, d)
 	}
+	c.settled(st, KindReplicationController, k, plan, manageErr)
 }
 
 // carryOut performs a ReplicaSet or RC sync's plan: adoptions, releases,

@@ -11,6 +11,7 @@ import (
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // Object is what the store holds: a typed API object with its metadata
@@ -84,90 +85,178 @@ func (k key) String() string {
 
 func keyOf(o metav1.Object) key { return key{o.GetNamespace(), o.GetName()} }
 
-// table holds the objects of one kind.
-type table struct {
-	objs map[key]Object
-	// sorted caches the keys in (namespace, name) order when valid; keys
-	// added since are in added, and removed counts the removals since, so
-	// that keys() merges instead of sorting everything again (a burst of
-	// 500 creates between two lists of 10,000 pods).
-	sorted  []key
-	valid   bool
-	added   []key
+// slot holds one stored object. The table's map and its ordered lists
+// point at the same slot, so that replacing an object (every write
+// stores a new copy) costs one map lookup and lists never look objects
+// up again.
+type slot struct {
+	k   key
+	obj Object
+	// owner is the UID of the pod's controller, "" for an orphan: the
+	// group the pod is listed in (pods only).
+	owner types.UID
+	gone  bool
+}
+
+// ordered keeps slots in (namespace, name) order for listing. Slots added
+// since the last list are in added and removed counts the slots that
+// left, so that a list merges instead of sorting everything again (a
+// burst of 500 creates between two lists of 10,000 pods).
+type ordered struct {
+	sorted  []*slot
+	added   []*slot
 	removed int
 }
 
-func (t *table) keys() []key {
-	switch {
-	case !t.valid:
-		t.sorted = make([]key, 0, len(t.objs))
-		for k := range t.objs {
-			t.sorted = append(t.sorted, k)
-		}
-		slices.SortFunc(t.sorted, compareKeys)
-	case len(t.added) > 0 || t.removed > 0:
-		slices.SortFunc(t.added, compareKeys)
-		merged := make([]key, 0, len(t.objs))
-		keep := func(k key) {
-			if n := len(merged); n > 0 && merged[n-1] == k {
-				return // removed and added again
-			}
-			if _, ok := t.objs[k]; ok || t.removed == 0 {
-				merged = append(merged, k)
-			}
-		}
-		i, j := 0, 0
-		for i < len(t.sorted) || j < len(t.added) {
-			if j == len(t.added) || (i < len(t.sorted) && compareKeys(t.sorted[i], t.added[j]) <= 0) {
-				keep(t.sorted[i])
-				i++
-			} else {
-				keep(t.added[j])
-				j++
-			}
-		}
-		t.sorted = merged
+func compareSlots(a, b *slot) int { return compareKeys(a.k, b.k) }
+
+// slots returns the members in key order; member reports whether a slot
+// still belongs (only asked when some have left).
+func (o *ordered) slots(member func(*slot) bool) []*slot {
+	if len(o.added) == 0 && o.removed == 0 {
+		return o.sorted
 	}
-	t.valid, t.added, t.removed = true, t.added[:0], 0
-	return t.sorted
+	slices.SortFunc(o.added, compareSlots)
+	merged := make([]*slot, 0, len(o.sorted)+len(o.added))
+	keep := func(s *slot) {
+		if n := len(merged); n > 0 && merged[n-1] == s {
+			return // left and came back
+		}
+		if o.removed == 0 || member(s) {
+			merged = append(merged, s)
+		}
+	}
+	i, j := 0, 0
+	for i < len(o.sorted) || j < len(o.added) {
+		if j == len(o.added) || (i < len(o.sorted) && compareSlots(o.sorted[i], o.added[j]) <= 0) {
+			keep(o.sorted[i])
+			i++
+		} else {
+			keep(o.added[j])
+			j++
+		}
+	}
+	o.sorted, o.added, o.removed = merged, o.added[:0], 0
+	return o.sorted
 }
+
+// group names the pods of one controller in one namespace; uid "" is the
+// namespace's orphans.
+type group struct {
+	ns  string
+	uid types.UID
+}
+
+// table holds the objects of one kind.
+type table struct {
+	objs map[key]*slot
+	all  ordered
+	// byOwner lists pods by their controller (pods only): what a
+	// ReplicaSet's sync can own without visiting the namespace's other
+	// controllers' pods.
+	byOwner map[group]*ordered
+}
+
+func (t *table) keys() []key {
+	ss := t.all.slots(isLive)
+	ks := make([]key, len(ss))
+	for i, s := range ss {
+		ks[i] = s.k
+	}
+	return ks
+}
+
+func isLive(s *slot) bool { return !s.gone }
 
 // store is the apiserver's storage: one table per kind, one
 // resourceVersion counter for all of them (as etcd's revision).
 type store struct {
 	rv     uint64
 	tables map[string]*table
+	// podChanges counts pod writes and removals; podChanged is its value
+	// at the last one in each namespace.
+	podChanges uint64
+	podChanged map[string]uint64
 }
 
 func newStore() *store {
-	s := &store{tables: map[string]*table{}}
+	s := &store{tables: map[string]*table{}, podChanged: map[string]uint64{}}
 	for _, k := range kinds {
-		s.tables[k] = &table{objs: map[key]Object{}}
+		s.tables[k] = &table{objs: map[key]*slot{}}
 	}
+	s.tables[KindPod].byOwner = map[group]*ordered{}
 	return s
 }
 
-func (s *store) get(kind string, k key) Object { return s.tables[kind].objs[k] }
+func (s *store) get(kind string, k key) Object {
+	if sl := s.tables[kind].objs[k]; sl != nil {
+		return sl.obj
+	}
+	return nil
+}
 
 // list returns the stored objects of a kind in (namespace, name) order;
 // ns "" lists every namespace. The objects are the stored ones: callers
 // must not modify them.
 func (s *store) list(kind, ns string) []Object {
-	t := s.tables[kind]
-	ks := t.keys()
+	ss := s.tables[kind].all.slots(isLive)
 	if ns != "" {
-		lo, _ := slices.BinarySearchFunc(ks, ns, func(k key, ns string) int { return strings.Compare(k.ns, ns) })
+		lo, _ := slices.BinarySearchFunc(ss, ns, func(s *slot, ns string) int { return strings.Compare(s.k.ns, ns) })
 		hi := lo
-		for hi < len(ks) && ks[hi].ns == ns {
+		for hi < len(ss) && ss[hi].k.ns == ns {
 			hi++
 		}
-		ks = ks[lo:hi]
+		ss = ss[lo:hi]
 	}
-	out := make([]Object, len(ks))
-	for i, k := range ks {
-		out[i] = t.objs[k]
+	out := make([]Object, len(ss))
+	for i, s := range ss {
+		out[i] = s.obj
 	}
 	return out
+}
+
+// podsOwnedBy returns the pods of namespace ns whose controller has the
+// given UID ("" for the orphans), in name order.
+func (s *store) podsOwnedBy(ns string, uid types.UID) []*slot {
+	t := s.tables[KindPod]
+	g := t.byOwner[group{ns, uid}]
+	if g == nil {
+		return nil
+	}
+	ss := g.slots(func(sl *slot) bool { return !sl.gone && sl.owner == uid })
+	if len(ss) == 0 {
+		delete(t.byOwner, group{ns, uid}) // the controller's pods are gone
+	}
+	return ss
+}
+
+func controllerUID(o Object) types.UID {
+	if ref := metav1.GetControllerOfNoCopy(o); ref != nil {
+		return ref.UID
+	}
+	return ""
+}
+
+func (t *table) join(sl *slot) {
+	if t.byOwner == nil {
+		return
+	}
+	g := group{sl.k.ns, sl.owner}
+	o := t.byOwner[g]
+	if o == nil {
+		o = &ordered{}
+		t.byOwner[g] = o
+	}
+	o.added = append(o.added, sl)
+}
+
+func (t *table) leave(sl *slot) {
+	if t.byOwner == nil {
+		return
+	}
+	if o := t.byOwner[group{sl.k.ns, sl.owner}]; o != nil {
+		o.removed++
+	}
 }
 
 func (s *store) nextRV() string {
@@ -181,17 +270,41 @@ func (s *store) put(kind string, o Object) {
 	o.SetResourceVersion(s.nextRV())
 	t := s.tables[kind]
 	k := keyOf(o)
-	if _, ok := t.objs[k]; !ok && t.valid {
-		t.added = append(t.added, k)
+	s.changed(kind, k)
+	var owner types.UID
+	if t.byOwner != nil {
+		owner = controllerUID(o)
 	}
-	t.objs[k] = o
+	if sl := t.objs[k]; sl != nil {
+		sl.obj = o
+		if sl.owner != owner {
+			t.leave(sl)
+			sl.owner = owner
+			t.join(sl)
+		}
+		return
+	}
+	sl := &slot{k: k, obj: o, owner: owner}
+	t.objs[k] = sl
+	t.all.added = append(t.all.added, sl)
+	t.join(sl)
 }
 
 func (s *store) remove(kind string, k key) {
 	t := s.tables[kind]
-	if _, ok := t.objs[k]; ok {
+	if sl := t.objs[k]; sl != nil {
+		s.changed(kind, k)
 		delete(t.objs, k)
-		t.removed++
+		sl.gone = true
+		t.all.removed++
+		t.leave(sl)
+	}
+}
+
+func (s *store) changed(kind string, k key) {
+	if kind == KindPod {
+		s.podChanges++
+		s.podChanged[k.ns] = s.podChanges
 	}
 }
 

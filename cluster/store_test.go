@@ -7,12 +7,16 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
 	"pgregory.net/rapid"
 )
 
 // The store lists keys in (namespace, name) order whatever mix of
-// creates, updates and removals came before: the merged cache equals a
-// fresh sort of the table's keys.
+// creates, updates, owner changes and removals came before: the merged
+// cache equals a fresh sort of the table's keys, and each controller's
+// pod list equals the pods of the namespace with that controller, in the
+// same order.
 func TestPropertyStoreKeysStaySorted(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := newStore()
@@ -21,7 +25,11 @@ func TestPropertyStoreKeysStaySorted(t *testing.T) {
 			name := fmt.Sprintf("p%d", rapid.IntRange(0, 15).Draw(t, fmt.Sprintf("name%d", i)))
 			switch rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("op%d", i)) {
 			case 0, 1:
-				s.put(KindPod, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}})
+				pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+				if uid := rapid.SampledFrom([]types.UID{"", "u1", "u2"}).Draw(t, fmt.Sprintf("owner%d", i)); uid != "" {
+					pod.OwnerReferences = []metav1.OwnerReference{{UID: uid, Controller: ptr.To(true)}}
+				}
+				s.put(KindPod, pod)
 			case 2:
 				s.remove(KindPod, key{ns, name})
 			}
@@ -34,6 +42,23 @@ func TestPropertyStoreKeysStaySorted(t *testing.T) {
 				slices.SortFunc(want, compareKeys)
 				if got := tbl.keys(); !slices.Equal(got, want) {
 					t.Fatalf("keys %v, want %v", got, want)
+				}
+				for _, g := range []group{{"a", ""}, {"a", "u1"}, {"b", "u2"}, {"default", "u1"}} {
+					var wantOwned, gotOwned []key
+					for _, o := range s.list(KindPod, g.ns) {
+						if controllerUID(o) == g.uid {
+							wantOwned = append(wantOwned, keyOf(o))
+						}
+					}
+					for _, sl := range s.podsOwnedBy(g.ns, g.uid) {
+						if sl.obj != s.get(KindPod, sl.k) {
+							t.Fatalf("group %v lists a stale object for %v", g, sl.k)
+						}
+						gotOwned = append(gotOwned, sl.k)
+					}
+					if !slices.Equal(gotOwned, wantOwned) {
+						t.Fatalf("pods of %v: %v, want %v", g, gotOwned, wantOwned)
+					}
 				}
 			}
 		}

@@ -206,6 +206,7 @@ func (c *Cluster) remove(kind string, k key) {
 	if kind == KindPod {
 		c.forgetPod(k)
 	}
+	delete(c.ctrls, ctrlKey{kind, k})
 	c.notify(kind, "DELETED", old, nil)
 	if kind == KindNamespace && slices.Contains(namespace.BuiltIn(), k.name) {
 		c.recreateSystemNamespace(k.name)

@@ -263,6 +263,12 @@ func podsToDelete(ordered, related []*corev1.Pod, keys []rankKey, n int, now tim
 			keys[i].rank = perNode[ordered[keys[i].idx].Spec.NodeName]
 		}
 	}
+	return pickDeletions(ordered, keys, n, now)
+}
+
+// pickDeletions returns the n pods of ordered that the ranking deletes
+// first; keys are their complete rank keys.
+func pickDeletions(ordered []*corev1.Pod, keys []rankKey, n int, now time.Time) []*corev1.Pod {
 	sort.Sort(byDeletion{keys: keys, pods: ordered, now: now})
 	out := make([]*corev1.Pod, n)
 	for i := range out {

@@ -3,6 +3,7 @@ package workload
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -32,6 +33,10 @@ type Options struct {
 	// writes status (RS-8.2). A caller that observes its own actions at
 	// once (every kubesem driver) leaves it false.
 	ExpectationsPending bool
+	// Memo, when set, carries what earlier syncs of the same controller
+	// read from pods that have not changed since (see Memo): the plan is
+	// the same, the sync cheaper.
+	Memo *Memo
 }
 
 // PodRef names a pod and pins its UID, as upstream's patches and deletes
@@ -42,6 +47,17 @@ type PodRef struct {
 }
 
 func refOf(p *corev1.Pod) PodRef { return PodRef{Namespace: p.Namespace, Name: p.Name, UID: p.UID} }
+
+// compareRefs is byKey on the pods' references.
+func compareRefs(a, b *PodRef) int {
+	if c := strings.Compare(a.Namespace, b.Namespace); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	return strings.Compare(string(a.UID), string(b.UID))
+}
 
 // Plan is what one sync of a ReplicaSet or ReplicationController decided
 // (RS-4.1), for the caller to carry out in this order: adopt, release,
@@ -114,72 +130,132 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 	deleting := rs.DeletionTimestamp != nil
 
 	// RS-3.1 … RS-3.4, in name order (MODEL: upstream's order is the
-	// informer cache's).
+	// informer cache's). With a Memo each pod's facts are read once for
+	// all the syncs that see the same object; without one, as the loop
+	// meets the pod.
+	template := selector.FromSet(rs.Spec.Template.Labels)
+	memo := opts.Memo
+	var podIdx, candIdx []int32 // with a Memo: the facts of pods and of candidates
+	if memo != nil {
+		memo.begin(rs, kind, sel)
+		defer memo.end()
+		podIdx = make([]int32, len(pods))
+	}
 	candidates := make([]*corev1.Pod, 0, len(pods))
-	for _, pod := range pods {
-		if pod != nil && pod.Namespace == rs.Namespace {
+	for i, pod := range pods {
+		if pod == nil {
+			continue
+		}
+		if memo != nil {
+			fi := memo.at(pod, rs, kind, sel, template)
+			podIdx[i] = fi
+			if memo.facts[fi].inNS {
+				candidates = append(candidates, pod)
+				candIdx = append(candIdx, fi)
+			}
+		} else if pod.Namespace == rs.Namespace {
 			candidates = append(candidates, pod)
 		}
 	}
-	if !slices.IsSortedFunc(candidates, byKey) {
-		slices.SortFunc(candidates, byKey)
+	sorted := false
+	if memo != nil {
+		// the facts' copies of the names, not the pods'
+		sorted = slices.IsSortedFunc(candIdx, func(a, b int32) int { return compareRefs(&memo.facts[a].ref, &memo.facts[b].ref) })
+	} else {
+		sorted = slices.IsSortedFunc(candidates, byKey)
+	}
+	if !sorted {
+		if memo == nil {
+			slices.SortFunc(candidates, byKey)
+		} else {
+			perm := make([]int, len(candidates))
+			for i := range perm {
+				perm[i] = i
+			}
+			slices.SortFunc(perm, func(a, b int) int { return byKey(candidates[a], candidates[b]) })
+			sorted, idx := make([]*corev1.Pod, len(perm)), make([]int32, len(perm))
+			for i, j := range perm {
+				sorted[i], idx[i] = candidates[j], candIdx[j]
+			}
+			candidates, candIdx = sorted, idx
+		}
 	}
 	p.owned = make([]*corev1.Pod, 0, len(candidates))
 	p.Owned = make([]PodRef, 0, len(candidates))
-	template := selector.FromSet(rs.Spec.Template.Labels)
+	var ownedIdx []int32 // with a Memo: the facts of p.owned
+	rank := func(pod *corev1.Pod, fi int32, idx int) rankKey {
+		if memo != nil {
+			return memo.rankKey(fi, idx, now)
+		}
+		return keyAt(pod, idx, now)
+	}
 	// Once more pods are owned than wanted, a deletion is certain: from
 	// then on each pod's rank key is taken while the pod is in the cache
 	// (one pass over memory, not two, for a large scale-down), the keys of
 	// the pods owned before it at that moment.
 	var keys []rankKey
 	ranking := !opts.ExpectationsPending && !deleting
-	own := func(pod *corev1.Pod) {
+	own := func(pod *corev1.Pod, f *podFacts, fi int32) {
 		if keys == nil && ranking && len(p.owned) == int(replicas) {
 			keys = make([]rankKey, 0, len(candidates))
 			for i, o := range p.owned {
-				keys = append(keys, keyAt(o, i, now))
+				var oi int32
+				if memo != nil {
+					oi = ownedIdx[i]
+				}
+				keys = append(keys, rank(o, oi, i))
 			}
 		}
 		if keys != nil {
-			keys = append(keys, keyAt(pod, len(p.owned), now))
+			keys = append(keys, rank(pod, fi, len(p.owned)))
 		}
 		p.owned = append(p.owned, pod)
-		p.Owned = append(p.Owned, refOf(pod))
-		if template.Matches(pod.Labels) {
+		if memo != nil {
+			ownedIdx = append(ownedIdx, fi)
+		}
+		p.Owned = append(p.Owned, f.ref)
+		if f.fully {
 			p.fully++
 		}
-		if IsReady(pod) {
+		if f.ready {
 			p.ready++
-			if IsAvailable(pod, rs.Spec.MinReadySeconds, now) {
+			if f.available(rs.Spec.MinReadySeconds, now) {
 				p.available++
 			}
 		}
 	}
-	for _, pod := range candidates {
-		ref := metav1.GetControllerOfNoCopy(pod)
-		ours := ref != nil && ref.UID == rs.UID && ref.Kind == kind.Kind && ref.Name == rs.Name
-		if ref != nil && !ours {
+	var scratch podFacts
+	for ci, pod := range candidates {
+		var f *podFacts
+		var fi int32
+		if memo != nil {
+			fi = candIdx[ci]
+			f = &memo.facts[fi]
+		} else {
+			f = &scratch
+			readFacts(f, pod, rs, kind, sel, template)
+		}
+		if f.hasRef && !f.ours {
 			continue
 		}
-		match := sel.Matches(pod.Labels)
-		if IsTerminating(pod) {
+		if f.terminates {
 			// RS-4.1 step 5: only the ReplicaSet counts these.
-			if ours && match && kind == ReplicaSetKind {
+			if f.ours && f.match && kind == ReplicaSetKind {
 				p.terminating++
 			}
 			continue
 		}
-		if !IsActive(pod) {
+		if !f.active {
 			continue
 		}
 		switch {
-		case ours && match:
-			own(pod)
-		case ours && !deleting:
-			p.Release = append(p.Release, refOf(pod))
-		case ref == nil && match && !deleting:
-			p.Adopt = append(p.Adopt, refOf(pod))
-			own(pod)
+		case f.ours && f.match:
+			own(pod, f, fi)
+		case f.ours && !deleting:
+			p.Release = append(p.Release, f.ref)
+		case !f.hasRef && f.match && !deleting:
+			p.Adopt = append(p.Adopt, f.ref)
+			own(pod, f, fi)
 		}
 	}
 
@@ -195,20 +271,51 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 		p.Template = podFromTemplate(rs, p.OwnerRef)
 	case diff > 0:
 		n := min(diff, BurstReplicas)
-		var related []*corev1.Pod
-		if n < len(p.owned) { // only a choice needs the ranking
-			related = relatedPods(rs, opts.Siblings, pods)
+		var doomed []*corev1.Pod
+		switch {
+		case n >= len(p.owned):
+			doomed = slices.Clone(p.owned)
+		case memo == nil:
+			// only a choice needs the ranking
+			doomed = podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), keys, n, now)
+		default:
+			if keys == nil {
+				keys = make([]rankKey, len(p.owned))
+				for i := range p.owned {
+					keys[i] = memo.rankKey(ownedIdx[i], i, now)
+				}
+			}
+			if sets := relatedSets(rs, opts.Siblings); len(sets) > 0 {
+				memo.relatedSelectors(sets)
+				perNode := map[string]int32{}
+				for i, pod := range pods {
+					if pod != nil && memo.isRelated(podIdx[i], sets) && memo.facts[podIdx[i]].active {
+						perNode[memo.facts[podIdx[i]].node]++
+					}
+				}
+				for i := range keys {
+					keys[i].rank = perNode[memo.facts[ownedIdx[keys[i].idx]].node]
+				}
+			}
+			doomed = pickDeletions(p.owned, keys, n, now)
 		}
-		for _, pod := range podsToDelete(p.owned, related, keys, n, now) {
+		for _, pod := range doomed {
 			p.Delete = append(p.Delete, refOf(pod))
 		}
 	}
 	return p, nil
 }
 
-// relatedPods are the pods selected by the ReplicaSets that share rs's
-// controller, rs included (RS-6.6), each once.
-func relatedPods(rs *appsv1.ReplicaSet, siblings []*appsv1.ReplicaSet, pods []*corev1.Pod) []*corev1.Pod {
+// relatedSet is one selector of the ReplicaSets related to a sync's
+// (RS-6.6).
+type relatedSet struct {
+	ns  string
+	sel *selector.Selector
+}
+
+// relatedSets are the selectors of the ReplicaSets that share rs's
+// controller, rs included (RS-6.6); none for a ReplicaSet without one.
+func relatedSets(rs *appsv1.ReplicaSet, siblings []*appsv1.ReplicaSet) []relatedSet {
 	owner := metav1.GetControllerOfNoCopy(rs)
 	if owner == nil {
 		return nil
@@ -222,28 +329,37 @@ func relatedPods(rs *appsv1.ReplicaSet, siblings []*appsv1.ReplicaSet, pods []*c
 			sets = append(sets, s)
 		}
 	}
-	type set struct {
-		ns  string
-		sel *selector.Selector
-	}
-	sels := make([]set, 0, len(sets))
+	sels := make([]relatedSet, 0, len(sets))
 	for _, s := range sets {
 		if sel, err := selector.FromLabelSelector(s.Spec.Selector); err == nil {
-			sels = append(sels, set{s.Namespace, sel})
+			sels = append(sels, relatedSet{s.Namespace, sel})
 		}
+	}
+	return sels
+}
+
+func matchesAny(pod *corev1.Pod, sels []relatedSet) bool {
+	for _, s := range sels {
+		if pod.Namespace == s.ns && s.sel.Matches(pod.Labels) {
+			return true
+		}
+	}
+	return false
+}
+
+// relatedPods are the pods selected by the ReplicaSets that share rs's
+// controller, rs included (RS-6.6), each once.
+func relatedPods(rs *appsv1.ReplicaSet, siblings []*appsv1.ReplicaSet, pods []*corev1.Pod) []*corev1.Pod {
+	sels := relatedSets(rs, siblings)
+	if len(sels) == 0 {
+		return nil
 	}
 	// Only the per-node counts of these pods matter, not their order:
 	// one pass, each pod once.
 	var out []*corev1.Pod
 	for _, pod := range pods {
-		if pod == nil {
-			continue
-		}
-		for _, s := range sels {
-			if pod.Namespace == s.ns && s.sel.Matches(pod.Labels) {
-				out = append(out, pod)
-				break
-			}
+		if pod != nil && matchesAny(pod, sels) {
+			out = append(out, pod)
 		}
 	}
 	return out

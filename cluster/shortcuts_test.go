@@ -1,0 +1,165 @@
+package cluster
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"pgregory.net/rapid"
+
+	"github.com/kubesem/kubesem/probe"
+)
+
+// The shortcuts of the ReplicaSet and RC syncs (a sync reads only its
+// own pods and the orphans unless it may delete, a workload.Memo per
+// controller, the skipped repeat of a quiet sync) change nothing: the same
+// scenario run with and without them gives the same events and the same
+// objects, resourceVersions included. The scenarios mix overlapping
+// selectors (adoption, release), orphaning deletes, relabelled and
+// deleted pods, scaling, image changes, node failures and quotas.
+func TestPropertyShortcutsChangeNothing(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		seed := rapid.Uint64().Draw(t, "seed")
+		var actions []func(c *Cluster) error
+		pick := func(c *Cluster, kind, ns string, i int) Object {
+			objs, _ := c.List(kind, ns, "")
+			if len(objs) == 0 {
+				return nil
+			}
+			return objs[i%len(objs)]
+		}
+		// Pods of every controller carry tier=web, so a standalone
+		// ReplicaSet or RC with that selector competes for orphans.
+		template := func(app, image string) corev1.PodTemplateSpec {
+			return corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": app, "tier": "web"}},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: image}}},
+			}
+		}
+		images := []string{"app:v1", "app:v2", "crash:v1"}
+		for range rapid.IntRange(1, 14).Draw(t, "steps") {
+			ns := rapid.SampledFrom([]string{"default", "team"}).Draw(t, "ns")
+			name := rapid.SampledFrom([]string{"a", "b"}).Draw(t, "name")
+			n := int32(rapid.IntRange(0, 7).Draw(t, "replicas"))
+			image := rapid.SampledFrom(images).Draw(t, "image")
+			i := rapid.IntRange(0, 50).Draw(t, "index")
+			var act func(c *Cluster) error
+			switch rapid.IntRange(0, 12).Draw(t, "action") {
+			case 0, 1:
+				act = func(c *Cluster) error {
+					d := deploymentObject("d"+name, n)
+					d.Namespace = ns
+					d.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": "d" + name}}
+					d.Spec.Template = template("d"+name, image)
+					_, err := c.Create(d)
+					return err
+				}
+			case 2:
+				sel := rapid.SampledFrom([]string{"app", "tier"}).Draw(t, "rsSelects")
+				act = func(c *Cluster) error {
+					rs := rsObject("r"+name, n)
+					rs.Namespace = ns
+					rs.Spec.Template = template("r"+name, image)
+					rs.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{sel: rs.Spec.Template.Labels[sel]}}
+					_, err := c.Create(rs)
+					return err
+				}
+			case 3:
+				act = func(c *Cluster) error {
+					tmpl := template("rc", image)
+					_, err := c.Create(&corev1.ReplicationController{ObjectMeta: metav1.ObjectMeta{Name: "rc" + name, Namespace: ns},
+						Spec: corev1.ReplicationControllerSpec{Replicas: &n, Selector: map[string]string{"tier": "web"}, Template: &tmpl}})
+					return err
+				}
+			case 4:
+				act = func(c *Cluster) error {
+					_, err := c.SetImage(ns, "d"+name, map[string]string{"c": image}, "")
+					return err
+				}
+			case 5:
+				kind := rapid.SampledFrom([]string{KindDeployment, KindReplicaSet, KindReplicationController}).Draw(t, "scaled")
+				act = func(c *Cluster) error {
+					if o := pick(c, kind, ns, i); o != nil {
+						return c.Scale(kind, ns, o.GetName(), n)
+					}
+					return nil
+				}
+			case 6:
+				kind := rapid.SampledFrom([]string{KindDeployment, KindReplicaSet, KindReplicationController, KindPod}).Draw(t, "deleted")
+				prop := rapid.SampledFrom([]metav1.DeletionPropagation{metav1.DeletePropagationBackground, metav1.DeletePropagationForeground, metav1.DeletePropagationOrphan}).Draw(t, "cascade")
+				act = func(c *Cluster) error {
+					if o := pick(c, kind, ns, i); o != nil {
+						return c.Delete(kind, ns, o.GetName(), DeleteOptions{Propagation: prop})
+					}
+					return nil
+				}
+			case 7:
+				label := rapid.SampledFrom([]string{"tier=db", "tier-", "app=da", "app=rb"}).Draw(t, "label")
+				act = func(c *Cluster) error {
+					if o := pick(c, KindPod, ns, i); o != nil {
+						_, err := c.Label(KindPod, ns, o.GetName(), true, label)
+						return err
+					}
+					return nil
+				}
+			case 8:
+				node := rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "node")
+				act = func(c *Cluster) error {
+					if st, ok := c.nodes[node]; ok && !st.up {
+						return c.StartNode(node)
+					}
+					return c.StopNode(node)
+				}
+			case 9:
+				act = func(c *Cluster) error {
+					_, err := c.Create(&corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "q", Namespace: ns},
+						Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{corev1.ResourcePods: resource.MustParse(fmt.Sprint(n))}}})
+					return err
+				}
+			default:
+				d := time.Duration(rapid.IntRange(1, 400).Draw(t, "seconds")) * time.Second
+				act = func(c *Cluster) error { return c.Advance(d) }
+			}
+			actions = append(actions, act)
+		}
+		run := func(on bool) (*Cluster, []string) {
+			defer func(old bool) { shortcuts = old }(shortcuts)
+			shortcuts = on
+			c, err := New(Options{Seed: seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Program("crash:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return 20 * time.Second, 1, true }})
+			if _, err := c.Create(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team"}}); err != nil {
+				t.Fatal(err)
+			}
+			var errs []string
+			for _, act := range actions {
+				if err := act(c); err != nil {
+					errs = append(errs, err.Error())
+				}
+			}
+			if err := c.Advance(10 * time.Minute); err != nil {
+				errs = append(errs, err.Error())
+			}
+			return c, errs
+		}
+		with, withErrs := run(true)
+		without, withoutErrs := run(false)
+		if diff := cmp.Diff(withoutErrs, withErrs); diff != "" {
+			t.Fatalf("errors differ (-without +with shortcuts):\n%s", diff)
+		}
+		if diff := cmp.Diff(without.Events(), with.Events()); diff != "" {
+			t.Fatalf("events differ (-without +with shortcuts):\n%s", diff)
+		}
+		for _, kind := range kinds {
+			if diff := cmp.Diff(without.st.list(kind, ""), with.st.list(kind, "")); diff != "" {
+				t.Fatalf("%s objects differ (-without +with shortcuts):\n%s", kind, diff)
+			}
+		}
+	})
+}
