@@ -399,7 +399,7 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 	if st.QOSClass == "" {
 		st.QOSClass = qosClass(p)
 	}
-	var conds []corev1.PodCondition
+	conds := make([]corev1.PodCondition, 0, len(st.Conditions)+len(p.Status.Conditions))
 	for _, cond := range st.Conditions {
 		if cond.Type == corev1.PodScheduled || cond.Type == corev1.DisruptionTarget {
 			continue

@@ -524,8 +524,9 @@ func (r *Runner) tryStart(now time.Time, c *simContainer, prev *corev1.Container
 func (r *Runner) status(now time.Time) corev1.PodStatus {
 	// Phase and Conditions only read the pod: its metadata and spec may
 	// be shared; the status is returned, so it is a copy.
-	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec, Status: *r.pod.Status.DeepCopy()}
-	pod.Status.ContainerStatuses = nil
+	st := r.pod.Status
+	st.ContainerStatuses = nil // rebuilt below: not worth a copy
+	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec, Status: *st.DeepCopy()}
 	for _, c := range r.cs {
 		st := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image, RestartCount: c.restarts, Ready: c.m.Ready()}
 		started := c.m.Started()

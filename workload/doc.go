@@ -52,6 +52,13 @@
 //     (RS-1.3). Validation has upstream's texts, including the ReplicaSet's
 //     "empty selector is invalid for deployment" and the immutable
 //     ReplicaSet selector (RS-2).
+//  9. Pods controlled by another controller matter to a sync only through
+//     the ranking of rule 4, and only when it deletes some but not all
+//     its pods: a caller may leave them out of any sync that cannot own
+//     more than it wants (its own pods and the orphans at most replicas).
+//  10. Options.Memo lets a caller that syncs the same controller over
+//     mostly unchanged pod objects (a store that keeps a new object per
+//     write) skip reading them again; the plan is the same (see Memo).
 //
 // MODEL choices, where upstream depends on cache order, goroutines or
 // randomness (spec §15): pods are considered in name order; creates run

@@ -126,3 +126,31 @@ func ExampleNames_Generate() {
 	fmt.Println(workload.NewNames(42).Generate("http-go-"))
 	// Output: http-go-fc2c6
 }
+
+// A Memo kept with a controller across its syncs: the second sync sees
+// two of the three pods unchanged (the same objects) and one replaced by
+// a newer object, now ready; only that one is read again. The plans are
+// those of syncs without the Memo.
+func ExampleMemo() {
+	rc := nginxRC()
+	var pods []*corev1.Pod
+	for _, name := range []string{"nginx-a", "nginx-b", "nginx-c"} {
+		p := pod(name, map[string]string{"app": "nginx"}, rc, "ReplicationController")
+		p.Status.Conditions[0].Status = corev1.ConditionFalse
+		pods = append(pods, p)
+	}
+	var memo workload.Memo // one per controller, kept as long as it lives
+	plan, _ := workload.SyncReplicationController(rc, pods, at(60), workload.Options{Memo: &memo})
+	status, _ := plan.ReplicationControllerStatus(nil)
+	fmt.Println("ready", status.ReadyReplicas, "of", status.Replicas)
+
+	ready := pods[2].DeepCopy() // a write is a new object, never a change in place
+	ready.Status.Conditions[0].Status = corev1.ConditionTrue
+	pods[2] = ready
+	plan, _ = workload.SyncReplicationController(rc, pods, at(61), workload.Options{Memo: &memo})
+	status, _ = plan.ReplicationControllerStatus(nil)
+	fmt.Println("ready", status.ReadyReplicas, "of", status.Replicas)
+	// Output:
+	// ready 0 of 3
+	// ready 1 of 3
+}

@@ -24,7 +24,8 @@ import (
 // caches.
 //
 // A sync with a Memo decides exactly what the same sync without one
-// decides (a property test checks it). The rules of use:
+// decides (a property test checks it); the Memo is the one argument a
+// sync changes. The rules of use:
 //
 //  1. One Memo per controller: give it to every sync of that controller
 //     and no other (it starts over, forgetting everything, when the
@@ -35,9 +36,8 @@ import (
 //     pods by pointer).
 //  3. Not safe for concurrent use.
 //
-// The zero Memo is ready to use. It holds the pods of its last syncs
-// (at most about twice as many as a sync saw), so drop it with the
-// controller.
+// The zero Memo is ready to use. It holds the pods its last sync saw, so
+// drop it with the controller.
 type Memo struct {
 	uid      types.UID
 	kind     string
@@ -48,9 +48,10 @@ type Memo struct {
 
 	index map[*corev1.Pod]int32
 	facts []podFacts
-	ranks []rankFacts
+	ranks []rankFacts // by the index of the facts, grown when a ranking needs them
+	free  []int32     // facts no pod holds, for reuse
 	stamp uint32
-	seen  int
+	fresh int // facts the sync under way has seen
 
 	// the sibling selectors the related bits were computed for
 	relKey string
@@ -66,7 +67,6 @@ type podFacts struct {
 	ref        PodRef
 	node       string
 	availSince time.Time // the first Ready condition's lastTransitionTime, when that condition is True
-	rank       int32     // 1 + the index of the pod's rank facts, 0 before a ranking needed them
 	stamp      uint32
 	relGen     uint32
 	inNS       bool
@@ -77,6 +77,7 @@ type podFacts struct {
 	terminates bool
 	active     bool
 	ready      bool
+	keyed      bool // the rank facts of the same index are the pod's
 	related    bool // valid when relGen is the Memo's
 }
 
@@ -96,48 +97,46 @@ func (m *Memo) begin(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, sel *s
 		m.index = map[*corev1.Pod]int32{}
 	}
 	m.stamp++
-	m.seen = 0
+	m.fresh = 0
 }
 
 // at returns the index of pod's facts, reading them if pod is new to m.
 func (m *Memo) at(pod *corev1.Pod, rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, sel, template *selector.Selector) int32 {
-	m.seen++
 	if i, ok := m.index[pod]; ok {
-		m.facts[i].stamp = m.stamp
+		if f := &m.facts[i]; f.stamp != m.stamp {
+			f.stamp = m.stamp
+			m.fresh++
+		}
 		return i
 	}
-	i := int32(len(m.facts))
-	m.facts = append(m.facts, podFacts{})
+	var i int32
+	if n := len(m.free); n > 0 {
+		i, m.free = m.free[n-1], m.free[:n-1]
+	} else {
+		i = int32(len(m.facts))
+		m.facts = append(m.facts, podFacts{})
+	}
 	f := &m.facts[i]
 	readFacts(f, pod, rs, kind, sel, template)
 	f.ref = PodRef{Namespace: pod.Namespace, Name: strings.Clone(pod.Name), UID: pod.UID}
 	f.stamp = m.stamp
+	m.fresh++
 	m.index[pod] = i
 	return i
 }
 
-// end forgets the pods the last sync did not see once they are as many
-// as those it saw.
+// end forgets the pods the sync did not see (replaced by newer objects,
+// or gone), so that a Memo holds no pod a store has dropped.
 func (m *Memo) end() {
-	if len(m.facts) <= 2*m.seen+memoSlack {
+	if m.fresh == len(m.facts)-len(m.free) {
 		return
 	}
-	kept, ranks := m.facts[:0], []rankFacts(nil)
-	for _, f := range m.facts {
-		if f.stamp == m.stamp {
-			if f.rank > 0 {
-				ranks = append(ranks, m.ranks[f.rank-1])
-				f.rank = int32(len(ranks))
-			}
-			kept = append(kept, f)
-		}
-	}
-	m.ranks = ranks
-	clear(m.facts[len(kept):]) // let the forgotten pods go
-	m.facts = kept
-	clear(m.index)
 	for i := range m.facts {
-		m.index[m.facts[i].pod] = int32(i)
+		if f := &m.facts[i]; f.pod != nil && f.stamp != m.stamp {
+			delete(m.index, f.pod)
+			*f = podFacts{}
+			m.free = append(m.free, int32(i))
+		}
 	}
 }
 
@@ -178,8 +177,12 @@ func (f *podFacts) available(minReadySeconds int32, now time.Time) bool {
 // rankKey is keyAt from the facts: the pod is read once for its key.
 func (m *Memo) rankKey(i int32, idx int, now time.Time) rankKey {
 	f := &m.facts[i]
-	if f.rank == 0 {
-		r := rankFacts{key: newKey(f.pod, 0, now), created: f.pod.CreationTimestamp.Time}
+	if len(m.ranks) < len(m.facts) {
+		m.ranks = append(m.ranks, make([]rankFacts, len(m.facts)-len(m.ranks))...)
+	}
+	r := &m.ranks[i]
+	if !f.keyed {
+		*r = rankFacts{key: newKey(f.pod, 0, now), created: f.pod.CreationTimestamp.Time}
 		if r.key.ready {
 			for _, c := range f.pod.Status.Conditions {
 				if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
@@ -188,10 +191,8 @@ func (m *Memo) rankKey(i int32, idx int, now time.Time) rankKey {
 				}
 			}
 		}
-		m.ranks = append(m.ranks, r)
-		f.rank = int32(len(m.ranks))
+		f.keyed = true
 	}
-	r := &m.ranks[f.rank-1]
 	k := r.key
 	k.readyBucket, k.createdBkt = bucket(now, r.readyTime), bucket(now, r.created)
 	k.idx = int32(idx)
@@ -224,7 +225,3 @@ func (m *Memo) isRelated(i int32, sels []relatedSet) bool {
 	}
 	return f.related
 }
-
-// memoSlack is how many forgotten pods a Memo may hold beyond twice those
-// its last sync saw (a variable for tests).
-var memoSlack = 256

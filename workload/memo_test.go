@@ -17,17 +17,14 @@ import (
 )
 
 // A sync with a Memo decides what the same sync without one decides, sync
-// after sync, while pods come, go and change (as new objects: the Memo's
-// rule 2), the ReplicaSet is scaled, relabelled and re-selected, its
+// after sync, while pods come, go, change (as new objects: the Memo's
+// rule 2) and are left out of a sync and handed to a later one, the ReplicaSet is scaled, relabelled and re-selected, its
 // siblings change, time passes, and the pods come in any order, with nil
 // entries and pods of other namespaces — for a ReplicaSet of a Deployment
 // (ranking against its sibling's pods, RS-6.6) and for a
 // ReplicationController.
 func TestPropertyMemoChangesNothing(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		if rapid.Bool().Draw(t, "forgetEverySync") {
-			defer workload.SetMemoSlack(0)()
-		}
 		rc := rapid.Bool().Draw(t, "rc")
 		deploy := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "web", UID: "deploy-uid", Controller: ptr(true)}
 		rs := &appsv1.ReplicaSet{
@@ -117,7 +114,15 @@ func TestPropertyMemoChangesNothing(t *testing.T) {
 				sibling.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"v": rapid.SampledFrom([]string{"1", "2", "3"}).Draw(t, "siblingSel")}}
 			}
 			now = now.Add(time.Duration(rapid.IntRange(0, 20).Draw(t, "advance")) * time.Second)
-			in := append([]*corev1.Pod(nil), pods...)
+			// A caller may hand a sync fewer pods than the last one (kubesem's
+			// cluster gives the namespace's other pods only to a sync that
+			// may delete), and those it left out may come back.
+			var in []*corev1.Pod
+			for _, p := range pods {
+				if rapid.IntRange(0, 4).Draw(t, "leftOut") > 0 {
+					in = append(in, p)
+				}
+			}
 			if rapid.Bool().Draw(t, "shuffle") {
 				perm := rapid.Permutation(in).Draw(t, "order")
 				in = perm
