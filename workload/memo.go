@@ -90,8 +90,10 @@ type rankFacts struct {
 
 // begin readies m for a sync of rs, starting over if rs is not the
 // controller it knew.
-func (m *Memo) begin(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, sel *selector.Selector) {
-	s := sel.String()
+func (m *Memo) begin(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind) {
+	// The selector as written, not as parsed: a nil selector (nothing)
+	// and an empty one (everything) parse to the same String.
+	s := rs.Spec.Selector.String()
 	if !m.started || m.uid != rs.UID || m.kind != kind.Kind || m.name != rs.Name || m.ns != rs.Namespace || m.sel != s || !maps.Equal(m.template, rs.Spec.Template.Labels) {
 		*m = Memo{uid: rs.UID, kind: kind.Kind, name: rs.Name, ns: rs.Namespace, sel: s, template: maps.Clone(rs.Spec.Template.Labels), started: true, relGen: 1}
 		m.index = map[*corev1.Pod]int32{}
@@ -199,14 +201,14 @@ func (m *Memo) rankKey(i int32, idx int, now time.Time) rankKey {
 	return k
 }
 
-// relatedSelectors keys the sibling selectors of a sync: when they
-// change, every pod's related bit is read again.
+// relatedSelectors keys the sibling selectors of a sync (as written: see
+// begin): when they change, every pod's related bit is read again.
 func (m *Memo) relatedSelectors(sels []relatedSet) {
 	var b strings.Builder
 	for _, s := range sels {
 		b.WriteString(s.ns)
 		b.WriteByte(0)
-		b.WriteString(s.sel.String())
+		b.WriteString(s.written.String())
 		b.WriteByte(0)
 	}
 	if k := b.String(); k != m.relKey {

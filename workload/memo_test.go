@@ -103,7 +103,9 @@ func TestPropertyMemoChangesNothing(t *testing.T) {
 			case 0:
 				rs.Spec.Replicas = ptr(int32(rapid.IntRange(0, 6).Draw(t, "replicas")))
 			case 1:
-				rs.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"v": rapid.SampledFrom([]string{"1", "2"}).Draw(t, "sel")}}
+				// nil selects nothing, an empty one everything
+				rs.Spec.Selector = rapid.SampledFrom([]*metav1.LabelSelector{nil, {},
+					{MatchLabels: map[string]string{"v": "1"}}, {MatchLabels: map[string]string{"v": "2"}}}).Draw(t, "sel")
 			case 2:
 				rs.Spec.Template.Labels = map[string]string{"app": "web", "v": rapid.SampledFrom([]string{"1", "2"}).Draw(t, "tmpl")}
 			case 3:
@@ -111,7 +113,8 @@ func TestPropertyMemoChangesNothing(t *testing.T) {
 			}
 			if rapid.IntRange(0, 2).Draw(t, "siblingChange") == 0 {
 				sibling = sibling.DeepCopy()
-				sibling.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"v": rapid.SampledFrom([]string{"1", "2", "3"}).Draw(t, "siblingSel")}}
+				sibling.Spec.Selector = rapid.SampledFrom([]*metav1.LabelSelector{nil, {},
+					{MatchLabels: map[string]string{"v": "1"}}, {MatchLabels: map[string]string{"v": "2"}}, {MatchLabels: map[string]string{"v": "3"}}}).Draw(t, "siblingSel")
 			}
 			now = now.Add(time.Duration(rapid.IntRange(0, 20).Draw(t, "advance")) * time.Second)
 			// A caller may hand a sync fewer pods than the last one (kubesem's
@@ -135,9 +138,11 @@ func TestPropertyMemoChangesNothing(t *testing.T) {
 				opts.Siblings = siblings
 				if rc {
 					ctrl := &corev1.ReplicationController{ObjectMeta: rs.ObjectMeta, Spec: corev1.ReplicationControllerSpec{
-						Replicas: rs.Spec.Replicas, MinReadySeconds: rs.Spec.MinReadySeconds, Selector: rs.Spec.Selector.MatchLabels,
-						Template: &rs.Spec.Template,
+						Replicas: rs.Spec.Replicas, MinReadySeconds: rs.Spec.MinReadySeconds, Template: &rs.Spec.Template,
 					}}
+					if rs.Spec.Selector != nil {
+						ctrl.Spec.Selector = rs.Spec.Selector.MatchLabels
+					}
 					return workload.SyncReplicationController(ctrl, in, now, opts)
 				}
 				return workload.SyncReplicaSet(rs, in, now, opts)

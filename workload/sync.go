@@ -137,7 +137,7 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 	memo := opts.Memo
 	var podIdx, candIdx []int32 // with a Memo: the facts of pods and of candidates
 	if memo != nil {
-		memo.begin(rs, kind, sel)
+		memo.begin(rs, kind)
 		defer memo.end()
 		podIdx = make([]int32, len(pods))
 	}
@@ -309,8 +309,9 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 // relatedSet is one selector of the ReplicaSets related to a sync's
 // (RS-6.6).
 type relatedSet struct {
-	ns  string
-	sel *selector.Selector
+	ns      string
+	sel     *selector.Selector
+	written *metav1.LabelSelector
 }
 
 // relatedSets are the selectors of the ReplicaSets that share rs's
@@ -332,7 +333,7 @@ func relatedSets(rs *appsv1.ReplicaSet, siblings []*appsv1.ReplicaSet) []related
 	sels := make([]relatedSet, 0, len(sets))
 	for _, s := range sets {
 		if sel, err := selector.FromLabelSelector(s.Spec.Selector); err == nil {
-			sels = append(sels, relatedSet{s.Namespace, sel})
+			sels = append(sels, relatedSet{s.Namespace, sel, s.Spec.Selector})
 		}
 	}
 	return sels
