@@ -205,8 +205,9 @@ type ctrlState struct {
 }
 
 // shortcuts switches on what makes the syncs of large controllers cheap
-// without changing what they decide: syncPods's subset, the Memo and the
-// skipped quiet syncs (off only in the test that checks that claim).
+// without changing what they decide: syncPods's subset, the Memo, the
+// skipped quiet syncs and the Recreate Deployment's pods from the
+// per-controller lists (off only in the test that checks that claim).
 var shortcuts = true
 
 // memo is the Memo a sync of the controller uses, nil without shortcuts.
@@ -416,8 +417,18 @@ func (c *Cluster) syncDeployment(k key) {
 		owned[rs.UID] = true
 	}
 	var pods []*corev1.Pod
-	if d.Spec.Strategy.Type == appsv1.RecreateDeploymentStrategyType {
+	switch {
+	case d.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType:
 		// Only Recreate looks at pods (it waits for the old ones to go).
+	case shortcuts:
+		// its ReplicaSets' pods, from the store's per-controller lists
+		// (rollout.Sync only groups them by controller)
+		for _, rs := range rss {
+			for _, sl := range c.st.podsOwnedBy(k.ns, rs.UID) {
+				pods = append(pods, sl.obj.(*corev1.Pod))
+			}
+		}
+	default:
 		for _, p := range c.podsOf(k.ns) {
 			if ref := metav1.GetControllerOfNoCopy(p); ref != nil && owned[ref.UID] {
 				pods = append(pods, p)

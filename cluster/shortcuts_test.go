@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -20,7 +21,8 @@ import (
 // scenario run with and without them gives the same events and the same
 // objects, resourceVersions included. The scenarios mix overlapping
 // selectors (adoption, release), orphaning deletes, relabelled and
-// deleted pods, scaling, image changes, node failures and quotas.
+// deleted pods, scaling, image changes (rolling and Recreate), node
+// failures and quotas.
 func TestPropertyShortcutsChangeNothing(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		seed := rapid.Uint64().Draw(t, "seed")
@@ -50,9 +52,13 @@ func TestPropertyShortcutsChangeNothing(t *testing.T) {
 			var act func(c *Cluster) error
 			switch rapid.IntRange(0, 12).Draw(t, "action") {
 			case 0, 1:
+				recreate := rapid.Bool().Draw(t, "recreate")
 				act = func(c *Cluster) error {
 					d := deploymentObject("d"+name, n)
 					d.Namespace = ns
+					if recreate {
+						d.Spec.Strategy.Type = appsv1.RecreateDeploymentStrategyType
+					}
 					d.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": "d" + name}}
 					d.Spec.Template = template("d"+name, image)
 					_, err := c.Create(d)
