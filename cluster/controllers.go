@@ -198,10 +198,9 @@ type ctrlState struct {
 	// the same nothing and write the same status (the sync its own status
 	// write triggers, as upstream's update handler requeues it), so it is
 	// skipped.
-	quiet      Object
-	quietPods  uint64
-	quietAt    time.Time
-	quietValid bool
+	quiet     Object // nil after a sync that did something
+	quietPods uint64
+	quietAt   time.Time
 }
 
 // shortcuts switches on what makes the syncs of large controllers cheap
@@ -230,16 +229,14 @@ func (c *Cluster) ctrl(kind string, k key) *ctrlState {
 // unchanged reports whether the sync of the controller o would repeat the
 // last, quiet one.
 func (c *Cluster) unchanged(st *ctrlState, o Object) bool {
-	return shortcuts && st.quietValid && st.quiet == o && st.quietPods == c.st.podChanged[o.GetNamespace()] && st.quietAt.Equal(c.now)
+	return shortcuts && st.quiet != nil && st.quiet == o && st.quietPods == c.st.podChanged[o.GetNamespace()] && st.quietAt.Equal(c.now)
 }
 
 // settled records the end of a sync: quiet when it did nothing.
 func (c *Cluster) settled(st *ctrlState, kind string, k key, plan *workload.Plan, manageErr error) {
-	st.quietValid = manageErr == nil && plan.Create == 0 && len(plan.Delete) == 0 && len(plan.Adopt) == 0 && len(plan.Release) == 0
-	if st.quietValid {
+	st.quiet = nil
+	if manageErr == nil && plan.Create == 0 && len(plan.Delete) == 0 && len(plan.Adopt) == 0 && len(plan.Release) == 0 {
 		st.quiet, st.quietPods, st.quietAt = c.st.get(kind, k), c.st.podChanged[k.ns], c.now
-	} else {
-		st.quiet = nil
 	}
 }
 

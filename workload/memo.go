@@ -44,7 +44,6 @@ type Memo struct {
 	name, ns string
 	sel      string
 	template map[string]string
-	started  bool
 
 	index map[*corev1.Pod]int32
 	facts []podFacts
@@ -94,9 +93,9 @@ func (m *Memo) begin(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind) {
 	// The selector as written, not as parsed: a nil selector (nothing)
 	// and an empty one (everything) parse to the same String.
 	s := rs.Spec.Selector.String()
-	if !m.started || m.uid != rs.UID || m.kind != kind.Kind || m.name != rs.Name || m.ns != rs.Namespace || m.sel != s || !maps.Equal(m.template, rs.Spec.Template.Labels) {
-		*m = Memo{uid: rs.UID, kind: kind.Kind, name: rs.Name, ns: rs.Namespace, sel: s, template: maps.Clone(rs.Spec.Template.Labels), started: true, relGen: 1}
-		m.index = map[*corev1.Pod]int32{}
+	if m.index == nil || m.uid != rs.UID || m.kind != kind.Kind || m.name != rs.Name || m.ns != rs.Namespace || m.sel != s || !maps.Equal(m.template, rs.Spec.Template.Labels) {
+		*m = Memo{uid: rs.UID, kind: kind.Kind, name: rs.Name, ns: rs.Namespace, sel: s, template: maps.Clone(rs.Spec.Template.Labels), relGen: 1,
+			index: map[*corev1.Pod]int32{}}
 	}
 	m.stamp++
 	m.fresh = 0
@@ -120,7 +119,7 @@ func (m *Memo) at(pod *corev1.Pod, rs *appsv1.ReplicaSet, kind schema.GroupVersi
 	}
 	f := &m.facts[i]
 	readFacts(f, pod, rs, kind, sel, template)
-	f.ref = PodRef{Namespace: pod.Namespace, Name: strings.Clone(pod.Name), UID: pod.UID}
+	f.ref.Name = strings.Clone(pod.Name)
 	f.stamp = m.stamp
 	m.fresh++
 	m.index[pod] = i

@@ -10,7 +10,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"pgregory.net/rapid"
 
 	"github.com/kubesem/kubesem/workload"
@@ -57,14 +56,7 @@ func TestPropertyMemoChangesNothing(t *testing.T) {
 			if i := rapid.IntRange(-1, len(owners)-1).Draw(t, "owner"); i >= 0 {
 				p.OwnerReferences = []metav1.OwnerReference{owners[i]}
 			}
-			switch rapid.IntRange(0, 9).Draw(t, "fate") {
-			case 0:
-				p.Status.Phase = corev1.PodFailed
-			case 1:
-				p.DeletionTimestamp = ptr(metav1.NewTime(at(1)))
-			case 2:
-				p.Namespace = "office"
-			}
+			drawFate(t, p)
 			return p
 		}
 		now := at(3600)
@@ -127,8 +119,7 @@ func TestPropertyMemoChangesNothing(t *testing.T) {
 				}
 			}
 			if rapid.Bool().Draw(t, "shuffle") {
-				perm := rapid.Permutation(in).Draw(t, "order")
-				in = perm
+				in = rapid.Permutation(in).Draw(t, "order")
 			}
 			var siblings []*appsv1.ReplicaSet
 			if rapid.Bool().Draw(t, "withSiblings") {
@@ -170,5 +161,3 @@ func TestPropertyMemoChangesNothing(t *testing.T) {
 		}
 	})
 }
-
-var _ types.UID

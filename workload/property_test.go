@@ -164,17 +164,23 @@ func genWorld(t *rapid.T) (*corev1.ReplicationController, []*corev1.Pod) {
 		case 2:
 			p.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(other, workload.ReplicationControllerKind)}
 		}
-		switch rapid.IntRange(0, 9).Draw(t, "fate") {
-		case 0:
-			p.Status.Phase = corev1.PodFailed
-		case 1:
-			p.DeletionTimestamp = ptr(metav1.NewTime(at(1)))
-		case 2:
-			p.Namespace = "office"
-		}
+		drawFate(t, p)
 		pods = append(pods, p)
 	}
 	return rc, pods
+}
+
+// drawFate makes one pod in ten finished, one being deleted and one of
+// another namespace.
+func drawFate(t *rapid.T, p *corev1.Pod) {
+	switch rapid.IntRange(0, 9).Draw(t, "fate") {
+	case 0:
+		p.Status.Phase = corev1.PodFailed
+	case 1:
+		p.DeletionTimestamp = ptr(metav1.NewTime(at(1)))
+	case 2:
+		p.Namespace = "office"
+	}
 }
 
 // A plan deletes at most the excess, only its own pods, adopts only
