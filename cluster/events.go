@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // Event is one entry of the event log: what `kubectl get events` and the
@@ -20,8 +21,10 @@ type Event struct {
 	// Reason and Message are upstream's, e.g. "SuccessfulCreate",
 	// "Created pod: nginx-7xq2c".
 	Reason, Message string
-	// Kind, Namespace and Name name the object the event is about.
+	// Kind, Namespace and Name name the object the event is about, UID
+	// pins it (a later object of the same name has other events).
 	Kind, Namespace, Name string
+	UID                   types.UID
 	// Source is the component that recorded it: "replicaset-controller",
 	// "deployment-controller", "kubelet", "default-scheduler",
 	// "node-controller", "taint-eviction-controller", ...
@@ -70,7 +73,7 @@ func (c *Cluster) EventsFor(kind, namespace, name string) []Event {
 func (c *Cluster) record(o metav1.Object, kind, typ, reason, source, format string, args ...any) {
 	c.events = append(c.events, Event{
 		At: c.now, Type: typ, Reason: reason, Message: fmt.Sprintf(format, args...),
-		Kind: kind, Namespace: o.GetNamespace(), Name: o.GetName(), Source: source,
+		Kind: kind, Namespace: o.GetNamespace(), Name: o.GetName(), UID: o.GetUID(), Source: source,
 	})
 }
 
@@ -81,9 +84,12 @@ func (c *Cluster) EventList(namespace string) []*corev1.Event {
 		if namespace != "" && e.Namespace != namespace {
 			continue
 		}
+		// Named as the event recorder names them, <object>.<hex of the
+		// unix nanoseconds>, plus the log index: unique, and in name order
+		// for one object as in time order.
 		out = append(out, &corev1.Event{
-			ObjectMeta:     metav1.ObjectMeta{Name: fmt.Sprintf("%s.%d", e.Name, i), Namespace: e.Namespace},
-			InvolvedObject: corev1.ObjectReference{Kind: e.Kind, Namespace: e.Namespace, Name: e.Name},
+			ObjectMeta:     metav1.ObjectMeta{Name: fmt.Sprintf("%s.%x", e.Name, e.At.UnixNano()+int64(i)), Namespace: e.Namespace},
+			InvolvedObject: corev1.ObjectReference{Kind: e.Kind, Namespace: e.Namespace, Name: e.Name, UID: e.UID},
 			Reason:         e.Reason, Message: e.Message, Type: e.Type,
 			Source:         corev1.EventSource{Component: e.Source},
 			FirstTimestamp: metav1.NewTime(e.At), LastTimestamp: metav1.NewTime(e.At), Count: 1,

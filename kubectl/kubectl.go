@@ -126,6 +126,13 @@
 //     error (kubectl sends it and the server refuses it); a changed kind
 //     is refused the same way; one object is edited at a time, by name;
 //     the editor is reported as ["vi"] when it fails.
+//  12. describe TYPE [NAME] prints each object as kubectl's describer
+//     does (printers.DescribeReplicaSet), several separated by a blank
+//     line; the Events section only when one object is described, unless
+//     --show-events is given; a NAME that is no object describes every
+//     object of TYPE whose name begins with it (without events, each
+//     followed by a newline), or is the NotFound error when there is none.
+//     MODEL: only ReplicaSets are described; another kind is an error.
 //
 // MODEL choices: a command that waits (rules 7 and 8) runs the cluster at
 // most Shell.WaitLimit of virtual time (kubectl would wait a week, or for
@@ -289,6 +296,10 @@ var commands = []*commandSpec{
 		{name: "selector", typ: stringFlag},
 		{name: "labels", short: 'l', typ: stringFlag},
 		{name: "cluster-ip", typ: stringFlag},
+	}},
+	{path: "describe", run: runDescribe, flags: []flagDef{fSelector, fFilename, fAllNS,
+		{name: "show-events", typ: boolFlag, def: "true", noOpt: "true"},
+		{name: "chunk-size", typ: intFlag, def: "500"},
 	}},
 	{path: "rollout history", run: runRollout, flags: []flagDef{fSelector, fFilename, fOutput, {name: "revision", typ: intFlag, def: "0"}}},
 	{path: "rollout undo", run: runRollout, flags: []flagDef{fSelector, fFilename, fOutput, {name: "to-revision", typ: intFlag, def: "0"}}},

@@ -190,7 +190,7 @@ func TestCommands(t *testing.T) {
 		fails("kubectl rollout", "error: kubesem's kubectl prints no help (-h, --help)\n"),
 		fails("kubectl gett pods", "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tget\n\tset\n"),
 		fails("kubectl frobnicate", "error: unknown command \"frobnicate\" for \"kubectl\"\n"),
-		fails("kubectl describe pod x", "error: kubesem's kubectl does not model \"kubectl describe\"\n"),
+		fails("kubectl top pod x", "error: kubesem's kubectl does not model \"kubectl top\"\n"),
 		fails("kubectl rollout foo deploy/x", "error: unknown command \"foo deploy/x\"\nSee 'kubectl rollout -h' for help and examples\n"),
 		fails("kubectl set env deploy/x A=b", "error: unknown command \"env deploy/x A=b\"\nSee 'kubectl set -h' for help and examples\n"),
 		// As cobra: a flag the command above does not know is taken to

@@ -88,6 +88,17 @@
 //     line up with the first table until a wider cell widens the column
 //     for good. --output-watch-events adds a first EVENT column: ADDED,
 //     MODIFIED or DELETED, padded with spaces to eight characters.
+//  15. Describe (`kubectl describe rs`): kubectl's describer layout —
+//     "Field:<tab>value" lines indented two spaces a level into one
+//     tabwriter (padding 2), labels and annotations one per line in key
+//     order (the last-applied annotation left out, long or multi-line
+//     values folded under the key and cut at 138 characters), the pod
+//     template's containers with ports, host ports, command, resources,
+//     probes, environment and mounts, its volumes, spread constraints,
+//     node selector and tolerations; then the Events section, a column
+//     block of its own, oldest first by lastTimestamp (kubectl's
+//     unstable sort, so equal times come out as kubectl's do), each age a
+//     human duration with "(xN over <age>)" for repeats.
 //
 // Not modelled: kubectl flushes its tabwriter every 100 rows of a table,
 // fixing the widths of the first flush from the header (or, with

@@ -94,3 +94,72 @@ func ExampleNoResources() {
 	// No resources found in default namespace.
 	// No resources found
 }
+
+// kubectl describe rs, for the tutorial's ReplicaSet of yellow and blue
+// pods after one pod was replaced: the pods it controls counted by phase,
+// its events oldest first.
+func ExampleDescribeReplicaSet() {
+	rs := &appsv1.ReplicaSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "replicaset-2", Namespace: "default", UID: "rs-uid"},
+		Spec: appsv1.ReplicaSetSpec{
+			Replicas: new(int32(2)),
+			Selector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+				{Key: "app", Operator: metav1.LabelSelectorOpIn, Values: []string{"blue", "yellow"}}}},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "yellow"}},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "nginx", Image: "nginx"}}},
+			},
+		},
+		Status: appsv1.ReplicaSetStatus{Replicas: 2},
+	}
+	owner := *metav1.NewControllerRef(rs, appsv1.SchemeGroupVersion.WithKind("ReplicaSet"))
+	var pods []*corev1.Pod
+	for _, phase := range []corev1.PodPhase{corev1.PodRunning, corev1.PodPending} {
+		pods = append(pods, &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Namespace: "default", Labels: map[string]string{"app": "yellow"}, OwnerReferences: []metav1.OwnerReference{owner}},
+			Status:     corev1.PodStatus{Phase: phase},
+		})
+	}
+	event := func(reason, message string, age time.Duration) *corev1.Event {
+		return &corev1.Event{
+			InvolvedObject: corev1.ObjectReference{Kind: "ReplicaSet", Namespace: "default", Name: "replicaset-2", UID: "rs-uid"},
+			Type:           "Normal", Reason: reason, Message: message, Count: 1,
+			Source:         corev1.EventSource{Component: "replicaset-controller"},
+			FirstTimestamp: ago(age), LastTimestamp: ago(age),
+		}
+	}
+	events := []*corev1.Event{
+		event("SuccessfulCreate", "Created pod: replicaset-2-jxg7v", 10*time.Minute),
+		event("SuccessfulCreate", "Created pod: replicaset-2-h7x4l", 5*time.Second),
+	}
+	out, err := printers.DescribeReplicaSet(rs, pods, events, now, true)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(out)
+	// Output:
+	// Name:         replicaset-2
+	// Namespace:    default
+	// Selector:     app in (blue,yellow)
+	// Labels:       <none>
+	// Annotations:  <none>
+	// Replicas:     2 current / 2 desired
+	// Pods Status:  1 Running / 1 Waiting / 0 Succeeded / 0 Failed
+	// Pod Template:
+	//   Labels:  app=yellow
+	//   Containers:
+	//    nginx:
+	//     Image:         nginx
+	//     Port:          <none>
+	//     Host Port:     <none>
+	//     Environment:   <none>
+	//     Mounts:        <none>
+	//   Volumes:         <none>
+	//   Node-Selectors:  <none>
+	//   Tolerations:     <none>
+	// Events:
+	//   Type    Reason            Age   From                   Message
+	//   ----    ------            ----  ----                   -------
+	//   Normal  SuccessfulCreate  10m   replicaset-controller  Created pod: replicaset-2-jxg7v
+	//   Normal  SuccessfulCreate  5s    replicaset-controller  Created pod: replicaset-2-h7x4l
+}

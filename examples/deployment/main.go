@@ -96,6 +96,14 @@ func run(w io.Writer) error {
 	s.Run("kubectl get all")
 	s.Run("kubectl rollout history deploy http-go")
 
+	s.Say("delete a pod: its ReplicaSet makes another, as describe rs shows")
+	if pods, err := s.C.Pods("default", "app=http-go"); err == nil && len(pods) > 0 {
+		s.Run("kubectl delete pod " + pods[0].Name)
+	}
+	if rss, err := s.C.ReplicaSets("default", "app=http-go"); err == nil && len(rss) > 0 {
+		s.Run("kubectl describe rs " + rss[0].Name)
+	}
+
 	s.Say("slow the rollout down: a new pod must be ready for 10 s before it counts")
 	s.Run(`kubectl patch deploy http-go -p '{"spec":{"minReadySeconds":10}}'`)
 	s.Run("kubectl expose deploy http-go")

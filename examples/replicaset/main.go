@@ -83,10 +83,7 @@ func run(w io.Writer) error {
 	s.Run("kubectl label pod " + pods[0].Name + " app=red --overwrite")
 	s.Wait(5 * time.Second)
 	s.Run("kubectl get pod -L app")
-	fmt.Fprintln(w, "    Events of replicaset-2 (kubectl describe rs replicaset-2):")
-	for _, e := range s.C.EventsFor("ReplicaSet", "default", "replicaset-2") {
-		fmt.Fprintf(w, "      %-7s %-17s %s\n", e.Type, e.Reason, e.Message)
-	}
+	s.Run("kubectl describe rs replicaset-2")
 
 	s.Say("delete the ReplicaSet: its pods go, the released red pod stays")
 	s.Run("kubectl delete rs replicaset-2")
