@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/kubesem/kubesem/internal/events"
 	"github.com/kubesem/kubesem/probe"
 	"github.com/kubesem/kubesem/workload"
 )
@@ -95,6 +96,8 @@ type Cluster struct {
 	serviceIPs uint32
 
 	events     []Event
+	correlator *events.Correlator
+	stored     map[key]*corev1.Event // the Event objects the apiserver holds
 	watchers   []func(Change)
 	invariants []invariant
 	lastWrite  time.Time
@@ -141,6 +144,8 @@ func New(opts Options) (*Cluster, error) {
 		failuresSeen: map[string]int{},
 		pendingSync:  map[string]time.Time{},
 		ctrls:        map[ctrlKey]*ctrlState{},
+		correlator:   events.NewCorrelator(),
+		stored:       map[key]*corev1.Event{},
 	}
 	for _, name := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
 		if _, err := c.create(&corev1.Namespace{}, name, ""); err != nil {

@@ -410,3 +410,41 @@ func TestAPIServerHousekeeping(t *testing.T) {
 		t.Fatalf("label %q", got)
 	}
 }
+
+// The Event objects a ReplicaSet creating 30 pods leaves, as client-go's
+// event correlation leaves them (internal/events): nine events, then one
+// "(combined from similar events)" event counting the 10th to the 25th
+// creation, and nothing written for the 26th to the 30th (the source's
+// burst of 25 about one object is spent); the raw log keeps all 30.
+func TestEventCorrelation(t *testing.T) {
+	c := newCluster(t)
+	_, err := c.Create(rsObject("web", 30))
+	must(t, err)
+	must(t, c.Settle(time.Hour))
+	if n := len(c.EventsFor(KindReplicaSet, "default", "web")); n != 30 {
+		t.Fatalf("the raw log has %d events about web, want 30", n)
+	}
+	var stored []*corev1.Event
+	for _, e := range c.EventList("default") {
+		if e.InvolvedObject.Kind == KindReplicaSet && e.InvolvedObject.Name == "web" {
+			stored = append(stored, e)
+		}
+	}
+	if len(stored) != 10 {
+		t.Fatalf("%d Event objects about web, want 10", len(stored))
+	}
+	combined := 0
+	for _, e := range stored {
+		if strings.HasPrefix(e.Message, "(combined from similar events): Created pod: web-") {
+			combined++
+			if e.Count != 16 || e.Reason != "SuccessfulCreate" || e.InvolvedObject.APIVersion != "apps/v1" {
+				t.Errorf("combined event: count %d, reason %s, apiVersion %s; want 16, SuccessfulCreate, apps/v1", e.Count, e.Reason, e.InvolvedObject.APIVersion)
+			}
+		} else if e.Count != 1 || !strings.HasPrefix(e.Message, "Created pod: web-") {
+			t.Errorf("event %s: count %d, message %q", e.Name, e.Count, e.Message)
+		}
+	}
+	if combined != 1 {
+		t.Fatalf("%d combined events, want 1", combined)
+	}
+}

@@ -86,6 +86,14 @@
 //     typed in another terminal while the clock runs (a watch, a waiting
 //     delete, Advance): it runs when its instant's timers fire, before the
 //     controllers react; its error stops the run in progress.
+//  11. Events: Events and EventsFor are the log of every event a component
+//     recorded; EventList is the Event objects the apiserver holds, listed
+//     by namespace and name: the log passed through client-go's event
+//     correlation (internal/events: repeats counted, the tenth and later
+//     similar events in ten minutes combined, more than a burst of 25
+//     about one object from one source dropped), named
+//     "<object>.<hex nanoseconds>", in the object's namespace or
+//     "default". Events do not expire (upstream: after an hour).
 //
 // MODEL choices: controllers react within the same instant (upstream:
 // milliseconds); kubectl apply replaces spec, labels and annotations

@@ -11,8 +11,9 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 )
 
-// Event is one entry of the event log: what `kubectl get events` and the
-// Events section of `kubectl describe` show.
+// Event is one entry of the event log: an event as a component recorded
+// it. The Event objects `kubectl get events` and `kubectl describe` show
+// are these after client-go's correlation (EventList).
 type Event struct {
 	// At is when it was recorded (virtual time).
 	At time.Time
@@ -55,11 +56,12 @@ func (c *Cluster) Watch(fn func(Change)) {
 	}
 }
 
-// Events returns the event log so far, oldest first.
+// Events returns the event log so far, oldest first: every event
+// recorded, before correlation (see EventList).
 func (c *Cluster) Events() []Event { return slices.Clone(c.events) }
 
-// EventsFor returns the events about one object, oldest first (the
-// Events section of `kubectl describe`).
+// EventsFor returns the logged events about one object, oldest first,
+// before correlation.
 func (c *Cluster) EventsFor(kind, namespace, name string) []Event {
 	var out []Event
 	for _, e := range c.events {
@@ -71,29 +73,44 @@ func (c *Cluster) EventsFor(kind, namespace, name string) []Event {
 }
 
 func (c *Cluster) record(o metav1.Object, kind, typ, reason, source, format string, args ...any) {
-	c.events = append(c.events, Event{
+	e := Event{
 		At: c.now, Type: typ, Reason: reason, Message: fmt.Sprintf(format, args...),
 		Kind: kind, Namespace: o.GetNamespace(), Name: o.GetName(), UID: o.GetUID(), Source: source,
-	})
+	}
+	c.events = append(c.events, e)
+	// The Event object the recorder writes: named <object>.<hex of the
+	// unix nanoseconds> (plus the log index, unique where upstream's
+	// clock would be), in the object's namespace or "default".
+	ns := e.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	name := fmt.Sprintf("%s.%x", e.Name, e.At.UnixNano()+int64(len(c.events)-1))
+	ev := &corev1.Event{
+		ObjectMeta:     metav1.ObjectMeta{Name: name, Namespace: ns},
+		InvolvedObject: corev1.ObjectReference{Kind: e.Kind, Namespace: e.Namespace, Name: e.Name, UID: e.UID, APIVersion: gvkOf(e.Kind)},
+		Reason:         e.Reason, Message: e.Message, Type: e.Type,
+		Source:         corev1.EventSource{Component: e.Source},
+		FirstTimestamp: metav1.NewTime(e.At), LastTimestamp: metav1.NewTime(e.At), Count: 1,
+	}
+	if stored := c.correlator.Correlate(ev, c.now, name); stored != nil {
+		c.stored[key{stored.Namespace, stored.Name}] = stored
+	}
 }
 
-// EventList returns the event log as corev1.Events, for printers.Events.
+// EventList returns the Event objects of a namespace ("" for all) as the
+// apiserver holds them and lists them, by namespace and name: the events
+// recorded, passed through client-go's event correlation (package
+// internal/events: repeats counted, similar ones combined, spam dropped).
 func (c *Cluster) EventList(namespace string) []*corev1.Event {
 	var out []*corev1.Event
-	for i, e := range c.events {
-		if namespace != "" && e.Namespace != namespace {
-			continue
+	for k, e := range c.stored {
+		if namespace == "" || k.ns == namespace {
+			out = append(out, e.DeepCopy())
 		}
-		// Named as the event recorder names them, <object>.<hex of the
-		// unix nanoseconds>, plus the log index: unique, and in name order
-		// for one object as in time order.
-		out = append(out, &corev1.Event{
-			ObjectMeta:     metav1.ObjectMeta{Name: fmt.Sprintf("%s.%x", e.Name, e.At.UnixNano()+int64(i)), Namespace: e.Namespace},
-			InvolvedObject: corev1.ObjectReference{Kind: e.Kind, Namespace: e.Namespace, Name: e.Name, UID: e.UID},
-			Reason:         e.Reason, Message: e.Message, Type: e.Type,
-			Source:         corev1.EventSource{Component: e.Source},
-			FirstTimestamp: metav1.NewTime(e.At), LastTimestamp: metav1.NewTime(e.At), Count: 1,
-		})
 	}
+	slices.SortFunc(out, func(a, b *corev1.Event) int {
+		return compareKeys(key{a.Namespace, a.Name}, key{b.Namespace, b.Name})
+	})
 	return out
 }

@@ -141,8 +141,7 @@
 // time; the container name create deployment derives from an image with
 // '_' or '.' gets a five-letter suffix from a hash of the image, where
 // kubectl draws it at random; where kubectl walks a map (set image's
-// containers) kubesem walks it in key order; events are listed by
-// namespace in the order they were recorded. pause, resume and restart
+// containers) kubesem walks it in key order. pause, resume and restart
 // write through the cluster's rollout verbs, as cluster.Patch does not
 // clear a field a patch sets to null.
 //
