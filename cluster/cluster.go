@@ -97,6 +97,7 @@ type Cluster struct {
 
 	events     []Event
 	correlator *events.Correlator
+	correlated int                   // how much of events went through correlator
 	stored     map[key]*corev1.Event // the Event objects the apiserver holds
 	watchers   []func(Change)
 	invariants []invariant

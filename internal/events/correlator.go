@@ -34,8 +34,6 @@
 package events
 
 import (
-	"slices"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -90,39 +88,45 @@ func NewCorrelator() *Correlator {
 	return &Correlator{aggregates: lru.New(correlatorCacheSize), seen: lru.New(correlatorCacheSize), spam: lru.New(correlatorCacheSize)}
 }
 
-// storedEvent is the last observation of an event key.
-type storedEvent struct {
-	ev *corev1.Event
+// eventLog is the last observation of an event key: how often it was
+// seen, when first, under which name.
+type eventLog struct {
+	count int32
+	first metav1.Time
+	name  string
 }
 
 // Correlate takes e, recorded at now, and returns the Event object the
 // apiserver then holds under the returned event's name — e itself, a new
-// aggregate event named aggName, or an updated copy of an earlier event —
-// or nil when the spam filter dropped it. e is not modified.
+// aggregate event named aggName, or an update of an earlier event — or
+// nil when the spam filter dropped it. e is not modified.
 func (cr *Correlator) Correlate(e *corev1.Event, now time.Time, aggName string) *corev1.Event {
 	src, obj := e.Source, e.InvolvedObject
-	objKey := strings.Join([]string{src.Component, src.Host, obj.Kind, obj.Namespace, obj.Name, string(obj.UID), obj.APIVersion, e.Type}, "")
-	key := strings.Join([]string{src.Component, src.Host, obj.Kind, obj.Namespace, obj.Name, obj.FieldPath, string(obj.UID), obj.APIVersion, e.Type, e.Reason, e.Message}, "")
+	objKey := src.Component + src.Host + obj.Kind + obj.Namespace + obj.Name + string(obj.UID) + obj.APIVersion + e.Type
+	key := src.Component + src.Host + obj.Kind + obj.Namespace + obj.Name + obj.FieldPath + string(obj.UID) + obj.APIVersion + e.Type + e.Reason + e.Message
 
 	// 1. aggregation
 	aggKey := objKey + e.Reason + e.ReportingController + e.ReportingInstance
-	rec := &aggregateRecord{}
+	var rec *aggregateRecord
 	if v, ok := cr.aggregates.Get(aggKey); ok {
 		rec = v.(*aggregateRecord)
 	}
-	if now.Sub(rec.last) > aggregateInterval {
+	if rec == nil || now.Sub(rec.last) > aggregateInterval {
 		rec = &aggregateRecord{messages: map[string]bool{}}
 	}
 	rec.messages[e.Message] = true
 	rec.last = now
 	cr.aggregates.Add(aggKey, rec)
+	out := *e
 	if len(rec.messages) >= aggregateMaxEvents {
-		keys := make([]string, 0, len(rec.messages))
+		smallest, first := "", true
 		for m := range rec.messages {
-			keys = append(keys, m)
+			if first || m < smallest {
+				smallest, first = m, false
+			}
 		}
-		delete(rec.messages, slices.Min(keys))
-		e = &corev1.Event{
+		delete(rec.messages, smallest)
+		out = corev1.Event{
 			ObjectMeta:     metav1.ObjectMeta{Name: aggName, Namespace: e.Namespace},
 			Count:          1,
 			FirstTimestamp: metav1.NewTime(now),
@@ -136,30 +140,24 @@ func (cr *Correlator) Correlate(e *corev1.Event, now time.Time, aggName string) 
 		key = aggKey
 	}
 
-	// 2. counting
-	var prev *storedEvent
+	// 2. counting, whether or not the spam filter lets the event through
 	if v, ok := cr.seen.Get(key); ok {
-		prev = v.(*storedEvent)
+		prev := v.(*eventLog)
+		out.Name, out.FirstTimestamp, out.Count = prev.name, prev.first, prev.count+1
 	}
-	cur := &storedEvent{ev: e}
-	if prev != nil {
-		updated := prev.ev.DeepCopy()
-		updated.Count++
-		updated.LastTimestamp = e.LastTimestamp
-		updated.Message = e.Message
-		cur.ev = updated
-	}
-	cr.seen.Add(key, cur)
+	cr.seen.Add(key, &eventLog{count: out.Count, first: out.FirstTimestamp, name: out.Name})
 
 	// 3. spam filter
-	bucket := &tokenBucket{tokens: spamBurst, last: now}
+	var bucket *tokenBucket
 	if v, ok := cr.spam.Get(objKey); ok {
 		bucket = v.(*tokenBucket)
+	} else {
+		bucket = &tokenBucket{tokens: spamBurst, last: now}
 	}
 	allowed := bucket.allow(now)
 	cr.spam.Add(objKey, bucket)
 	if !allowed {
 		return nil
 	}
-	return cur.ev
+	return &out
 }
