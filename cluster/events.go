@@ -84,7 +84,9 @@ func (c *Cluster) record(o metav1.Object, kind, typ, reason, source, format stri
 // correlation, in order and each at its own instant, and keeps the Event
 // objects the apiserver would then hold. It runs when the objects are
 // asked for, not as events are recorded: the result is the same, and a
-// simulation nobody asks pays nothing for it.
+// simulation nobody asks pays nothing for it. MODEL: one correlator for
+// every component (upstream: one per recorder; its keys include the
+// source, so only the caches' shared size differs).
 func (c *Cluster) correlateLog() {
 	for ; c.correlated < len(c.events); c.correlated++ {
 		e := c.events[c.correlated]

@@ -55,7 +55,7 @@ const (
 // Not safe for concurrent use.
 type Correlator struct {
 	aggregates *lru.Cache // aggregate key → *aggregateRecord
-	seen       *lru.Cache // event key → *storedEvent
+	seen       *lru.Cache // event key → *eventLog
 	spam       *lru.Cache // spam key → *tokenBucket
 }
 
