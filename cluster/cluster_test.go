@@ -448,3 +448,36 @@ func TestEventCorrelation(t *testing.T) {
 		t.Fatalf("%d combined events, want 1", combined)
 	}
 }
+
+// An Event object is gone an hour after its last write (EventTTL, the
+// apiserver's --event-ttl); a later repeat of the same event writes it
+// again under its first name, with the count of every occurrence.
+func TestEventTTL(t *testing.T) {
+	c := newCluster(t)
+	rs, err := c.Create(rsObject("web", 1))
+	must(t, err)
+	about := func() []*corev1.Event {
+		var out []*corev1.Event
+		for _, e := range c.EventList("default") {
+			if e.InvolvedObject.Name == "web" && e.Reason == "Probe" {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	c.record(rs, KindReplicaSet, "Warning", "Probe", "test", "the same message")
+	must(t, c.Advance(59*time.Minute+59*time.Second))
+	if got := about(); len(got) != 1 || got[0].Count != 1 {
+		t.Fatalf("at 59m59s: %v, want one event of count 1", got)
+	}
+	must(t, c.Advance(time.Second))
+	if got := about(); len(got) != 0 {
+		t.Fatalf("at 1h: %d events, want none", len(got))
+	}
+	first := c.Now().Add(-time.Hour)
+	c.record(rs, KindReplicaSet, "Warning", "Probe", "test", "the same message")
+	got := about()
+	if len(got) != 1 || got[0].Count != 2 || !got[0].FirstTimestamp.Time.Equal(first) || !got[0].LastTimestamp.Time.Equal(c.Now()) {
+		t.Fatalf("after the repeat: %v, want one event, count 2, first seen an hour ago, last now", got)
+	}
+}

@@ -93,7 +93,7 @@
 //     similar events in ten minutes combined, more than a burst of 25
 //     about one object from one source dropped), named
 //     "<object>.<hex nanoseconds>", in the object's namespace or
-//     "default". Events do not expire (upstream: after an hour).
+//     "default", each gone an hour after its last write (EventTTL).
 //
 // MODEL choices: controllers react within the same instant (upstream:
 // milliseconds); kubectl apply replaces spec, labels and annotations

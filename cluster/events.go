@@ -111,14 +111,24 @@ func (c *Cluster) correlateLog() {
 	}
 }
 
+// EventTTL is how long the apiserver keeps an Event object after its last
+// write (kube-apiserver's --event-ttl default).
+const EventTTL = time.Hour
+
 // EventList returns the Event objects of a namespace ("" for all) as the
 // apiserver holds them and lists them, by namespace and name: the events
 // recorded, passed through client-go's event correlation (package
-// internal/events: repeats counted, similar ones combined, spam dropped).
+// internal/events: repeats counted, similar ones combined, spam dropped),
+// each gone EventTTL after its last write (a later repeat writes it again,
+// with its count, as the recorder does when its patch finds nothing).
 func (c *Cluster) EventList(namespace string) []*corev1.Event {
 	c.correlateLog()
 	var out []*corev1.Event
 	for k, e := range c.stored {
+		if !c.now.Before(e.LastTimestamp.Add(EventTTL)) {
+			delete(c.stored, k) // expired
+			continue
+		}
 		if namespace == "" || k.ns == namespace {
 			out = append(out, e.DeepCopy())
 		}
