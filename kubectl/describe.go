@@ -8,7 +8,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/kubesem/kubesem/cluster"
 	"github.com/kubesem/kubesem/printers"
 )
 
@@ -24,15 +23,11 @@ func runDescribe(s *Shell, c *command) error {
 		return errors.New("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n")
 	}
 	allNS := c.bool("all-namespaces")
-	v, err := s.build(c, selection{args: c.args, allowEmpty: true, selector: c.str("selector"), files: files, allNS: allNS})
+	items, err := s.objects(c, selection{args: c.args, allowEmpty: true, selector: c.str("selector"), files: files, allNS: allNS})
 	if err != nil {
 		return err
 	}
-	listNS := c.ns
-	if allNS {
-		listNS = cluster.AllNamespaces
-	}
-	found, err := infos(s.fetch(v, listNS))
+	found, err := infos(items)
 	showEvents := c.bool("show-events")
 	if (err != nil || len(found) > 1) && !c.changed("show-events") {
 		showEvents = false
@@ -76,11 +71,11 @@ func runDescribe(s *Shell, c *command) error {
 // name starts with NAME, each followed by a newline; none is the
 // original error.
 func (s *Shell) describeMatching(c *command, notFound error, showEvents bool) error {
-	v, err := s.build(c, selection{args: c.args[:1], allowEmpty: true})
+	items, err := s.objects(c, selection{args: c.args[:1], allowEmpty: true})
 	if err != nil {
 		return err
 	}
-	found, err := infos(s.fetch(v, c.ns))
+	found, err := infos(items)
 	if err != nil {
 		return err
 	}

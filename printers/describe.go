@@ -3,6 +3,7 @@ package printers
 import (
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/url"
 	"slices"
@@ -161,7 +162,7 @@ func (w *describeWriter) labels(title string, m map[string]string) {
 		w.line(0, "<none>\n")
 		return
 	}
-	for i, k := range sortedKeys(m) {
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 {
 			w.line(0, "\t")
 		}
@@ -176,7 +177,7 @@ const maxAnnotationLen = 140
 func (w *describeWriter) annotations(title string, m map[string]string) {
 	w.line(0, "%s:\t", title)
 	var keys []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if k != corev1.LastAppliedConfigAnnotation {
 			keys = append(keys, k)
 		}
@@ -202,15 +203,6 @@ func (w *describeWriter) annotations(title string, m map[string]string) {
 			w.line(0, "\t  %s\n", part)
 		}
 	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func (w *describeWriter) podTemplate(t *corev1.PodTemplateSpec) {
