@@ -98,6 +98,7 @@ type Cluster struct {
 	events     []Event
 	correlator *events.Correlator
 	correlated int                   // how much of events went through correlator
+	refused    map[int]bool          // events (by index) whose namespace refused them
 	stored     map[key]*corev1.Event // the Event objects the apiserver holds
 	watchers   []func(Change)
 	invariants []invariant

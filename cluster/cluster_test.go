@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubesem/kubesem/probe"
 )
 
 func newCluster(t testing.TB) *Cluster {
@@ -479,5 +483,76 @@ func TestEventTTL(t *testing.T) {
 	got := about()
 	if len(got) != 1 || got[0].Count != 2 || !got[0].FirstTimestamp.Time.Equal(first) || !got[0].LastTimestamp.Time.Equal(c.Now()) {
 		t.Fatalf("after the repeat: %v, want one event, count 2, first seen an hour ago, last now", got)
+	}
+}
+
+// A namespace's Event objects go with it: the apiserver refuses new ones
+// while it is Terminating (the log still has them) and the namespace
+// controller deletes the others; a namespace of the same name made again
+// starts with none.
+func TestEventsGoWithTheirNamespace(t *testing.T) {
+	c := newCluster(t)
+	// A container that takes 20 s to stop keeps the namespace Terminating.
+	c.Program("slow-stop", probe.Script{Stop: func(int) (time.Duration, int32, bool) { return 20 * time.Second, 0, true }})
+	_, err := c.Create(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "office"}})
+	must(t, err)
+	rs := rsObject("web", 2)
+	rs.Namespace = "office"
+	rs.Spec.Template.Spec.Containers[0].Image = "slow-stop"
+	_, err = c.Create(rs)
+	must(t, err)
+	must(t, c.Advance(5*time.Second))
+	if n := len(c.EventList("office")); n == 0 {
+		t.Fatal("no Event objects in office before its deletion")
+	}
+	logged := len(c.Events())
+	deleted := c.Now()
+	must(t, c.Delete(KindNamespace, "", "office", DeleteOptions{}))
+	// Until the kubelet has logged stopping the pods (Killing), while the
+	// namespace is still there.
+	must(t, c.RunUntil(func(c *Cluster) bool {
+		return slices.ContainsFunc(c.Events()[logged:], func(e Event) bool { return e.Reason == "Killing" })
+	}, time.Minute))
+	if _, err := c.Get(KindNamespace, "", "office"); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range c.EventList("office") {
+		if !e.LastTimestamp.Time.Before(deleted) {
+			t.Fatalf("an Event object written while office was Terminating: %s %s", e.Reason, e.Message)
+		}
+	}
+	must(t, c.RunUntil(func(c *Cluster) bool {
+		_, err := c.Get(KindNamespace, "", "office")
+		return apierrors.IsNotFound(err)
+	}, 5*time.Minute))
+	var during []Event
+	for _, e := range c.Events()[logged:] {
+		if e.Namespace == "office" {
+			during = append(during, e)
+		}
+	}
+	if len(during) == 0 {
+		t.Fatal("nothing was logged about office's objects while it was deleted")
+	}
+
+	if evs := c.EventList("office"); len(evs) != 0 {
+		t.Fatalf("%d Event objects left in the deleted namespace office, the first %s %s", len(evs), evs[0].Reason, evs[0].Message)
+	}
+	again := c.Now()
+	_, err = c.Create(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "office"}})
+	must(t, err)
+	rs = rsObject("web", 1)
+	rs.Namespace = "office"
+	_, err = c.Create(rs)
+	must(t, err)
+	reasons := map[string]int{}
+	for _, e := range c.EventList("office") {
+		if e.FirstTimestamp.Time.Before(again) {
+			t.Fatalf("the new office has an event from before it: %s %s", e.Reason, e.Message)
+		}
+		reasons[e.Reason]++
+	}
+	if want := map[string]int{"SuccessfulCreate": 1, "Scheduled": 1}; !maps.Equal(reasons, want) {
+		t.Fatalf("the new office's events by reason: %v, want %v", reasons, want)
 	}
 }

@@ -93,7 +93,9 @@
 //     similar events in ten minutes combined, more than a burst of 25
 //     about one object from one source dropped), named
 //     "<object>.<hex nanoseconds>", in the object's namespace or
-//     "default", each gone an hour after its last write (EventTTL).
+//     "default", each gone an hour after its last write (EventTTL); an
+//     event is refused while its namespace is Terminating, and a
+//     namespace's events go with it.
 //
 // MODEL choices: controllers react within the same instant (upstream:
 // milliseconds); kubectl apply replaces spec, labels and annotations

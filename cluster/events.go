@@ -78,6 +78,35 @@ func (c *Cluster) record(o metav1.Object, kind, typ, reason, source, format stri
 		At: c.now, Type: typ, Reason: reason, Message: fmt.Sprintf(format, args...),
 		Kind: kind, Namespace: o.GetNamespace(), Name: o.GetName(), UID: o.GetUID(), Source: source,
 	})
+	// The apiserver refuses an Event in a namespace that is Terminating or
+	// gone (the recorder retries, then drops it).
+	if ns := c.namespaceObject(eventNamespace(o.GetNamespace())); ns == nil || ns.DeletionTimestamp != nil {
+		if c.refused == nil {
+			c.refused = map[int]bool{}
+		}
+		c.refused[len(c.events)-1] = true
+	}
+}
+
+// eventNamespace is where the recorder writes an event about an object
+// of namespace ns: ns, or "default" for a cluster-scoped object.
+func eventNamespace(ns string) string {
+	if ns == "" {
+		return "default"
+	}
+	return ns
+}
+
+// dropEvents removes the Event objects of a namespace the namespace
+// controller has emptied (after correlating the log so far, so that later
+// events are not dropped with them).
+func (c *Cluster) dropEvents(ns string) {
+	c.correlateLog()
+	for k := range c.stored {
+		if k.ns == ns {
+			delete(c.stored, k)
+		}
+	}
 }
 
 // correlateLog passes the events logged since the last call through the
@@ -93,10 +122,7 @@ func (c *Cluster) correlateLog() {
 		// The Event object the recorder writes: named <object>.<hex of the
 		// unix nanoseconds> (plus the log index, unique where upstream's
 		// clock would be), in the object's namespace or "default".
-		ns := e.Namespace
-		if ns == "" {
-			ns = "default"
-		}
+		ns := eventNamespace(e.Namespace)
 		name := e.Name + "." + strconv.FormatInt(e.At.UnixNano()+int64(c.correlated), 16)
 		ev := &corev1.Event{
 			ObjectMeta:     metav1.ObjectMeta{Name: name, Namespace: ns},
@@ -105,7 +131,7 @@ func (c *Cluster) correlateLog() {
 			Source:         corev1.EventSource{Component: e.Source},
 			FirstTimestamp: metav1.NewTime(e.At), LastTimestamp: metav1.NewTime(e.At), Count: 1,
 		}
-		if stored := c.correlator.Correlate(ev, e.At, name); stored != nil {
+		if stored := c.correlator.Correlate(ev, e.At, name); stored != nil && !c.refused[c.correlated] {
 			c.stored[key{stored.Namespace, stored.Name}] = stored
 		}
 	}

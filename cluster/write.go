@@ -208,6 +208,9 @@ func (c *Cluster) remove(kind string, k key) {
 	}
 	delete(c.ctrls, ctrlKey{kind, k})
 	c.notify(kind, "DELETED", old, nil)
+	if kind == KindNamespace {
+		c.dropEvents(k.name)
+	}
 	if kind == KindNamespace && slices.Contains(namespace.BuiltIn(), k.name) {
 		c.recreateSystemNamespace(k.name)
 	}
