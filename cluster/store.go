@@ -157,15 +157,6 @@ type table struct {
 	byOwner map[group]*ordered
 }
 
-func (t *table) keys() []key {
-	ss := t.all.slots(isLive)
-	ks := make([]key, len(ss))
-	for i, s := range ss {
-		ks[i] = s.k
-	}
-	return ks
-}
-
 func isLive(s *slot) bool { return !s.gone }
 
 // store is the apiserver's storage: one table per kind, one

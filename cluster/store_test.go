@@ -40,7 +40,11 @@ func TestPropertyStoreKeysStaySorted(t *testing.T) {
 					want = append(want, k)
 				}
 				slices.SortFunc(want, compareKeys)
-				if got := tbl.keys(); !slices.Equal(got, want) {
+				var got []key
+				for _, o := range s.list(KindPod, "") {
+					got = append(got, keyOf(o))
+				}
+				if !slices.Equal(got, want) {
 					t.Fatalf("keys %v, want %v", got, want)
 				}
 				for _, g := range []group{{"a", ""}, {"a", "u1"}, {"b", "u2"}, {"default", "u1"}} {

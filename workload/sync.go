@@ -135,20 +135,18 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 	// meets the pod.
 	template := selector.FromSet(rs.Spec.Template.Labels)
 	memo := opts.Memo
-	var podIdx, candIdx []int32 // with a Memo: the facts of pods and of candidates
+	var candIdx []int32 // with a Memo: the facts of the candidates
 	if memo != nil {
 		memo.begin(rs, kind)
 		defer memo.end()
-		podIdx = make([]int32, len(pods))
 	}
 	candidates := make([]*corev1.Pod, 0, len(pods))
-	for i, pod := range pods {
+	for _, pod := range pods {
 		if pod == nil {
 			continue
 		}
 		if memo != nil {
 			fi := memo.at(pod, rs, kind, sel, template)
-			podIdx[i] = fi
 			if memo.facts[fi].inNS {
 				candidates = append(candidates, pod)
 				candIdx = append(candIdx, fi)
@@ -288,9 +286,13 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 			if sets := relatedSets(rs, opts.Siblings); len(sets) > 0 {
 				memo.relatedSelectors(sets)
 				perNode := map[string]int32{}
-				for i, pod := range pods {
-					if pod != nil && memo.isRelated(podIdx[i], sets) && memo.facts[podIdx[i]].active {
-						perNode[memo.facts[podIdx[i]].node]++
+				for _, pod := range pods {
+					if pod == nil {
+						continue
+					}
+					// read when claiming: a lookup, not a read of the pod
+					if fi := memo.at(pod, rs, kind, sel, template); memo.isRelated(fi, sets) && memo.facts[fi].active {
+						perNode[memo.facts[fi].node]++
 					}
 				}
 				for i := range keys {
