@@ -36,7 +36,7 @@ func (c *Cluster) prepare(kind string, o Object) (Object, field.ErrorList) {
 		// podStrategy.PrepareForCreate: whatever status the client sent
 		// gives way to phase Pending and the pod's QoS class.
 		p.Status = corev1.PodStatus{Phase: corev1.PodPending}
-		p.Status.QOSClass = qosClass(p)
+		p.Status.QOSClass = workload.QOSClass(p)
 		return p, workload.ValidatePod(p)
 	case *appsv1.ReplicaSet:
 		rs := workload.DefaultReplicaSet(v)

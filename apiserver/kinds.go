@@ -1,0 +1,307 @@
+package apiserver
+
+import (
+	"fmt"
+	"slices"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kubesem/kubesem/namespace"
+	"github.com/kubesem/kubesem/rollout"
+	"github.com/kubesem/kubesem/workload"
+)
+
+// newBuiltin builds a built-in resource's entry: its discovery facts and
+// its strategy (rules API-1, API-4).
+func newBuiltin(b *builtin) *resourceInfo {
+	ri := &resourceInfo{
+		Resource: Resource{Group: b.group, Version: b.version, Kind: b.kind, Name: b.resource,
+			Singular: b.singular, Namespaced: b.namespaced, ShortNames: b.shortNames,
+			Categories: b.categories, Subresources: b.subresources, Verbs: b.verbs},
+		facts:   b.facts,
+		storage: schema.GroupResource{Group: b.group, Resource: b.resource},
+		served:  true,
+	}
+	st := &strategy{facts: b.facts, namespaced: b.namespaced, status: slices.Contains(b.subresources, "status"),
+		name: apivalidation.NameIsDNSSubdomain}
+	ri.strategy = st
+	gk := schema.GroupKind{Group: b.group, Kind: b.kind}
+	switch gk {
+	case schema.GroupKind{Group: "autoscaling", Kind: "HorizontalPodAutoscaler"}:
+		// MODEL: autoscaling/v1 and v2 share one storage upstream, through
+		// conversions k8s.io/api does not have; kubesem serves v2 only.
+		ri.served = b.version == "v2"
+	case schema.GroupKind{Group: "events.k8s.io", Kind: "Event"}:
+		// MODEL: events.k8s.io/v1 shares core/v1's storage upstream through
+		// conversions k8s.io/api does not have; kubesem serves core/v1.
+		ri.served = false
+	}
+	if !slices.Contains(b.verbs, "get") {
+		// Virtual resources (reviews, bindings, component statuses) are
+		// listed in discovery but not stored.
+		ri.served = false
+	}
+	switch gk {
+	case schema.GroupKind{Kind: "ReplicationController"}, schema.GroupKind{Group: "batch", Kind: "Job"}:
+		st.gc = gcOrphan
+	case schema.GroupKind{Kind: "Event"}:
+		st.gc = gcUnsupported
+	}
+	switch gk {
+	case schema.GroupKind{Kind: "Namespace"}, schema.GroupKind{Group: "apps", Kind: "StatefulSet"}, schema.GroupKind{Kind: "Service"}:
+		st.name = apivalidation.NameIsDNSLabel
+	case schema.GroupKind{Group: "policy", Kind: "PodDisruptionBudget"},
+		schema.GroupKind{Group: "rbac.authorization.k8s.io", Kind: "Role"},
+		schema.GroupKind{Group: "rbac.authorization.k8s.io", Kind: "ClusterRole"},
+		schema.GroupKind{Group: "rbac.authorization.k8s.io", Kind: "RoleBinding"},
+		schema.GroupKind{Group: "rbac.authorization.k8s.io", Kind: "ClusterRoleBinding"}:
+		st.name = pathSegment
+	}
+	if hook := kindHooks[gk]; hook != nil {
+		hook(st)
+	}
+	return ri
+}
+
+// kindHooks add what each modelled kind's strategy does beyond the
+// generic rules.
+var kindHooks = map[schema.GroupKind]func(*strategy){
+	{Kind: "Pod"}:                       podStrategy,
+	{Group: "apps", Kind: "ReplicaSet"}: replicaSetStrategy,
+	{Kind: "ReplicationController"}:     replicationControllerStrategy,
+	{Group: "apps", Kind: "Deployment"}: deploymentStrategy,
+	{Kind: "Namespace"}:                 namespaceStrategy,
+	{Kind: "Node"}:                      func(st *strategy) { st.createKeepsStatus = true },
+	{Kind: "ConfigMap"}:                 configMapStrategy,
+	{Kind: "Secret"}:                    secretStrategy,
+}
+
+func podStrategy(st *strategy) {
+	st.defaults = func(o Object) Object { return workload.DefaultPod(o.(*corev1.Pod)) }
+	st.prepareCreate = func(o Object) {
+		p := o.(*corev1.Pod)
+		p.Status = corev1.PodStatus{Phase: corev1.PodPending, QOSClass: podQOS(p)}
+	}
+	st.prepareStatus = func(o, old Object) {
+		p, op := o.(*corev1.Pod), old.(*corev1.Pod)
+		p.OwnerReferences = op.OwnerReferences
+		if p.Status.QOSClass == "" {
+			p.Status.QOSClass = op.Status.QOSClass
+		}
+	}
+	st.validate = func(o Object) field.ErrorList { return workload.ValidatePod(o.(*corev1.Pod)) }
+	st.validateUpdate = func(o, old Object) field.ErrorList { return validatePodUpdate(o.(*corev1.Pod), old.(*corev1.Pod)) }
+	st.graceful = func(o Object, requested *int64) (int64, bool) {
+		p := o.(*corev1.Pod)
+		var grace int64
+		switch {
+		case requested != nil:
+			grace = *requested
+		case p.Spec.TerminationGracePeriodSeconds != nil:
+			grace = *p.Spec.TerminationGracePeriodSeconds
+		}
+		if p.Spec.NodeName == "" || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+			grace = 0 // never ran, or done: nothing to wait for
+		}
+		if grace < 0 {
+			grace = 1
+		}
+		return grace, true
+	}
+	st.fieldValue = func(o Object, f string) (string, bool) {
+		p := o.(*corev1.Pod)
+		switch f {
+		case "spec.nodeName":
+			return p.Spec.NodeName, true
+		case "status.phase":
+			return string(p.Status.Phase), true
+		case "status.podIPs":
+			// The pod's IPs as one value: the first is what selects
+			// (pkg/registry/core/pod: PodToSelectableFields).
+			if len(p.Status.PodIPs) > 0 {
+				return p.Status.PodIPs[0].IP, true
+			}
+			return "", true
+		}
+		return "", false
+	}
+}
+
+// podQOS is the pod's QoS class as the create computes it.
+func podQOS(p *corev1.Pod) corev1.PodQOSClass { return workload.QOSClass(p) }
+
+// validatePodUpdate lets through the changes the apiserver allows to a
+// pod's spec (ValidatePodUpdate): container images, a shorter
+// activeDeadlineSeconds, added tolerations; the metadata checks are the
+// generic ones.
+func validatePodUpdate(p, old *corev1.Pod) field.ErrorList {
+	if len(p.Spec.Containers) != len(old.Spec.Containers) || len(p.Spec.InitContainers) != len(old.Spec.InitContainers) {
+		return field.ErrorList{field.Forbidden(field.NewPath("spec"), "pod updates may not add or remove containers")}
+	}
+	mungled := p.Spec.DeepCopy()
+	for i := range mungled.Containers {
+		mungled.Containers[i].Image = old.Spec.Containers[i].Image
+	}
+	for i := range mungled.InitContainers {
+		mungled.InitContainers[i].Image = old.Spec.InitContainers[i].Image
+	}
+	if p.Spec.ActiveDeadlineSeconds != nil {
+		mungled.ActiveDeadlineSeconds = old.Spec.ActiveDeadlineSeconds
+	}
+	if tolerationsAdded(p.Spec.Tolerations, old.Spec.Tolerations) {
+		mungled.Tolerations = old.Spec.Tolerations
+	}
+	if !apiequality.Semantic.DeepEqual(*mungled, old.Spec) {
+		return field.ErrorList{field.Forbidden(field.NewPath("spec"), podUpdateForbidden)}
+	}
+	return nil
+}
+
+const podUpdateForbidden = "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+
+func tolerationsAdded(now, old []corev1.Toleration) bool {
+	for _, t := range old {
+		found := false
+		for _, n := range now {
+			if apiequality.Semantic.DeepEqual(n, t) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func replicaSetStrategy(st *strategy) {
+	st.defaults = func(o Object) Object { return workload.DefaultReplicaSet(o.(*appsv1.ReplicaSet)) }
+	st.validate = func(o Object) field.ErrorList { return workload.ValidateReplicaSet(o.(*appsv1.ReplicaSet)) }
+	st.validateUpdate = func(o, old Object) field.ErrorList {
+		return workload.ValidateReplicaSetUpdate(o.(*appsv1.ReplicaSet), old.(*appsv1.ReplicaSet))
+	}
+}
+
+func replicationControllerStrategy(st *strategy) {
+	st.defaults = func(o Object) Object {
+		return workload.DefaultReplicationController(o.(*corev1.ReplicationController))
+	}
+	st.validate = func(o Object) field.ErrorList {
+		return workload.ValidateReplicationController(o.(*corev1.ReplicationController))
+	}
+	st.validateUpdate = func(o, old Object) field.ErrorList {
+		return workload.ValidateReplicationControllerUpdate(o.(*corev1.ReplicationController), old.(*corev1.ReplicationController))
+	}
+	st.fieldValue = func(o Object, f string) (string, bool) {
+		if f == "status.replicas" {
+			return fmt.Sprint(o.(*corev1.ReplicationController).Status.Replicas), true
+		}
+		return "", false
+	}
+}
+
+func deploymentStrategy(st *strategy) {
+	st.statusKeepsLabels = true
+	st.defaults = func(o Object) Object { return rollout.Default(o.(*appsv1.Deployment)) }
+	st.validate = func(o Object) field.ErrorList { return rollout.Validate(o.(*appsv1.Deployment)) }
+	st.validateUpdate = func(o, old Object) field.ErrorList {
+		return rollout.ValidateUpdate(o.(*appsv1.Deployment), old.(*appsv1.Deployment))
+	}
+}
+
+func namespaceStrategy(st *strategy) {
+	st.prepareCreate = func(o Object) {
+		ns := o.(*corev1.Namespace)
+		*ns = *namespace.PrepareForCreate(ns)
+	}
+	st.prepareUpdate = func(o, old Object) {
+		ns, on := o.(*corev1.Namespace), old.(*corev1.Namespace)
+		ns.Spec.Finalizers = on.Spec.Finalizers
+	}
+	st.validate = func(o Object) field.ErrorList { return namespace.Validate(o.(*corev1.Namespace)) }
+}
+
+// canonicalNamespace labels a namespace with its name, on every create
+// and update (the Namespace strategy's Canonicalize).
+func canonicalNamespace(o Object) {
+	if ns, ok := o.(*corev1.Namespace); ok && ns.Name != "" {
+		if ns.Labels == nil {
+			ns.Labels = map[string]string{}
+		}
+		ns.Labels[corev1.LabelMetadataName] = ns.Name
+	}
+}
+
+func configMapStrategy(st *strategy) {
+	st.validateUpdate = func(o, old Object) field.ErrorList {
+		cm, ocm := o.(*corev1.ConfigMap), old.(*corev1.ConfigMap)
+		if ocm.Immutable == nil || !*ocm.Immutable {
+			return nil
+		}
+		var errs field.ErrorList
+		if cm.Immutable == nil || !*cm.Immutable {
+			errs = append(errs, field.Forbidden(field.NewPath("immutable"), immutableSet))
+		}
+		if !apiequality.Semantic.DeepEqual(cm.Data, ocm.Data) {
+			errs = append(errs, field.Forbidden(field.NewPath("data"), immutableSet))
+		}
+		if !apiequality.Semantic.DeepEqual(cm.BinaryData, ocm.BinaryData) {
+			errs = append(errs, field.Forbidden(field.NewPath("binaryData"), immutableSet))
+		}
+		return errs
+	}
+}
+
+const immutableSet = "field is immutable when `immutable` is set"
+
+func secretStrategy(st *strategy) {
+	st.prepareUpdate = func(o, old Object) {
+		s, os := o.(*corev1.Secret), old.(*corev1.Secret)
+		if s.Type == "" {
+			s.Type = os.Type
+		}
+	}
+	st.defaults = func(o Object) Object {
+		s := o.(*corev1.Secret).DeepCopy()
+		if s.Type == "" {
+			s.Type = corev1.SecretTypeOpaque
+		}
+		// stringData is write-only: merged into data on the way in.
+		for k, v := range s.StringData {
+			if s.Data == nil {
+				s.Data = map[string][]byte{}
+			}
+			s.Data[k] = []byte(v)
+		}
+		s.StringData = nil
+		return s
+	}
+	st.validateUpdate = func(o, old Object) field.ErrorList {
+		s, os := o.(*corev1.Secret), old.(*corev1.Secret)
+		var errs field.ErrorList
+		if s.Type != os.Type {
+			errs = append(errs, apivalidation.ValidateImmutableField(s.Type, os.Type, field.NewPath("type"))...)
+		}
+		if os.Immutable != nil && *os.Immutable {
+			if s.Immutable == nil || !*s.Immutable {
+				errs = append(errs, field.Forbidden(field.NewPath("immutable"), immutableSet))
+			}
+			if !apiequality.Semantic.DeepEqual(s.Data, os.Data) {
+				errs = append(errs, field.Forbidden(field.NewPath("data"), immutableSet))
+			}
+		}
+		return errs
+	}
+	st.fieldValue = func(o Object, f string) (string, bool) {
+		if f == "type" {
+			return string(o.(*corev1.Secret).Type), true
+		}
+		return "", false
+	}
+}

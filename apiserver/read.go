@@ -1,0 +1,162 @@
+package apiserver
+
+import (
+	"fmt"
+	"strconv"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/watch"
+)
+
+// Get returns a copy of one object, or with subresource "scale" its
+// autoscaling/v1 Scale (or "status": the object).
+func (s *Server) Get(gvr schema.GroupVersionResource, ns, name string, subresource ...string) (runtime.Object, error) {
+	ri, sub, err := s.lookupSub(gvr, subresource)
+	if err != nil {
+		return nil, err
+	}
+	if !ri.Namespaced {
+		ns = ""
+	}
+	o := s.tables[ri.storage].get(Key{ns, name})
+	if o == nil {
+		return nil, apierrors.NewNotFound(ri.GroupResource(), name)
+	}
+	if sub == "scale" {
+		return scaleOf(ri, o)
+	}
+	return s.output(ri, o), nil
+}
+
+// selectors parses a list's or watch's label and field selectors; a field
+// the kind does not select on is refused with the apiserver's text (rule
+// API-8).
+func (s *Server) selectors(ri *resourceInfo, opts metav1.ListOptions) (labels.Selector, fields.Selector, error) {
+	ls, err := labels.Parse(opts.LabelSelector)
+	if err != nil {
+		return nil, nil, apierrors.NewBadRequest(fmt.Sprintf("unable to parse requirement: %v", err))
+	}
+	fs, err := fields.ParseSelector(opts.FieldSelector)
+	if err != nil {
+		return nil, nil, apierrors.NewBadRequest(err.Error())
+	}
+	known := map[string]string{"metadata.name": ""}
+	if ri.Namespaced {
+		known["metadata.namespace"] = ""
+	}
+	for _, f := range ri.facts.fields {
+		known[f] = ""
+	}
+	for _, r := range fs.Requirements() {
+		if _, ok := known[r.Field]; !ok {
+			return nil, nil, apierrors.NewBadRequest(fmt.Sprintf("field label not supported: %s", r.Field))
+		}
+	}
+	return ls, fs, nil
+}
+
+// List returns the objects of a resource in one namespace ("" for all),
+// in namespace and name order, that match the options' label and field
+// selectors, as the resource's list kind (e.g. *corev1.PodList) with the
+// current resourceVersion.
+func (s *Server) List(gvr schema.GroupVersionResource, ns string, opts metav1.ListOptions) (runtime.Object, error) {
+	ri, err := s.reg.lookup(gvr)
+	if err != nil {
+		return nil, err
+	}
+	ls, fs, err := s.selectors(ri, opts)
+	if err != nil {
+		return nil, err
+	}
+	if !ri.Namespaced {
+		ns = ""
+	}
+	gvk := ri.GroupVersionKind()
+	gvk.Kind += "List"
+	list, err := s.scheme.New(gvk)
+	if err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	var items []runtime.Object
+	w := &Watch{ri: ri, ns: ns, label: ls, field: fs}
+	for _, sl := range s.tables[ri.storage].list(ns) {
+		if w.matches(ri, sl.obj) {
+			items = append(items, s.output(ri, sl.obj))
+		}
+	}
+	if err := meta.SetList(list, items); err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	if la, err := meta.ListAccessor(list); err == nil {
+		la.SetResourceVersion(formatRV(s.rv))
+	}
+	list.GetObjectKind().SetGroupVersionKind(gvk)
+	return list, nil
+}
+
+// Objects returns the stored objects of a resource in one namespace (""
+// for all) in namespace and name order, without copying: the caller must
+// not modify them. It is the fast path for a driver that owns the server.
+func (s *Server) Objects(gvr schema.GroupVersionResource, ns string) []Object {
+	ri, err := s.reg.lookup(gvr)
+	if err != nil {
+		return nil
+	}
+	ss := s.tables[ri.storage].list(ns)
+	out := make([]Object, len(ss))
+	for i, sl := range ss {
+		out[i] = sl.obj
+	}
+	return out
+}
+
+// Watch starts a watch on a resource in one namespace ("" for all) with
+// the options' selectors (rule API-9). With resourceVersion "" or "0" it
+// begins with an Added event for every object that matches, then every
+// later change; with a revision N, every change after N that the history
+// still holds (410 Expired when it no longer does).
+func (s *Server) Watch(gvr schema.GroupVersionResource, ns string, opts metav1.ListOptions) (*Watch, error) {
+	ri, err := s.reg.lookup(gvr)
+	if err != nil {
+		return nil, err
+	}
+	ls, fs, err := s.selectors(ri, opts)
+	if err != nil {
+		return nil, err
+	}
+	if !ri.Namespaced {
+		ns = ""
+	}
+	w := &Watch{s: s, ri: ri, ns: ns, label: ls, field: fs}
+	switch rv := opts.ResourceVersion; rv {
+	case "", "0":
+		for _, sl := range s.tables[ri.storage].list(ns) {
+			if w.matches(ri, sl.obj) {
+				w.queue = append(w.queue, watch.Event{Type: watch.Added, Object: s.output(ri, sl.obj)})
+			}
+		}
+	default:
+		n, err := strconv.ParseUint(rv, 10, 64)
+		if err != nil {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("invalid resource version: %s", rv))
+		}
+		if n > s.rv {
+			return nil, apierrors.NewTimeoutError(fmt.Sprintf("Too large resource version: %d, current: %d", n, s.rv), 1)
+		}
+		changes, err := s.tables[ri.storage].history.since(n)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range changes {
+			w.offer(c)
+		}
+	}
+	s.watches = append(s.watches, w)
+	return w, nil
+}

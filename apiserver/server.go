@@ -1,0 +1,233 @@
+package apiserver
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/utils/clock"
+	clocktesting "k8s.io/utils/clock/testing"
+
+	"github.com/kubesem/kubesem/namespace"
+	"github.com/kubesem/kubesem/workload"
+)
+
+// DefaultStart is the instant of a server built without a clock.
+var DefaultStart = time.Date(2026, time.January, 1, 9, 0, 0, 0, time.UTC)
+
+// Options configure a Server. The zero value is a server at DefaultStart
+// that never moves, with seed 0.
+type Options struct {
+	// Clock tells the server the instant of each request (creation and
+	// deletion timestamps, the watch history's age); the server never
+	// reads a wall clock. Nil means a clock stopped at DefaultStart.
+	Clock clock.PassiveClock
+	// Seed drives generated names and UIDs when UID and GenerateName are
+	// nil: the same seed and the same requests give the same objects.
+	Seed uint64
+	// UID returns the UID of each new object; nil means version-4 UUIDs
+	// drawn from Seed.
+	UID func() types.UID
+	// GenerateName returns a name for a generateName prefix; nil means
+	// the apiserver's (the prefix cut to 58 characters and 5 random
+	// characters of workload.NameAlphabet, drawn from Seed).
+	GenerateName func(base string) string
+	// NoSystemNamespaces leaves out the namespaces a started apiserver
+	// has (default, kube-node-lease, kube-public, kube-system).
+	NoSystemNamespaces bool
+}
+
+// Server is the apiserver's storage and rules for every built-in kind: a
+// generic store keyed by group, resource, namespace and name, one
+// strategy per kind, a resourceVersion shared by all (etcd's revision),
+// watches and a watch history. It is not safe for concurrent use.
+type Server struct {
+	clock     clock.PassiveClock
+	uid       func() types.UID
+	genName   func(string) string
+	scheme    *runtime.Scheme
+	reg       *registry
+	rv        uint64
+	tables    map[schema.GroupResource]*table
+	watches   []*Watch
+	observers []func(Change)
+}
+
+// New returns a server with every built-in resource registered and, unless
+// opts say otherwise, the system namespaces created.
+func New(opts Options) *Server {
+	s := &Server{clock: opts.Clock, uid: opts.UID, genName: opts.GenerateName,
+		scheme: NewScheme(), reg: newRegistry(), tables: map[schema.GroupResource]*table{}}
+	if s.clock == nil {
+		s.clock = clocktesting.NewFakePassiveClock(DefaultStart)
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x61706973))
+	if s.uid == nil {
+		s.uid = func() types.UID { return newUUID(rng) }
+	}
+	if s.genName == nil {
+		names := workload.NewNames(opts.Seed)
+		s.genName = names.Generate
+	}
+	for i := range builtins {
+		s.reg.add(newBuiltin(&builtins[i]))
+	}
+	for _, ri := range s.reg.order {
+		if s.tables[ri.storage] == nil {
+			s.tables[ri.storage] = newTable()
+		}
+	}
+	if !opts.NoSystemNamespaces {
+		for _, name := range namespace.BuiltIn() {
+			_, _ = s.Create(nsGVR, "", &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
+		}
+	}
+	return s
+}
+
+var nsGVR = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
+
+// newUUID draws a version-4 UUID.
+func newUUID(rng *rand.Rand) types.UID {
+	a, b := rng.Uint64(), rng.Uint64()
+	return types.UID(fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x",
+		a>>32, (a>>16)&0xffff, a&0x0fff, 0x8000|(b>>48)&0x3fff, b&0xffffffffffff))
+}
+
+func formatRV(rv uint64) string { return strconv.FormatUint(rv, 10) }
+
+// Scheme is the scheme of the server's Go types.
+func (s *Server) Scheme() *runtime.Scheme { return s.scheme }
+
+// RESTMapper maps kinds to resources and tells their scope, as discovery
+// would.
+func (s *Server) RESTMapper() meta.RESTMapper { return s.reg.mapper }
+
+// Resources lists the served resources in discovery order.
+func (s *Server) Resources() []Resource {
+	var out []Resource
+	for _, ri := range s.reg.order {
+		if ri.served {
+			out = append(out, ri.Resource)
+		}
+	}
+	return out
+}
+
+// ResourceFor resolves a resource as kubectl does from what a user types:
+// a plural, singular, short name or kind, optionally qualified by group
+// ("deployments.apps") or by version and group ("hpa.v2.autoscaling").
+func (s *Server) ResourceFor(arg string) (Resource, error) {
+	ri, err := s.reg.find(arg)
+	if err != nil {
+		return Resource{}, err
+	}
+	return ri.Resource, nil
+}
+
+// ResourceVersion is the revision of the last write.
+func (s *Server) ResourceVersion() uint64 { return s.rv }
+
+// Observe registers a function told of every committed write, in order,
+// before the write's caller gets its answer.
+func (s *Server) Observe(f func(Change)) { s.observers = append(s.observers, f) }
+
+// now is the instant of the request, at the apiserver's second precision
+// for timestamps.
+func (s *Server) now() time.Time { return s.clock.Now() }
+
+// commit stores a write under the next revision and tells watchers and
+// observers. o must be a fresh object nobody else holds.
+func (s *Server) commit(ri *resourceInfo, typ watch.EventType, old, o Object) {
+	s.rv++
+	t := s.tables[ri.storage]
+	c := &Change{Type: typ, Resource: ri.storage, Old: old, ResourceVersion: s.rv, At: s.now()}
+	if typ == watch.Deleted {
+		t.remove(Key{old.GetNamespace(), old.GetName()})
+		c.Object, c.Old = withRV(old, s.rv), nil
+	} else {
+		o.SetResourceVersion(formatRV(s.rv))
+		t.put(o)
+		c.Object = o
+	}
+	t.history.add(c)
+	for _, w := range s.watches {
+		w.offer(c)
+	}
+	for _, f := range s.observers {
+		f(*c)
+	}
+}
+
+// output is the object as the server answers with it: a copy with its
+// apiVersion and kind.
+func (s *Server) output(ri *resourceInfo, o Object) Object {
+	c := o.DeepCopyObject().(Object)
+	c.GetObjectKind().SetGroupVersionKind(ri.GroupVersionKind())
+	return c
+}
+
+// input converts a request's object to the resource's Go type, refusing
+// another kind or version (rule API-2); the result is the server's own
+// copy.
+func (s *Server) input(ri *resourceInfo, obj runtime.Object) (Object, error) {
+	if obj == nil {
+		return nil, apierrors.NewBadRequest("the body of the request was in an unknown format")
+	}
+	gvk := ri.GroupVersionKind()
+	var out Object
+	switch v := obj.(type) {
+	case *unstructured.Unstructured:
+		if got := v.GroupVersionKind(); got.Kind != "" && got.Kind != gvk.Kind || got.Version != "" && got.GroupVersion() != gvk.GroupVersion() {
+			return nil, mismatch(got, gvk)
+		}
+		n, err := s.scheme.New(gvk)
+		if err != nil {
+			return nil, apierrors.NewInternalError(err)
+		}
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(v.Object, n); err != nil {
+			return nil, apierrors.NewBadRequest(err.Error())
+		}
+		out = n.(Object)
+	default:
+		kinds, _, err := s.scheme.ObjectKinds(obj)
+		if err != nil || len(kinds) == 0 {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("no kind is registered for the type %T", obj))
+		}
+		if kinds[0] != gvk {
+			return nil, mismatch(kinds[0], gvk)
+		}
+		o, ok := obj.DeepCopyObject().(Object)
+		if !ok {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("%T has no object metadata", obj))
+		}
+		out = o
+	}
+	out.GetObjectKind().SetGroupVersionKind(gvk)
+	return out, nil
+}
+
+func mismatch(got, want schema.GroupVersionKind) error {
+	if got.GroupVersion() != want.GroupVersion() {
+		return apierrors.NewBadRequest(fmt.Sprintf("the API version in the data (%s) does not match the expected API version (%s)", got.GroupVersion(), want.GroupVersion()))
+	}
+	return apierrors.NewBadRequest(fmt.Sprintf("the kind in the data (%s) does not match the expected kind (%s)", got.Kind, want.Kind))
+}
+
+// notFoundResource is the apiserver's answer to a resource it does not
+// serve.
+func notFoundResource(gvr schema.GroupVersionResource) error {
+	err := apierrors.NewNotFound(gvr.GroupResource(), "")
+	err.ErrStatus.Message = "the server could not find the requested resource"
+	return err
+}

@@ -1,0 +1,135 @@
+package apiserver
+
+import (
+	"slices"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// Object is what the server stores: an API object with its metadata (the
+// same interface as controller-runtime's client.Object).
+type Object interface {
+	metav1.Object
+	runtime.Object
+}
+
+// Key names one stored object; Namespace is "" for cluster-scoped ones.
+type Key struct{ Namespace, Name string }
+
+func (k Key) String() string {
+	if k.Namespace == "" {
+		return k.Name
+	}
+	return k.Namespace + "/" + k.Name
+}
+
+func compareKeys(a, b Key) int {
+	if c := strings.Compare(a.Namespace, b.Namespace); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Name, b.Name)
+}
+
+// slot holds one stored object. The table's map and its ordered list
+// point at the same slot, so replacing an object (every write stores a
+// new one: stored objects are never modified) is one map lookup.
+type slot struct {
+	k    Key
+	obj  Object
+	gone bool
+}
+
+// ordered keeps slots in key order for listing. Slots added since the
+// last list wait in added and removed counts those that left, so that a
+// list merges instead of sorting everything again.
+type ordered struct {
+	sorted  []*slot
+	added   []*slot
+	removed int
+}
+
+func compareSlots(a, b *slot) int { return compareKeys(a.k, b.k) }
+
+func isLive(s *slot) bool { return !s.gone }
+
+// slots returns the members in key order; member reports whether a slot
+// still belongs (asked only when some have left).
+func (o *ordered) slots(member func(*slot) bool) []*slot {
+	if len(o.added) == 0 && o.removed == 0 {
+		return o.sorted
+	}
+	slices.SortFunc(o.added, compareSlots)
+	merged := make([]*slot, 0, len(o.sorted)+len(o.added))
+	keep := func(s *slot) {
+		if n := len(merged); n > 0 && merged[n-1] == s {
+			return // left and came back
+		}
+		if o.removed == 0 || member(s) {
+			merged = append(merged, s)
+		}
+	}
+	i, j := 0, 0
+	for i < len(o.sorted) || j < len(o.added) {
+		if j == len(o.added) || (i < len(o.sorted) && compareSlots(o.sorted[i], o.added[j]) <= 0) {
+			keep(o.sorted[i])
+			i++
+		} else {
+			keep(o.added[j])
+			j++
+		}
+	}
+	o.sorted, o.added, o.removed = merged, o.added[:0], 0
+	return o.sorted
+}
+
+// table holds the objects of one stored resource and its watch history.
+type table struct {
+	objs    map[Key]*slot
+	all     ordered
+	history history
+}
+
+func newTable() *table { return &table{objs: map[Key]*slot{}} }
+
+func (t *table) get(k Key) Object {
+	if s := t.objs[k]; s != nil {
+		return s.obj
+	}
+	return nil
+}
+
+// list returns the stored objects in key order, of one namespace unless
+// ns is "".
+func (t *table) list(ns string) []*slot {
+	ss := t.all.slots(isLive)
+	if ns == "" {
+		return ss
+	}
+	lo, _ := slices.BinarySearchFunc(ss, ns, func(s *slot, ns string) int { return strings.Compare(s.k.Namespace, ns) })
+	hi := lo
+	for hi < len(ss) && ss[hi].k.Namespace == ns {
+		hi++
+	}
+	return ss[lo:hi]
+}
+
+func (t *table) put(o Object) {
+	k := Key{o.GetNamespace(), o.GetName()}
+	if s := t.objs[k]; s != nil {
+		s.obj = o
+		return
+	}
+	s := &slot{k: k, obj: o}
+	t.objs[k] = s
+	t.all.added = append(t.all.added, s)
+}
+
+func (t *table) remove(k Key) {
+	if s := t.objs[k]; s != nil {
+		delete(t.objs, k)
+		s.gone = true
+		t.all.removed++
+	}
+}
