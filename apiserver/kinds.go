@@ -6,7 +6,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -156,7 +155,7 @@ func validatePodUpdate(p, old *corev1.Pod) field.ErrorList {
 	if tolerationsAdded(p.Spec.Tolerations, old.Spec.Tolerations) {
 		mungled.Tolerations = old.Spec.Tolerations
 	}
-	if !apiequality.Semantic.DeepEqual(*mungled, old.Spec) {
+	if !equal(*mungled, old.Spec) {
 		return field.ErrorList{field.Forbidden(field.NewPath("spec"), podUpdateForbidden)}
 	}
 	return nil
@@ -168,7 +167,7 @@ func tolerationsAdded(now, old []corev1.Toleration) bool {
 	for _, t := range old {
 		found := false
 		for _, n := range now {
-			if apiequality.Semantic.DeepEqual(n, t) {
+			if equal(n, t) {
 				found = true
 				break
 			}
@@ -248,10 +247,10 @@ func configMapStrategy(st *strategy) {
 		if cm.Immutable == nil || !*cm.Immutable {
 			errs = append(errs, field.Forbidden(field.NewPath("immutable"), immutableSet))
 		}
-		if !apiequality.Semantic.DeepEqual(cm.Data, ocm.Data) {
+		if !equal(cm.Data, ocm.Data) {
 			errs = append(errs, field.Forbidden(field.NewPath("data"), immutableSet))
 		}
-		if !apiequality.Semantic.DeepEqual(cm.BinaryData, ocm.BinaryData) {
+		if !equal(cm.BinaryData, ocm.BinaryData) {
 			errs = append(errs, field.Forbidden(field.NewPath("binaryData"), immutableSet))
 		}
 		return errs
@@ -292,7 +291,7 @@ func secretStrategy(st *strategy) {
 			if s.Immutable == nil || !*s.Immutable {
 				errs = append(errs, field.Forbidden(field.NewPath("immutable"), immutableSet))
 			}
-			if !apiequality.Semantic.DeepEqual(s.Data, os.Data) {
+			if !equal(s.Data, os.Data) {
 				errs = append(errs, field.Forbidden(field.NewPath("data"), immutableSet))
 			}
 		}

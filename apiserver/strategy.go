@@ -149,7 +149,7 @@ func (st *strategy) changed(o, old Object) bool {
 		if !a.IsValid() || !b.IsValid() {
 			continue
 		}
-		if !apiequality.Semantic.DeepEqual(a.Interface(), b.Interface()) {
+		if !equal(a.Interface(), b.Interface()) {
 			return true
 		}
 	}
@@ -274,4 +274,12 @@ func fieldByJSON(v reflect.Value, name string) reflect.Value {
 		}
 	}
 	return reflect.Value{}
+}
+
+// equal is apimachinery's semantic equality (nil and empty alike,
+// quantities by value), asked only when the standard library's stricter
+// one says the two differ: what is identical is settled without the
+// slower walk.
+func equal(a, b any) bool {
+	return reflect.DeepEqual(a, b) || apiequality.Semantic.DeepEqual(a, b)
 }

@@ -3,10 +3,10 @@ package apiserver
 import (
 	"errors"
 	"fmt"
-	corev1 "k8s.io/api/core/v1"
 	"strconv"
 
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	corev1 "k8s.io/api/core/v1"
+
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
@@ -126,7 +126,7 @@ func (s *Server) update(ri *resourceInfo, sub, ns string, in Object, dry bool) (
 		return in, nil
 	}
 	in.SetResourceVersion(old.GetResourceVersion())
-	if apiequality.Semantic.DeepEqual(in, old) {
+	if equal(in, old) {
 		return old, nil // nothing changed: no write, no new resourceVersion
 	}
 	if dry {

@@ -15,5 +15,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("KUBESEM_KLOG") == "" {
 		klog.SetLogger(logr.Discard())
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	stopLiveAPIServer() // liveapiserver_test.go: stop etcd if a test started it
+	os.Exit(code)
 }
