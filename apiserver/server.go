@@ -231,3 +231,13 @@ func notFoundResource(gvr schema.GroupVersionResource) error {
 	err.ErrStatus.Message = "the server could not find the requested resource"
 	return err
 }
+
+// KindFor names the kind stored under a group and resource, "" for none.
+func (s *Server) KindFor(gr schema.GroupResource) string {
+	for _, ri := range s.reg.order {
+		if ri.storage == gr && ri.served {
+			return ri.Kind
+		}
+	}
+	return ""
+}

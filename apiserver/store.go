@@ -39,6 +39,8 @@ type slot struct {
 	k    Key
 	obj  Object
 	gone bool
+	// values are the slot's index values, by index name.
+	values map[string]string
 }
 
 // ordered keeps slots in key order for listing. Slots added since the
@@ -89,6 +91,7 @@ type table struct {
 	objs    map[Key]*slot
 	all     ordered
 	history history
+	indexes map[string]*index
 }
 
 func newTable() *table { return &table{objs: map[Key]*slot{}} }
@@ -117,13 +120,28 @@ func (t *table) list(ns string) []*slot {
 
 func (t *table) put(o Object) {
 	k := Key{o.GetNamespace(), o.GetName()}
-	if s := t.objs[k]; s != nil {
-		s.obj = o
-		return
+	s := t.objs[k]
+	if s == nil {
+		s = &slot{k: k}
+		t.objs[k] = s
+		t.all.added = append(t.all.added, s)
 	}
-	s := &slot{k: k, obj: o}
-	t.objs[k] = s
-	t.all.added = append(t.all.added, s)
+	s.obj = o
+	for name, ix := range t.indexes {
+		v := ix.fn(o)
+		old, had := s.values[name]
+		if had && old == v {
+			continue
+		}
+		if had {
+			ix.leave(old)
+		}
+		if s.values == nil {
+			s.values = map[string]string{}
+		}
+		s.values[name] = v
+		ix.join(s, v)
+	}
 }
 
 func (t *table) remove(k Key) {
@@ -131,5 +149,8 @@ func (t *table) remove(k Key) {
 		delete(t.objs, k)
 		s.gone = true
 		t.all.removed++
+		for name, ix := range t.indexes {
+			ix.leave(s.values[name])
+		}
 	}
 }

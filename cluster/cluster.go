@@ -11,7 +11,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/watch"
 
+	"github.com/kubesem/kubesem/apiserver"
 	"github.com/kubesem/kubesem/internal/events"
 	"github.com/kubesem/kubesem/probe"
 	"github.com/kubesem/kubesem/workload"
@@ -58,6 +60,7 @@ type Cluster struct {
 	now    time.Time
 	rng    *rand.Rand
 	names  *workload.Names
+	srv    *apiserver.Server
 	st     *store
 	queue  timerQueue
 	seq    uint64
@@ -131,7 +134,6 @@ func New(opts Options) (*Cluster, error) {
 		now:          opts.Start,
 		rng:          rand.New(rand.NewPCG(opts.Seed, 0x6b756265)),
 		names:        workload.NewNames(opts.Seed),
-		st:           newStore(),
 		dirty:        map[string]map[key]bool{},
 		gcDirty:      map[string]bool{},
 		nodes:        map[string]*nodeState{},
@@ -149,6 +151,10 @@ func New(opts Options) (*Cluster, error) {
 		correlator:   events.NewCorrelator(),
 		stored:       map[key]*corev1.Event{},
 	}
+	c.srv = apiserver.New(apiserver.Options{Clock: clusterClock{c}, UID: c.newUID,
+		GenerateName: c.names.Generate, NoSystemNamespaces: true})
+	c.st = newStore(c.srv)
+	c.srv.Observe(c.observe)
 	for _, name := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
 		if _, err := c.create(&corev1.Namespace{}, name, ""); err != nil {
 			return nil, err
@@ -437,4 +443,28 @@ func (c *Cluster) createKubernetesService() error {
 	}
 	_, err := c.createObject(svc)
 	return err
+}
+
+// clusterClock tells the apiserver the cluster's virtual time.
+type clusterClock struct{ c *Cluster }
+
+func (k clusterClock) Now() time.Time                  { return k.c.now }
+func (k clusterClock) Since(t time.Time) time.Duration { return k.c.now.Sub(t) }
+
+// observe hears the apiserver's commits: those the cluster made through
+// its store it has already noted itself; the others (a user's request
+// through the registry) wake the controllers as any write does.
+func (c *Cluster) observe(ch apiserver.Change) {
+	if c.st.driving {
+		return
+	}
+	kind := c.srv.KindFor(ch.Resource)
+	switch ch.Type {
+	case watch.Added:
+		c.notify(kind, "ADDED", nil, ch.Object)
+	case watch.Modified:
+		c.notify(kind, "MODIFIED", ch.Old, ch.Object)
+	case watch.Deleted:
+		c.notify(kind, "DELETED", ch.Object, nil)
+	}
 }

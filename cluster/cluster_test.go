@@ -264,13 +264,13 @@ func TestBadInputLeavesStoreUnchanged(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := c.st.rv
+			before := c.st.rv()
 			err := tc.do()
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want it to contain %q", err, tc.want)
 			}
-			if c.st.rv != before {
-				t.Fatalf("the store changed: resourceVersion %d → %d", before, c.st.rv)
+			if c.st.rv() != before {
+				t.Fatalf("the store changed: resourceVersion %d → %d", before, c.st.rv())
 			}
 		})
 	}

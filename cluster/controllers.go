@@ -170,13 +170,13 @@ func (c *Cluster) syncPods(ns string, uid types.UID, replicas *int32, ranked boo
 	pods := make([]*corev1.Pod, 0, len(own)+len(orphans))
 	i, j := 0, 0
 	for i < len(own) || j < len(orphans) {
-		var sl *slot
-		if j == len(orphans) || (i < len(own) && own[i].k.name < orphans[j].k.name) {
-			sl, i = own[i], i+1
+		var o Object
+		if j == len(orphans) || (i < len(own) && own[i].GetName() < orphans[j].GetName()) {
+			o, i = own[i], i+1
 		} else {
-			sl, j = orphans[j], j+1
+			o, j = orphans[j], j+1
 		}
-		pods = append(pods, sl.obj.(*corev1.Pod))
+		pods = append(pods, o.(*corev1.Pod))
 	}
 	return pods
 }
@@ -421,8 +421,8 @@ func (c *Cluster) syncDeployment(k key) {
 		// its ReplicaSets' pods, from the store's per-controller lists
 		// (rollout.Sync only groups them by controller)
 		for _, rs := range rss {
-			for _, sl := range c.st.podsOwnedBy(k.ns, rs.UID) {
-				pods = append(pods, sl.obj.(*corev1.Pod))
+			for _, o := range c.st.podsOwnedBy(k.ns, rs.UID) {
+				pods = append(pods, o.(*corev1.Pod))
 			}
 		}
 	default:
@@ -527,7 +527,7 @@ func (c *Cluster) collectGarbage() {
 
 func (c *Cluster) lookupOwner(ns string, ref metav1.OwnerReference) Object {
 	kind := ref.Kind
-	if kindOf := c.st.tables[kind]; kindOf == nil || clusterScoped(kind) {
+	if !c.st.modelled(kind) || clusterScoped(kind) {
 		return nil
 	}
 	o := c.st.get(kind, key{ns, ref.Name})
@@ -604,7 +604,7 @@ func (c *Cluster) collectNamespace(ns string) {
 		}
 		var solid, waiting, dangling []metav1.OwnerReference
 		for _, r := range cur.GetOwnerReferences() {
-			if _, known := c.st.tables[r.Kind]; !known {
+			if !c.st.modelled(r.Kind) {
 				solid = append(solid, r) // a kind this cluster does not store: never collected
 				continue
 			}

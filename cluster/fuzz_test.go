@@ -23,8 +23,8 @@ func FuzzManifest(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		before := c.st.rv
-		if _, err := c.CreateManifest(manifest, ""); err != nil && c.st.rv != before {
+		before := c.st.rv()
+		if _, err := c.CreateManifest(manifest, ""); err != nil && c.st.rv() != before {
 			t.Fatalf("a refused manifest changed the store: %v", err)
 		}
 		if err := c.Advance(2 * time.Minute); err != nil {

@@ -2,24 +2,21 @@ package cluster
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/kubesem/kubesem/apiserver"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 )
 
 // Object is what the store holds: a typed API object with its metadata
 // (the same interface as controller-runtime's client.Object).
-type Object interface {
-	metav1.Object
-	runtime.Object
-}
+type Object = apiserver.Object
 
 // The kinds the cluster stores.
 const (
@@ -85,103 +82,63 @@ func (k key) String() string {
 
 func keyOf(o metav1.Object) key { return key{o.GetNamespace(), o.GetName()} }
 
-// slot holds one stored object. The table's map and its ordered lists
-// point at the same slot, so that replacing an object (every write
-// stores a new copy) costs one map lookup and lists never look objects
-// up again.
-type slot struct {
-	k   key
-	obj Object
-	// owner is the UID of the pod's controller, "" for an orphan: the
-	// group the pod is listed in (pods only).
-	owner types.UID
-	gone  bool
+// gvrs are the resources of the kinds the cluster's controllers model.
+var gvrs = map[string]schema.GroupVersionResource{
+	KindNamespace:             {Version: "v1", Resource: "namespaces"},
+	KindNode:                  {Version: "v1", Resource: "nodes"},
+	KindPod:                   {Version: "v1", Resource: "pods"},
+	KindReplicaSet:            {Group: "apps", Version: "v1", Resource: "replicasets"},
+	KindReplicationController: {Version: "v1", Resource: "replicationcontrollers"},
+	KindDeployment:            {Group: "apps", Version: "v1", Resource: "deployments"},
+	KindService:               {Version: "v1", Resource: "services"},
+	KindResourceQuota:         {Version: "v1", Resource: "resourcequotas"},
 }
 
-// ordered keeps slots in (namespace, name) order for listing. Slots added
-// since the last list are in added and removed counts the slots that
-// left, so that a list merges instead of sorting everything again (a
-// burst of 500 creates between two lists of 10,000 pods).
-type ordered struct {
-	sorted  []*slot
-	added   []*slot
-	removed int
-}
+// ownerIndex groups pods by namespace and controller UID: what a
+// ReplicaSet's sync can own without visiting the namespace's other
+// controllers' pods.
+const ownerIndex = "controller"
 
-func compareSlots(a, b *slot) int { return compareKeys(a.k, b.k) }
+func ownerValue(ns string, uid types.UID) string { return ns + "/" + string(uid) }
 
-// slots returns the members in key order; member reports whether a slot
-// still belongs (only asked when some have left).
-func (o *ordered) slots(member func(*slot) bool) []*slot {
-	if len(o.added) == 0 && o.removed == 0 {
-		return o.sorted
-	}
-	slices.SortFunc(o.added, compareSlots)
-	merged := make([]*slot, 0, len(o.sorted)+len(o.added))
-	keep := func(s *slot) {
-		if n := len(merged); n > 0 && merged[n-1] == s {
-			return // left and came back
-		}
-		if o.removed == 0 || member(s) {
-			merged = append(merged, s)
-		}
-	}
-	i, j := 0, 0
-	for i < len(o.sorted) || j < len(o.added) {
-		if j == len(o.added) || (i < len(o.sorted) && compareSlots(o.sorted[i], o.added[j]) <= 0) {
-			keep(o.sorted[i])
-			i++
-		} else {
-			keep(o.added[j])
-			j++
-		}
-	}
-	o.sorted, o.added, o.removed = merged, o.added[:0], 0
-	return o.sorted
-}
-
-// group names the pods of one controller in one namespace; uid "" is the
-// namespace's orphans.
-type group struct {
-	ns  string
-	uid types.UID
-}
-
-// table holds the objects of one kind.
-type table struct {
-	objs map[key]*slot
-	all  ordered
-	// byOwner lists pods by their controller (pods only): what a
-	// ReplicaSet's sync can own without visiting the namespace's other
-	// controllers' pods.
-	byOwner map[group]*ordered
-}
-
-func isLive(s *slot) bool { return !s.gone }
-
-// store is the apiserver's storage: one table per kind, one
-// resourceVersion counter for all of them (as etcd's revision).
+// store is the cluster's view of the apiserver's storage: the raw stores
+// of the modelled kinds, which the controllers write as their decisions
+// land (one resourceVersion for every kind, etcd's revision).
 type store struct {
-	rv     uint64
-	tables map[string]*table
+	srv    *apiserver.Server
+	tables map[string]*apiserver.Storage
+	// driving is set while the cluster writes through tables, so that the
+	// server's observer leaves those writes to the cluster's own notify.
+	driving bool
 	// podChanges counts pod writes and removals; podChanged is its value
 	// at the last one in each namespace.
 	podChanges uint64
 	podChanged map[string]uint64
 }
 
-func newStore() *store {
-	s := &store{tables: map[string]*table{}, podChanged: map[string]uint64{}}
+func newStore(srv *apiserver.Server) *store {
+	s := &store{srv: srv, tables: map[string]*apiserver.Storage{}, podChanged: map[string]uint64{}}
 	for _, k := range kinds {
-		s.tables[k] = &table{objs: map[key]*slot{}}
+		st, err := srv.Storage(gvrs[k])
+		if err != nil {
+			panic(fmt.Sprintf("cluster: the apiserver does not serve %s: %v", k, err)) // the built-in table lists them all
+		}
+		s.tables[k] = st
 	}
-	s.tables[KindPod].byOwner = map[group]*ordered{}
+	s.tables[KindPod].AddIndex(ownerIndex, func(o apiserver.Object) string {
+		return ownerValue(o.GetNamespace(), controllerUID(o))
+	})
 	return s
 }
 
+// modelled reports the kinds the cluster's controllers act on.
+func (s *store) modelled(kind string) bool { return s.tables[kind] != nil }
+
 func (s *store) get(kind string, k key) Object {
-	if sl := s.tables[kind].objs[k]; sl != nil {
-		return sl.obj
+	if t := s.tables[kind]; t != nil {
+		if o := t.Get(k.ns, k.name); o != nil {
+			return o
+		}
 	}
 	return nil
 }
@@ -190,35 +147,24 @@ func (s *store) get(kind string, k key) Object {
 // ns "" lists every namespace. The objects are the stored ones: callers
 // must not modify them.
 func (s *store) list(kind, ns string) []Object {
-	ss := s.tables[kind].all.slots(isLive)
-	if ns != "" {
-		lo, _ := slices.BinarySearchFunc(ss, ns, func(s *slot, ns string) int { return strings.Compare(s.k.ns, ns) })
-		hi := lo
-		for hi < len(ss) && ss[hi].k.ns == ns {
-			hi++
-		}
-		ss = ss[lo:hi]
+	t := s.tables[kind]
+	if t == nil {
+		return nil
 	}
-	out := make([]Object, len(ss))
-	for i, s := range ss {
-		out[i] = s.obj
+	return t.List(ns)
+}
+
+func (s *store) count(kind string) int {
+	if t := s.tables[kind]; t != nil {
+		return t.Len()
 	}
-	return out
+	return 0
 }
 
 // podsOwnedBy returns the pods of namespace ns whose controller has the
 // given UID ("" for the orphans), in name order.
-func (s *store) podsOwnedBy(ns string, uid types.UID) []*slot {
-	t := s.tables[KindPod]
-	g := t.byOwner[group{ns, uid}]
-	if g == nil {
-		return nil
-	}
-	ss := g.slots(func(sl *slot) bool { return !sl.gone && sl.owner == uid })
-	if len(ss) == 0 {
-		delete(t.byOwner, group{ns, uid}) // the controller's pods are gone
-	}
-	return ss
+func (s *store) podsOwnedBy(ns string, uid types.UID) []Object {
+	return s.tables[KindPod].Indexed(ownerIndex, ownerValue(ns, uid))
 }
 
 func controllerUID(o Object) types.UID {
@@ -228,68 +174,27 @@ func controllerUID(o Object) types.UID {
 	return ""
 }
 
-func (t *table) join(sl *slot) {
-	if t.byOwner == nil {
-		return
-	}
-	g := group{sl.k.ns, sl.owner}
-	o := t.byOwner[g]
-	if o == nil {
-		o = &ordered{}
-		t.byOwner[g] = o
-	}
-	o.added = append(o.added, sl)
-}
-
-func (t *table) leave(sl *slot) {
-	if t.byOwner == nil {
-		return
-	}
-	if o := t.byOwner[group{sl.k.ns, sl.owner}]; o != nil {
-		o.removed++
-	}
-}
-
-func (s *store) nextRV() string {
-	s.rv++
-	return strconv.FormatUint(s.rv, 10)
-}
+// rv is the revision of the last write.
+func (s *store) rv() uint64 { return s.srv.ResourceVersion() }
 
 // put stores o (already prepared by the caller) under a new
 // resourceVersion.
 func (s *store) put(kind string, o Object) {
-	o.SetResourceVersion(s.nextRV())
-	t := s.tables[kind]
-	k := keyOf(o)
-	s.changed(kind, k)
-	var owner types.UID
-	if t.byOwner != nil {
-		owner = controllerUID(o)
-	}
-	if sl := t.objs[k]; sl != nil {
-		sl.obj = o
-		if sl.owner != owner {
-			t.leave(sl)
-			sl.owner = owner
-			t.join(sl)
-		}
-		return
-	}
-	sl := &slot{k: k, obj: o, owner: owner}
-	t.objs[k] = sl
-	t.all.added = append(t.all.added, sl)
-	t.join(sl)
+	s.changed(kind, keyOf(o))
+	s.driving = true
+	s.tables[kind].Put(o)
+	s.driving = false
 }
 
 func (s *store) remove(kind string, k key) {
 	t := s.tables[kind]
-	if sl := t.objs[k]; sl != nil {
-		s.changed(kind, k)
-		delete(t.objs, k)
-		sl.gone = true
-		t.all.removed++
-		t.leave(sl)
+	if t.Get(k.ns, k.name) == nil {
+		return
 	}
+	s.changed(kind, k)
+	s.driving = true
+	t.Remove(k.ns, k.name)
+	s.driving = false
 }
 
 func (s *store) changed(kind string, k key) {

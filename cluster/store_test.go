@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/kubesem/kubesem/apiserver"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -19,7 +20,8 @@ import (
 // same order.
 func TestPropertyStoreKeysStaySorted(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		s := newStore()
+		s := newStore(apiserver.New(apiserver.Options{}))
+		model := map[key]types.UID{} // what is stored, and each pod's controller
 		for i := range rapid.IntRange(1, 60).Draw(t, "steps") {
 			ns := rapid.SampledFrom([]string{"a", "b", "default"}).Draw(t, fmt.Sprintf("ns%d", i))
 			name := fmt.Sprintf("p%d", rapid.IntRange(0, 15).Draw(t, fmt.Sprintf("name%d", i)))
@@ -30,13 +32,14 @@ func TestPropertyStoreKeysStaySorted(t *testing.T) {
 					pod.OwnerReferences = []metav1.OwnerReference{{UID: uid, Controller: ptr.To(true)}}
 				}
 				s.put(KindPod, pod)
+				model[key{ns, name}] = controllerUID(pod)
 			case 2:
 				s.remove(KindPod, key{ns, name})
+				delete(model, key{ns, name})
 			}
 			if rapid.Bool().Draw(t, fmt.Sprintf("list%d", i)) {
-				tbl := s.tables[KindPod]
 				var want []key
-				for k := range tbl.objs {
+				for k := range model {
 					want = append(want, k)
 				}
 				slices.SortFunc(want, compareKeys)
@@ -47,18 +50,21 @@ func TestPropertyStoreKeysStaySorted(t *testing.T) {
 				if !slices.Equal(got, want) {
 					t.Fatalf("keys %v, want %v", got, want)
 				}
-				for _, g := range []group{{"a", ""}, {"a", "u1"}, {"b", "u2"}, {"default", "u1"}} {
+				for _, g := range []struct {
+					ns  string
+					uid types.UID
+				}{{"a", ""}, {"a", "u1"}, {"b", "u2"}, {"default", "u1"}} {
 					var wantOwned, gotOwned []key
-					for _, o := range s.list(KindPod, g.ns) {
-						if controllerUID(o) == g.uid {
-							wantOwned = append(wantOwned, keyOf(o))
+					for _, k := range want {
+						if k.ns == g.ns && model[k] == g.uid {
+							wantOwned = append(wantOwned, k)
 						}
 					}
-					for _, sl := range s.podsOwnedBy(g.ns, g.uid) {
-						if sl.obj != s.get(KindPod, sl.k) {
-							t.Fatalf("group %v lists a stale object for %v", g, sl.k)
+					for _, o := range s.podsOwnedBy(g.ns, g.uid) {
+						if o != s.get(KindPod, keyOf(o)) {
+							t.Fatalf("group %v lists a stale object for %v", g, keyOf(o))
 						}
-						gotOwned = append(gotOwned, sl.k)
+						gotOwned = append(gotOwned, keyOf(o))
 					}
 					if !slices.Equal(gotOwned, wantOwned) {
 						t.Fatalf("pods of %v: %v, want %v", g, gotOwned, wantOwned)

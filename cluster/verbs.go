@@ -41,7 +41,7 @@ func nsOr(kind, ns string) string {
 }
 
 func checkKind(kind string) error {
-	if _, ok := newStore().tables[kind]; !ok {
+	if _, ok := gvrs[kind]; !ok {
 		return fmt.Errorf(`the server doesn't have a resource type %q`, kind)
 	}
 	return nil

@@ -298,7 +298,7 @@ func (c *Cluster) notify(kind, typ string, old, cur Object) {
 			c.schedDirty = true
 		}
 		if typ == "DELETED" || (old != nil && cur != nil && podTerminal(cur.(*corev1.Pod)) != podTerminal(old.(*corev1.Pod))) {
-			if len(c.st.tables[KindResourceQuota].objs) > 0 {
+			if c.st.count(KindResourceQuota) > 0 {
 				c.markDirty(KindResourceQuota, key{ns, ""})
 			}
 		}

@@ -1,0 +1,117 @@
+package apiserver
+
+import (
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/watch"
+)
+
+// Storage is the raw store of one resource, for a driver that owns the
+// server and writes objects it has decided itself, as the built-in
+// controllers' writes would land in etcd: Put and Remove commit exactly
+// what they are given (a new resourceVersion, the watch history, the
+// watches and observers told) without the registry's strategy,
+// validation or admission. Everything a user sends goes through Create,
+// Update, Patch and Delete instead. Objects read from a Storage are the
+// stored ones: the caller must not modify them.
+type Storage struct {
+	s  *Server
+	ri *resourceInfo
+	t  *table
+}
+
+// Storage returns the raw store of a served resource.
+func (s *Server) Storage(gvr schema.GroupVersionResource) (*Storage, error) {
+	ri, err := s.reg.lookup(gvr)
+	if err != nil {
+		return nil, err
+	}
+	return &Storage{s: s, ri: ri, t: s.tables[ri.storage]}, nil
+}
+
+// Resource is the resource the store holds.
+func (st *Storage) Resource() Resource { return st.ri.Resource }
+
+// Get returns the stored object, or nil.
+func (st *Storage) Get(ns, name string) Object { return st.t.get(Key{ns, name}) }
+
+// List returns the stored objects of one namespace ("" for all) in
+// namespace and name order.
+func (st *Storage) List(ns string) []Object { return objectsOf(st.t.list(ns)) }
+
+// Len is the number of stored objects.
+func (st *Storage) Len() int { return len(st.t.objs) }
+
+// Put stores o under the next resourceVersion, as Added or Modified. The
+// store takes o: the caller must not modify it afterwards.
+func (st *Storage) Put(o Object) {
+	old := st.t.get(Key{o.GetNamespace(), o.GetName()})
+	typ := watch.Added
+	if old != nil {
+		typ = watch.Modified
+	}
+	st.s.commit(st.ri, typ, old, o)
+}
+
+// Remove deletes the stored object, if any, under the next
+// resourceVersion.
+func (st *Storage) Remove(ns, name string) {
+	if old := st.t.get(Key{ns, name}); old != nil {
+		st.s.commit(st.ri, watch.Deleted, old, nil)
+	}
+}
+
+// AddIndex keeps the stored objects grouped by the value fn gives each
+// ("" for none), for Indexed; it must be added before the first write.
+func (st *Storage) AddIndex(name string, fn func(Object) string) {
+	if st.t.indexes == nil {
+		st.t.indexes = map[string]*index{}
+	}
+	st.t.indexes[name] = &index{fn: fn, groups: map[string]*ordered{}}
+}
+
+// Indexed returns the stored objects whose index value is value, in
+// namespace and name order.
+func (st *Storage) Indexed(name, value string) []Object {
+	ix := st.t.indexes[name]
+	if ix == nil {
+		return nil
+	}
+	g := ix.groups[value]
+	if g == nil {
+		return nil
+	}
+	ss := g.slots(func(sl *slot) bool { return !sl.gone && sl.values[name] == value })
+	if len(ss) == 0 {
+		delete(ix.groups, value) // the group emptied
+	}
+	return objectsOf(ss)
+}
+
+func objectsOf(ss []*slot) []Object {
+	out := make([]Object, len(ss))
+	for i, sl := range ss {
+		out[i] = sl.obj
+	}
+	return out
+}
+
+// index groups a table's slots by a value of their object.
+type index struct {
+	fn     func(Object) string
+	groups map[string]*ordered
+}
+
+func (ix *index) join(sl *slot, v string) {
+	g := ix.groups[v]
+	if g == nil {
+		g = &ordered{}
+		ix.groups[v] = g
+	}
+	g.added = append(g.added, sl)
+}
+
+func (ix *index) leave(v string) {
+	if g := ix.groups[v]; g != nil {
+		g.removed++
+	}
+}
