@@ -225,4 +225,3 @@ func (s *prevStore) changed(kind string, k key) {
 		s.podChanged[k.ns] = s.podChanges
 	}
 }
-
