@@ -153,8 +153,8 @@ func (s *Server) Watch(gvr schema.GroupVersionResource, ns string, opts metav1.L
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range changes {
-			w.offer(c)
+		for i := range changes {
+			w.offer(&changes[i])
 		}
 	}
 	s.watches = append(s.watches, w)

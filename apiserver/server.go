@@ -151,21 +151,21 @@ func (s *Server) now() time.Time { return s.clock.Now() }
 func (s *Server) commit(ri *resourceInfo, typ watch.EventType, old, o Object) {
 	s.rv++
 	t := s.tables[ri.storage]
-	c := &Change{Type: typ, Resource: ri.storage, Old: old, ResourceVersion: s.rv, At: s.now()}
+	c := Change{Type: typ, Resource: ri.storage, Old: old, ResourceVersion: s.rv, At: s.now()}
 	if typ == watch.Deleted {
 		t.remove(Key{old.GetNamespace(), old.GetName()})
-		c.Object, c.Old = withRV(old, s.rv), nil
+		c.Object, c.Old = old, nil
 	} else {
 		o.SetResourceVersion(formatRV(s.rv))
 		t.put(o)
 		c.Object = o
 	}
-	t.history.add(c)
+	t.history.add(&c)
 	for _, w := range s.watches {
-		w.offer(c)
+		w.offer(&c)
 	}
 	for _, f := range s.observers {
-		f(*c)
+		f(c)
 	}
 }
 

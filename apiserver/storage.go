@@ -1,6 +1,8 @@
 package apiserver
 
 import (
+	"slices"
+
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 )
@@ -63,28 +65,34 @@ func (st *Storage) Remove(ns, name string) {
 // AddIndex keeps the stored objects grouped by the value fn gives each
 // ("" for none), for Indexed; it must be added before the first write.
 func (st *Storage) AddIndex(name string, fn func(Object) string) {
-	if st.t.indexes == nil {
-		st.t.indexes = map[string]*index{}
-	}
-	st.t.indexes[name] = &index{fn: fn, groups: map[string]*ordered{}}
+	st.t.indexes = append(st.t.indexes, &index{name: name, fn: fn, groups: map[string]*ordered{}})
 }
 
 // Indexed returns the stored objects whose index value is value, in
 // namespace and name order.
-func (st *Storage) Indexed(name, value string) []Object {
-	ix := st.t.indexes[name]
-	if ix == nil {
-		return nil
+func (st *Storage) Indexed(name, value string) []Object { return st.AppendIndexed(nil, name, value) }
+
+// AppendIndexed appends to dst the stored objects whose index value is
+// value, in namespace and name order (a driver's buffer saves the
+// allocation).
+func (st *Storage) AppendIndexed(dst []Object, name, value string) []Object {
+	i := slices.IndexFunc(st.t.indexes, func(ix *index) bool { return ix.name == name })
+	if i < 0 {
+		return dst
 	}
+	ix := st.t.indexes[i]
 	g := ix.groups[value]
 	if g == nil {
-		return nil
+		return dst
 	}
-	ss := g.slots(func(sl *slot) bool { return !sl.gone && sl.values[name] == value })
+	ss := g.slots(func(sl *slot) bool { return !sl.gone && sl.values[i] == value })
 	if len(ss) == 0 {
 		delete(ix.groups, value) // the group emptied
 	}
-	return objectsOf(ss)
+	for _, sl := range ss {
+		dst = append(dst, sl.obj)
+	}
+	return dst
 }
 
 func objectsOf(ss []*slot) []Object {
@@ -97,6 +105,7 @@ func objectsOf(ss []*slot) []Object {
 
 // index groups a table's slots by a value of their object.
 type index struct {
+	name   string
 	fn     func(Object) string
 	groups map[string]*ordered
 }

@@ -39,8 +39,8 @@ type slot struct {
 	k    Key
 	obj  Object
 	gone bool
-	// values are the slot's index values, by index name.
-	values map[string]string
+	// values are the slot's index values, in the table's index order.
+	values []string
 }
 
 // ordered keeps slots in key order for listing. Slots added since the
@@ -91,7 +91,7 @@ type table struct {
 	objs    map[Key]*slot
 	all     ordered
 	history history
-	indexes map[string]*index
+	indexes []*index
 }
 
 func newTable() *table { return &table{objs: map[Key]*slot{}} }
@@ -127,20 +127,20 @@ func (t *table) put(o Object) {
 		t.all.added = append(t.all.added, s)
 	}
 	s.obj = o
-	for name, ix := range t.indexes {
-		v := ix.fn(o)
-		old, had := s.values[name]
-		if had && old == v {
-			continue
+	if len(t.indexes) > 0 && s.values == nil {
+		s.values = make([]string, len(t.indexes))
+		for i, ix := range t.indexes {
+			s.values[i] = ix.fn(o)
+			ix.join(s, s.values[i])
 		}
-		if had {
-			ix.leave(old)
+		return
+	}
+	for i, ix := range t.indexes {
+		if v := ix.fn(o); v != s.values[i] {
+			ix.leave(s.values[i])
+			s.values[i] = v
+			ix.join(s, v)
 		}
-		if s.values == nil {
-			s.values = map[string]string{}
-		}
-		s.values[name] = v
-		ix.join(s, v)
 	}
 }
 
@@ -149,8 +149,8 @@ func (t *table) remove(k Key) {
 		delete(t.objs, k)
 		s.gone = true
 		t.all.removed++
-		for name, ix := range t.indexes {
-			ix.leave(s.values[name])
+		for i, ix := range t.indexes {
+			ix.leave(s.values[i])
 		}
 	}
 }

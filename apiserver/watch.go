@@ -19,7 +19,8 @@ type Change struct {
 	// Resource is the group and resource the object is stored under.
 	Resource schema.GroupResource
 	// Object is the object as stored by the write; for a deletion, the
-	// last stored object with the deletion's resourceVersion.
+	// object as it was last stored (the deletion's revision is
+	// ResourceVersion).
 	Object Object
 	// Old is the object before the write (nil for Added).
 	Old Object
@@ -42,7 +43,7 @@ const (
 // resourceVersion (k8s.io/apiserver pkg/storage/cacher
 // watch_cache_history.go).
 type history struct {
-	ring         []*Change
+	ring         []Change
 	start, end   int // absolute indexes: the ring holds [start, end)
 	evictedSince bool
 	startRV      uint64 // the revision the history starts after
@@ -52,15 +53,15 @@ type history struct {
 
 func (h *history) full() bool { return h.end == h.start+h.capacity }
 
-func (h *history) at(i int) *Change { return h.ring[i%h.capacity] }
+func (h *history) at(i int) *Change { return &h.ring[i%h.capacity] }
 
 func (h *history) resize(capacity int) {
-	ring := make([]*Change, capacity)
+	ring := make([]Change, capacity)
 	if capacity < h.capacity {
 		h.start = h.end - capacity
 	}
 	for i := h.start; i < h.end; i++ {
-		ring[i%capacity] = h.at(i)
+		ring[i%capacity] = *h.at(i)
 	}
 	h.ring, h.capacity = ring, capacity
 }
@@ -68,7 +69,7 @@ func (h *history) resize(capacity int) {
 func (h *history) add(c *Change) {
 	if h.capacity == 0 {
 		h.capacity = historyMin
-		h.ring = make([]*Change, historyMin)
+		h.ring = make([]Change, historyMin)
 	}
 	switch {
 	case h.full() && c.At.Sub(h.at(h.start).At) < historyFreshness:
@@ -81,17 +82,17 @@ func (h *history) add(c *Change) {
 		}
 	}
 	if h.full() {
-		h.ring[h.start%h.capacity] = nil
+		h.ring[h.start%h.capacity] = Change{}
 		h.start++
 		h.evictedSince = true
 	}
-	h.ring[h.end%h.capacity] = c
+	h.ring[h.end%h.capacity] = *c
 	h.end++
 }
 
 // since returns the changes after revision rv, or the apiserver's 410
 // Expired error when some of them are no longer held.
-func (h *history) since(rv uint64) ([]*Change, error) {
+func (h *history) since(rv uint64) ([]Change, error) {
 	var oldest uint64
 	switch {
 	case !h.evictedSince:
@@ -102,10 +103,10 @@ func (h *history) since(rv uint64) ([]*Change, error) {
 	if rv < oldest-1 {
 		return nil, apierrors.NewResourceExpired(fmt.Sprintf("too old resource version: %d (%d)", rv, oldest-1))
 	}
-	var out []*Change
+	var out []Change
 	for i := h.start; i < h.end; i++ {
 		if c := h.at(i); c.ResourceVersion > rv {
-			out = append(out, c)
+			out = append(out, *c)
 		}
 	}
 	return out, nil
@@ -190,15 +191,15 @@ func (w *Watch) offer(c *Change) {
 	case was && c.Type == watch.Deleted:
 		typ, obj = watch.Deleted, old
 	case was:
-		typ, obj = watch.Deleted, withRV(c.Old, c.ResourceVersion)
+		typ, obj = watch.Deleted, c.Old
 	default:
 		return
 	}
-	w.queue = append(w.queue, watch.Event{Type: typ, Object: w.s.output(w.ri, obj)})
-}
-
-func withRV(o Object, rv uint64) Object {
-	c := o.DeepCopyObject().(Object)
-	c.SetResourceVersion(formatRV(rv))
-	return c
+	out := w.s.output(w.ri, obj)
+	if typ == watch.Deleted {
+		// A deletion, or an object leaving the selection, is sent as it
+		// was, with the change's revision.
+		out.SetResourceVersion(formatRV(c.ResourceVersion))
+	}
+	w.queue = append(w.queue, watch.Event{Type: typ, Object: out})
 }

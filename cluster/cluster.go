@@ -56,15 +56,17 @@ type Options struct {
 // a virtual clock, an event queue and every controller kubesem models,
 // run in the calling goroutine. It is not safe for concurrent use.
 type Cluster struct {
-	opts   Options
-	now    time.Time
-	rng    *rand.Rand
-	names  *workload.Names
-	srv    *apiserver.Server
-	st     *store
-	queue  timerQueue
-	seq    uint64
-	rounds int
+	opts  Options
+	now   time.Time
+	rng   *rand.Rand
+	names *workload.Names
+	srv   *apiserver.Server
+	st    *store
+	// ownBuf and orphanBuf are reused for the pod lists a sync reads.
+	ownBuf, orphanBuf []Object
+	queue             timerQueue
+	seq               uint64
+	rounds            int
 
 	// A user action scheduled with After: running (the clock may not be
 	// run from it), and the error it returned, for the run in progress.

@@ -159,7 +159,9 @@ func (c *Cluster) syncPods(ns string, uid types.UID, replicas *int32, ranked boo
 	if !shortcuts {
 		return c.podsOf(ns)
 	}
-	own, orphans := c.st.podsOwnedBy(ns, uid), c.st.podsOwnedBy(ns, "")
+	c.ownBuf = c.st.podsOwnedBy(c.ownBuf[:0], ns, uid)
+	c.orphanBuf = c.st.podsOwnedBy(c.orphanBuf[:0], ns, "")
+	own, orphans := c.ownBuf, c.orphanBuf
 	want := 1
 	if replicas != nil {
 		want = int(*replicas)
@@ -421,7 +423,8 @@ func (c *Cluster) syncDeployment(k key) {
 		// its ReplicaSets' pods, from the store's per-controller lists
 		// (rollout.Sync only groups them by controller)
 		for _, rs := range rss {
-			for _, o := range c.st.podsOwnedBy(k.ns, rs.UID) {
+			c.ownBuf = c.st.podsOwnedBy(c.ownBuf[:0], k.ns, rs.UID)
+			for _, o := range c.ownBuf {
 				pods = append(pods, o.(*corev1.Pod))
 			}
 		}

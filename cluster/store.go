@@ -99,7 +99,15 @@ var gvrs = map[string]schema.GroupVersionResource{
 // controllers' pods.
 const ownerIndex = "controller"
 
-func ownerValue(ns string, uid types.UID) string { return ns + "/" + string(uid) }
+// ownerValue is a pod's group in the owner index: its controller's UID
+// (unique in the cluster, and a string already: no allocation per pod
+// write), or for an orphan its namespace behind a NUL, which no UID holds.
+func ownerValue(ns string, uid types.UID) string {
+	if uid == "" {
+		return "\x00" + ns
+	}
+	return string(uid)
+}
 
 // store is the cluster's view of the apiserver's storage: the raw stores
 // of the modelled kinds, which the controllers write as their decisions
@@ -161,10 +169,19 @@ func (s *store) count(kind string) int {
 	return 0
 }
 
-// podsOwnedBy returns the pods of namespace ns whose controller has the
-// given UID ("" for the orphans), in name order.
-func (s *store) podsOwnedBy(ns string, uid types.UID) []Object {
-	return s.tables[KindPod].Indexed(ownerIndex, ownerValue(ns, uid))
+// podsOwnedBy appends to dst the pods of namespace ns whose controller
+// has the given UID ("" for the orphans), in name order.
+func (s *store) podsOwnedBy(dst []Object, ns string, uid types.UID) []Object {
+	n := len(dst)
+	dst = s.tables[KindPod].AppendIndexed(dst, ownerIndex, ownerValue(ns, uid))
+	// A pod of another namespace that names the controller is not its.
+	out := dst[:n]
+	for _, o := range dst[n:] {
+		if o.GetNamespace() == ns {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 func controllerUID(o Object) types.UID {

@@ -60,7 +60,7 @@ func TestPropertyStoreKeysStaySorted(t *testing.T) {
 							wantOwned = append(wantOwned, k)
 						}
 					}
-					for _, o := range s.podsOwnedBy(g.ns, g.uid) {
+					for _, o := range s.podsOwnedBy(nil, g.ns, g.uid) {
 						if o != s.get(KindPod, keyOf(o)) {
 							t.Fatalf("group %v lists a stale object for %v", g, keyOf(o))
 						}
