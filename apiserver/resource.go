@@ -178,3 +178,24 @@ func (g *registry) find(arg string) (*resourceInfo, error) {
 func looksLikeVersion(s string) bool {
 	return len(s) > 1 && s[0] == 'v' && s[1] >= '0' && s[1] <= '9'
 }
+
+// builtinRegistry is the table of built-in resources without a server,
+// for questions about kinds that need no state.
+var builtinRegistry = func() *registry {
+	g := newRegistry()
+	for i := range builtins {
+		g.add(newBuiltin(&builtins[i]))
+	}
+	return g
+}()
+
+// BuiltinResource finds the served built-in resource of a kind, as
+// kubectl would resolve it ("ConfigMap", "configmaps", "cm",
+// "deployments.apps").
+func BuiltinResource(arg string) (Resource, bool) {
+	ri, err := builtinRegistry.find(arg)
+	if err != nil {
+		return Resource{}, false
+	}
+	return ri.Resource, true
+}

@@ -744,6 +744,7 @@ func (c *Cluster) syncNamespace(k key) {
 			content.Others = append(content.Others, namespace.Object{Kind: kind, Name: o.GetName(), Finalizers: o.GetFinalizers()})
 		}
 	}
+	content.Others = append(content.Others, c.otherContent(k.name)...)
 	step := namespace.Finalize(ns, content, c.now)
 	for _, name := range step.DeletePods {
 		if o := c.st.get(KindPod, key{k.name, name}); o != nil && o.GetDeletionTimestamp() == nil {
@@ -751,6 +752,10 @@ func (c *Cluster) syncNamespace(k key) {
 		}
 	}
 	for _, obj := range step.Delete {
+		if !c.st.modelled(obj.Kind) {
+			c.deleteOther(k.name, obj)
+			continue
+		}
 		if o := c.st.get(obj.Kind, key{k.name, obj.Name}); o != nil {
 			c.deleteObject(obj.Kind, o, metav1.DeletePropagationBackground, nil)
 		}

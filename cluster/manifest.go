@@ -8,8 +8,9 @@ import (
 	"io"
 	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
+	"github.com/kubesem/kubesem/apiserver"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer/json"
@@ -17,24 +18,15 @@ import (
 )
 
 var (
-	scheme  = runtime.NewScheme()
-	decoder runtime.Decoder
-)
-
-func init() {
-	if err := corev1.AddToScheme(scheme); err != nil {
-		panic(err)
-	}
-	if err := appsv1.AddToScheme(scheme); err != nil {
-		panic(err)
-	}
+	// scheme holds the Go types of every kind the apiserver serves.
+	scheme  = apiserver.NewScheme()
 	decoder = json.NewSerializerWithOptions(json.DefaultMetaFactory, scheme, scheme, json.SerializerOptions{Yaml: true, Strict: true})
-}
+)
 
 // Decode reads a YAML or JSON manifest of one or more documents (`---`
 // separated) into typed objects with apimachinery's strict decoder: an
-// unknown field, a missing kind or a kind kubesem does not store is an
-// error naming the document. Empty documents are skipped.
+// unknown field, a missing kind or a kind the apiserver does not serve is
+// an error naming the document. Empty documents are skipped.
 func Decode(manifest []byte) ([]Object, error) {
 	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(manifest)))
 	var out []Object
@@ -57,8 +49,8 @@ func Decode(manifest []byte) ([]Object, error) {
 			return nil, fmt.Errorf("error decoding document %d: %w", i, err)
 		}
 		o, ok := obj.(Object)
-		if !ok || kindOf(o) == "" {
-			return nil, fmt.Errorf("resource mapping not found for document %d: kubesem does not store kind %q", i, gvk.Kind)
+		if !ok {
+			return nil, fmt.Errorf("resource mapping not found for document %d: no matches for kind %q in version %q", i, gvk.Kind, gvk.GroupVersion().String())
 		}
 		o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
 		out = append(out, o)
@@ -118,34 +110,69 @@ func (c *Cluster) ApplyAll(objs []Object, namespace string) ([]Object, error) {
 
 func (c *Cluster) createAll(in []Object, ns string, apply bool) ([]Object, error) {
 	objs := make([]Object, 0, len(in))
+	res := make([]apiserver.Resource, 0, len(in)) // the resource of each object of a kind not modelled
 	for _, o := range in {
-		if o == nil || kindOf(o) == "" {
+		if o == nil {
 			return nil, fmt.Errorf("cluster: cannot store a %T", o)
 		}
+		var r apiserver.Resource
+		if kindOf(o) == "" {
+			var err error
+			if r, err = c.objectResource(o); err != nil {
+				return nil, fmt.Errorf("cluster: cannot store a %T", o)
+			}
+		}
 		objs = append(objs, copyObject(o))
+		res = append(res, r)
 	}
-	// Check everything on a scratch copy of the store first.
+	// Check everything first, without storing anything.
 	seen := map[string]bool{}
-	for _, o := range objs {
-		kind := kindOf(o)
+	for i, o := range objs {
+		kind, r := kindOf(o), res[i]
+		generic := kind == ""
+		namespaced := !clusterScoped(kind)
+		if generic {
+			kind, namespaced = r.Kind, r.Namespaced
+		}
 		if o.GetNamespace() == "" {
-			o.SetNamespace(nsOr(kind, ns))
-		} else if ns != "" && o.GetNamespace() != ns && !clusterScoped(kind) {
+			if namespaced {
+				o.SetNamespace(nsOr(kind, ns))
+			}
+		} else if ns != "" && o.GetNamespace() != ns && namespaced {
 			return nil, fmt.Errorf("the namespace from the provided object %q does not match the namespace %q. You must pass '--namespace=%s' to perform this operation.", o.GetNamespace(), ns, o.GetNamespace())
 		}
-		id := kind + "/" + o.GetNamespace() + "/" + o.GetName()
+		id := r.Group + "/" + kind + "/" + o.GetNamespace() + "/" + o.GetName()
+		alreadyExists := func() error {
+			if generic {
+				return apierrors.NewAlreadyExists(r.GroupResource(), o.GetName())
+			}
+			return apiAlreadyExists(kind, o.GetName())
+		}
 		if o.GetName() != "" && seen[id] && !apply {
-			return nil, apiAlreadyExists(kind, o.GetName())
+			return nil, alreadyExists()
 		}
 		seen[id] = true
-		exists := c.st.get(kind, key{nsOr(kind, o.GetNamespace()), o.GetName()}) != nil
+		var exists bool
+		if generic {
+			_, err := c.srv.Get(r.GroupVersionResource(), genericNamespace(r, o.GetNamespace()), o.GetName())
+			exists = err == nil
+		} else {
+			exists = c.st.get(kind, key{nsOr(kind, o.GetNamespace()), o.GetName()}) != nil
+		}
 		if exists && apply {
 			continue
 		}
 		if exists {
-			return nil, apiAlreadyExists(kind, o.GetName())
+			return nil, alreadyExists()
 		}
-		if err := checkCreate(c, kind, nsOr(kind, o.GetNamespace()), o); err != nil {
+		var err error
+		if generic {
+			_, err = c.srv.Create(r.GroupVersionResource(), genericNamespace(r, o.GetNamespace()), o,
+				metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+		} else {
+			err = checkCreate(c, kind, nsOr(kind, o.GetNamespace()), o)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}

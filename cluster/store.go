@@ -290,11 +290,20 @@ func resourceName(kind string) string {
 	case KindResourceQuota:
 		return "resourcequotas"
 	}
+	if r, ok := apiserver.BuiltinResource(kind); ok {
+		return r.GroupResource().String()
+	}
 	return strings.ToLower(kind) + "s"
 }
 
 // clusterScoped reports the kinds that have no namespace (RS-13.3).
-func clusterScoped(kind string) bool { return kind == KindNamespace || kind == KindNode }
+func clusterScoped(kind string) bool {
+	if _, modelled := gvrs[kind]; modelled {
+		return kind == KindNamespace || kind == KindNode
+	}
+	r, ok := apiserver.BuiltinResource(kind)
+	return ok && !r.Namespaced
+}
 
 func describe(kind string, k key) string {
 	if k.ns == "" {

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/kubesem/kubesem/apiserver"
 	"github.com/kubesem/kubesem/labels"
 	"github.com/kubesem/kubesem/namespace"
 	"github.com/kubesem/kubesem/rollout"
@@ -40,12 +41,24 @@ func nsOr(kind, ns string) string {
 	return ns
 }
 
-func checkKind(kind string) error {
-	if _, ok := gvrs[kind]; !ok {
-		return fmt.Errorf(`the server doesn't have a resource type %q`, kind)
+// generic resolves a kind the controllers do not model; ok is false for
+// a modelled kind.
+func (c *Cluster) generic(kind string) (r apiserver.Resource, ok bool, err error) {
+	if _, modelled := gvrs[kind]; modelled {
+		return apiserver.Resource{}, false, nil
 	}
-	return nil
+	r, err = c.resourceOf(kind)
+	if err != nil {
+		return r, false, err
+	}
+	if _, modelled := gvrs[r.Kind]; modelled && r.Group == groupOf(r.Kind) {
+		return r, false, fmt.Errorf(`cluster: name the kind %q as %q`, kind, r.Kind)
+	}
+	return r, true, nil
 }
+
+// groupOf is the API group of a modelled kind.
+func groupOf(kind string) string { return gvrs[kind].Group }
 
 // Create creates an object as `kubectl create` does: the namespace
 // defaults to "default", the apiserver's defaults, validation, admission
@@ -57,7 +70,11 @@ func (c *Cluster) Create(o Object) (Object, error) {
 	}
 	kind := kindOf(o)
 	if kind == "" {
-		return nil, fmt.Errorf("cluster: create: kubesem does not store %T", o)
+		r, err := c.objectResource(o)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: create: %w", err)
+		}
+		return c.createGeneric(r, o)
 	}
 	in := copyObject(o)
 	in.SetNamespace(nsOr(kind, in.GetNamespace()))
@@ -95,7 +112,11 @@ func (c *Cluster) Apply(o Object) (Object, error) {
 	}
 	kind := kindOf(o)
 	if kind == "" {
-		return nil, fmt.Errorf("cluster: apply: kubesem does not store %T", o)
+		r, err := c.objectResource(o)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: apply: %w", err)
+		}
+		return c.applyGeneric(r, o)
 	}
 	ns := nsOr(kind, o.GetNamespace())
 	cur := c.st.get(kind, key{ns, o.GetName()})
@@ -134,6 +155,13 @@ func (c *Cluster) Apply(o Object) (Object, error) {
 // update validates a user's update against the stored object, writes it
 // and runs the controllers.
 func (c *Cluster) update(kind string, nd, cur Object) error {
+	if r, ok, err := c.generic(kind); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		_, err := c.updateGeneric(r, nd)
+		return err
+	}
 	var errs field.ErrorList
 	switch v := nd.(type) {
 	case *appsv1.ReplicaSet:
@@ -156,8 +184,11 @@ func (c *Cluster) update(kind string, nd, cur Object) error {
 // Get returns a copy of one object; namespace "" means "default" for
 // namespaced kinds.
 func (c *Cluster) Get(kind, namespace, name string) (Object, error) {
-	if err := checkKind(kind); err != nil {
-		return nil, err
+	if r, ok, err := c.generic(kind); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return c.getGeneric(r, namespace, name)
 	}
 	o := c.st.get(kind, key{nsOr(kind, namespace), name})
 	if o == nil {
@@ -173,8 +204,11 @@ const AllNamespaces = ""
 // namespace for AllNamespaces) whose labels a `-l` selector matches (""
 // matches everything), in the apiserver's order: namespace, then name.
 func (c *Cluster) List(kind, namespace, labelSelector string) ([]Object, error) {
-	if err := checkKind(kind); err != nil {
-		return nil, err
+	if r, ok, err := c.generic(kind); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return c.listGeneric(r, namespace, labelSelector)
 	}
 	sel, err := selector.Parse(labelSelector)
 	if err != nil {
@@ -250,7 +284,8 @@ type DeleteOptions struct {
 // Terminating and is emptied by the namespace controller; `default`,
 // `kube-system` and `kube-public` may not be deleted (RS-12.2, RS-12.3).
 func (c *Cluster) Delete(kind, namespace, name string, opts DeleteOptions) error {
-	if err := checkKind(kind); err != nil {
+	r, generic, err := c.generic(kind)
+	if err != nil {
 		return err
 	}
 	prop := opts.Propagation
@@ -260,6 +295,9 @@ func (c *Cluster) Delete(kind, namespace, name string, opts DeleteOptions) error
 	case metav1.DeletePropagationBackground, metav1.DeletePropagationForeground, metav1.DeletePropagationOrphan:
 	default:
 		return fmt.Errorf(`invalid cascade value (%s). Must be "background", "foreground", or "orphan"`, prop)
+	}
+	if generic {
+		return c.deleteGeneric(r, namespace, name, prop, opts.GracePeriodSeconds)
 	}
 	o := c.st.get(kind, key{nsOr(kind, namespace), name})
 	if o == nil {
@@ -402,6 +440,14 @@ func (c *Cluster) Annotate(kind, namespace, name string, overwrite bool, changes
 // kubectlName is the resource kubectl prints before "/<name>":
 // "pod", "replicaset.apps", "deployment.apps" (RS-14.2).
 func kubectlName(kind string) string {
+	if _, modelled := gvrs[kind]; !modelled {
+		if r, ok := apiserver.BuiltinResource(kind); ok {
+			if r.Group != "" {
+				return r.Singular + "." + r.Group
+			}
+			return r.Singular
+		}
+	}
 	r := schema.ParseGroupResource(resourceName(kind))
 	singular := r.Resource[:len(r.Resource)-1]
 	if kind == KindNamespace {

@@ -10,11 +10,16 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // Object names one namespaced object other than a pod.
 type Object struct {
 	Kind, Name string
+	// Group and Resource name the object's REST resource in the
+	// namespace's conditions ("configmaps", "statefulsets.apps"); when
+	// Resource is empty they come from the kind.
+	Group, Resource string
 	// Finalizers are the object's metadata.finalizers: an object that has
 	// some outlives its deletion, and the namespace's conditions count it.
 	Finalizers []string
@@ -135,9 +140,12 @@ func Finalize(ns *corev1.Namespace, c Content, now time.Time) Step {
 			for _, o := range byKind[kind] {
 				held = append(held, o.Finalizers...)
 			}
-			gr, err := Resource(kind)
-			if err != nil {
-				gr.Resource = strings.ToLower(kind) + "s"
+			gr := schema.GroupResource{Group: byKind[kind][0].Group, Resource: byKind[kind][0].Resource}
+			if gr.Resource == "" {
+				var err error
+				if gr, err = Resource(kind); err != nil {
+					gr.Resource = strings.ToLower(kind) + "s"
+				}
 			}
 			estimate = max(estimate, r.add(gr.Resource, gr.Group, len(byKind[kind]), held, 0))
 		}
