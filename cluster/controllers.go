@@ -505,9 +505,6 @@ const (
 	finalizerOrphan     = metav1.FinalizerOrphanDependents // "orphan"
 )
 
-// owned are the kinds that carry owner references in this cluster.
-var owned = []string{KindPod, KindReplicaSet, KindReplicationController, KindDeployment, KindService}
-
 // collectGarbage is the garbage collector over the namespaces whose owner
 // references may have changed (RS-11.2, RS-11.3): dependents whose owners
 // are all gone are deleted (background), solid owners keep theirs,
@@ -528,10 +525,17 @@ func (c *Cluster) collectGarbage() {
 	}
 }
 
+// lookupOwner finds the object an owner reference of a dependent in
+// namespace ns names, of any kind the apiserver stores: in ns, or
+// cluster-wide for a cluster-scoped kind; nil when it is gone or another
+// object holds the name.
 func (c *Cluster) lookupOwner(ns string, ref metav1.OwnerReference) Object {
 	kind := ref.Kind
-	if !c.st.modelled(kind) || clusterScoped(kind) {
+	if !c.st.stored(kind) {
 		return nil
+	}
+	if clusterScoped(kind) {
+		ns = ""
 	}
 	o := c.st.get(kind, key{ns, ref.Name})
 	if o == nil || o.GetUID() != ref.UID {
@@ -547,8 +551,9 @@ func (c *Cluster) collectNamespace(ns string) {
 		kind string
 		o    Object
 	}
-	for _, kind := range owned {
-		for _, o := range c.st.list(kind, ns) {
+	for _, ks := range c.st.namespaced {
+		kind := ks.kind
+		for _, o := range ks.st.List(ns) {
 			refs := o.GetOwnerReferences()
 			if len(refs) == 0 {
 				continue
@@ -563,8 +568,9 @@ func (c *Cluster) collectNamespace(ns string) {
 		}
 	}
 	// Owners being deleted with a GC finalizer.
-	for _, kind := range owned {
-		for _, o := range c.st.list(kind, ns) {
+	for _, ks := range c.st.namespaced {
+		kind := ks.kind
+		for _, o := range ks.st.List(ns) {
 			if o.GetDeletionTimestamp() == nil {
 				continue
 			}
@@ -572,17 +578,17 @@ func (c *Cluster) collectNamespace(ns string) {
 			switch {
 			case slices.Contains(fins, finalizerOrphan):
 				for _, dep := range dependents[o.GetUID()] {
-					if cur := c.st.get(kindOf(dep), keyOf(dep)); cur != nil {
+					if cur := c.st.get(kindOfAny(dep), keyOf(dep)); cur != nil {
 						nd := copyObject(cur)
 						nd.SetOwnerReferences(withoutOwner(nd.GetOwnerReferences(), o.GetUID()))
-						c.write(kindOf(dep), nd)
+						c.write(kindOfAny(dep), nd)
 					}
 				}
 				c.dropFinalizer(kind, o, finalizerOrphan)
 			case slices.Contains(fins, finalizerForeground):
 				blocking := false
 				for _, dep := range dependents[o.GetUID()] {
-					if c.st.get(kindOf(dep), keyOf(dep)) == nil {
+					if c.st.get(kindOfAny(dep), keyOf(dep)) == nil {
 						continue
 					}
 					for _, r := range dep.GetOwnerReferences() {
@@ -591,7 +597,7 @@ func (c *Cluster) collectNamespace(ns string) {
 						}
 					}
 					if dep.GetDeletionTimestamp() == nil {
-						c.deleteObject(kindOf(dep), dep, c.propagationFor(dep, dependents), nil)
+						c.deleteObject(kindOfAny(dep), dep, c.propagationFor(dep, dependents), nil)
 					}
 				}
 				if !blocking {
@@ -607,8 +613,8 @@ func (c *Cluster) collectNamespace(ns string) {
 		}
 		var solid, waiting, dangling []metav1.OwnerReference
 		for _, r := range cur.GetOwnerReferences() {
-			if !c.st.modelled(r.Kind) {
-				solid = append(solid, r) // a kind this cluster does not store: never collected
+			if !c.st.stored(r.Kind) {
+				solid = append(solid, r) // a kind the apiserver does not serve: never collected
 				continue
 			}
 			owner := c.lookupOwner(ns, r)

@@ -38,6 +38,18 @@ var kinds = []string{KindNamespace, KindNode, KindPod, KindReplicaSet, KindRepli
 // store.
 func KindOf(o runtime.Object) string { return kindOf(o) }
 
+// kindOfAny names the kind of a typed object of any kind the apiserver
+// serves.
+func kindOfAny(o runtime.Object) string {
+	if k := kindOf(o); k != "" {
+		return k
+	}
+	if kinds, _, err := scheme.ObjectKinds(o); err == nil && len(kinds) > 0 {
+		return kinds[0].Kind
+	}
+	return ""
+}
+
 func kindOf(o runtime.Object) string {
 	switch o.(type) {
 	case *corev1.Namespace:
@@ -113,8 +125,14 @@ func ownerValue(ns string, uid types.UID) string {
 // of the modelled kinds, which the controllers write as their decisions
 // land (one resourceVersion for every kind, etcd's revision).
 type store struct {
-	srv    *apiserver.Server
+	srv *apiserver.Server
+	// tables are the raw stores by kind: the modelled kinds from the
+	// start, the others as the garbage and namespace collectors first
+	// need them.
 	tables map[string]*apiserver.Storage
+	// namespaced lists the raw stores of every namespaced kind, in the
+	// apiserver's discovery order, for the garbage collector.
+	namespaced []kindStorage
 	// driving is set while the cluster writes through tables, so that the
 	// server's observer leaves those writes to the cluster's own notify.
 	driving bool
@@ -136,14 +154,45 @@ func newStore(srv *apiserver.Server) *store {
 	s.tables[KindPod].AddIndex(ownerIndex, func(o apiserver.Object) string {
 		return ownerValue(o.GetNamespace(), controllerUID(o))
 	})
+	for _, r := range srv.Resources() {
+		if r.Namespaced {
+			s.namespaced = append(s.namespaced, kindStorage{r.Kind, s.table(r.Kind)})
+		}
+	}
 	return s
 }
 
+// kindStorage is a kind with its raw store.
+type kindStorage struct {
+	kind string
+	st   *apiserver.Storage
+}
+
 // modelled reports the kinds the cluster's controllers act on.
-func (s *store) modelled(kind string) bool { return s.tables[kind] != nil }
+func (s *store) modelled(kind string) bool {
+	_, ok := gvrs[kind]
+	return ok
+}
+
+// table returns the raw store of a kind, nil for one the apiserver does
+// not serve.
+func (s *store) table(kind string) *apiserver.Storage {
+	if t, ok := s.tables[kind]; ok {
+		return t
+	}
+	var t *apiserver.Storage
+	if r, err := s.srv.ResourceFor(kind); err == nil && r.Kind == kind {
+		t, _ = s.srv.Storage(r.GroupVersionResource())
+	}
+	s.tables[kind] = t
+	return t
+}
+
+// stored reports whether the apiserver stores a kind.
+func (s *store) stored(kind string) bool { return s.table(kind) != nil }
 
 func (s *store) get(kind string, k key) Object {
-	if t := s.tables[kind]; t != nil {
+	if t := s.table(kind); t != nil {
 		if o := t.Get(k.ns, k.name); o != nil {
 			return o
 		}
@@ -155,7 +204,7 @@ func (s *store) get(kind string, k key) Object {
 // ns "" lists every namespace. The objects are the stored ones: callers
 // must not modify them.
 func (s *store) list(kind, ns string) []Object {
-	t := s.tables[kind]
+	t := s.table(kind)
 	if t == nil {
 		return nil
 	}
@@ -199,13 +248,13 @@ func (s *store) rv() uint64 { return s.srv.ResourceVersion() }
 func (s *store) put(kind string, o Object) {
 	s.changed(kind, keyOf(o))
 	s.driving = true
-	s.tables[kind].Put(o)
+	s.table(kind).Put(o)
 	s.driving = false
 }
 
 func (s *store) remove(kind string, k key) {
-	t := s.tables[kind]
-	if t.Get(k.ns, k.name) == nil {
+	t := s.table(kind)
+	if t == nil || t.Get(k.ns, k.name) == nil {
 		return
 	}
 	s.changed(kind, k)
