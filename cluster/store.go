@@ -34,9 +34,9 @@ const (
 // walked (deterministic).
 var kinds = []string{KindNamespace, KindNode, KindPod, KindReplicaSet, KindReplicationController, KindDeployment, KindService, KindResourceQuota}
 
-// KindOf names the kind of a typed object, "" for one the cluster does not
-// store.
-func KindOf(o runtime.Object) string { return kindOf(o) }
+// KindOf names the kind of a typed object of any kind the apiserver
+// serves, "" for another type.
+func KindOf(o runtime.Object) string { return kindOfAny(o) }
 
 // kindOfAny names the kind of a typed object of any kind the apiserver
 // serves.

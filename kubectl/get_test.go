@@ -1,6 +1,7 @@
 package kubectl
 
 import (
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -70,15 +71,33 @@ kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   0s
 			ok("kubectl get events -n dev", "No resources found in dev namespace.\n"),
 		}},
 		{"RS-14.5 resourcequotas with none", []step{ok("kubectl get quota", "No resources found in default namespace.\n"), ok("kubectl get resourcequotas", "No resources found in default namespace.\n")}},
-		// Package printers has no ResourceQuota table yet: an error naming
-		// it, rather than a table kubectl would not print.
+		// printResourceQuota's columns; the quota's status is empty until
+		// its controller fills it.
 		{"resourcequotas", []step{
 			{do: func(c *cluster.Cluster) error {
 				_, err := c.Create(&corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "q"}})
 				return err
 			}},
 			ok("kubectl get quota -o name", "resourcequota/q\n"),
-			fails("kubectl get quota", "error: kubesem's printers have no table for resourcequotas\n"),
+			ok("kubectl get quota", lines(
+				"NAME   REQUEST   LIMIT   AGE",
+				"q"+strings.Repeat(" ", 24)+"0s")),
+		}},
+		// Kinds without a modelled controller: stored by the apiserver,
+		// printed with their handler's columns or, where package printers
+		// has none yet (PodDisruptionBudget here; upstream prints MIN
+		// AVAILABLE, MAX UNAVAILABLE, ALLOWED DISRUPTIONS), the apiserver's
+		// default table.
+		{"other kinds", []step{
+			{do: func(c *cluster.Cluster) error {
+				_, err := c.CreateManifest([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: \"1\"\n  b: \"2\"\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: pdb\n"), "")
+				return err
+			}},
+			ok("kubectl get cm", lines("NAME   DATA   AGE", "cfg    2      0s")),
+			ok("kubectl get configmaps/cfg -o name", "configmap/cfg\n"),
+			ok("kubectl get pdb", lines("NAME   CREATED AT", "pdb    2026-01-01T09:00:00Z")),
+			ok("kubectl get poddisruptionbudgets.policy -o name", "poddisruptionbudget.policy/pdb\n"),
+			fails("kubectl get cm nope", "Error from server (NotFound): configmaps \"nope\" not found\n"),
 		}},
 		{"unknown resource type", []step{
 			fails("kubectl get foo", "error: the server doesn't have a resource type \"foo\"\n"),

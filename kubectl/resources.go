@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -14,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
+	"github.com/kubesem/kubesem/apiserver"
 	"github.com/kubesem/kubesem/cluster"
 )
 
@@ -66,7 +68,36 @@ func resourceOf(kind string) *resource {
 			return r
 		}
 	}
+	if b, ok := apiserver.BuiltinResource(kind); ok && b.Kind == kind {
+		return builtinResource(b)
+	}
 	return nil
+}
+
+// builtinResources are the resources of the other built-in kinds, made
+// as they are first named (guarded: shells may run in several
+// goroutines).
+var (
+	builtinMu        sync.Mutex
+	builtinResources = map[string]*resource{}
+)
+
+// builtinResource is the resource of a kind kubesem's controllers do not
+// model, from the apiserver's discovery table (one value per resource, so
+// that get groups its objects under one printer).
+func builtinResource(b apiserver.Resource) *resource {
+	id := b.Group + "/" + b.Name
+	builtinMu.Lock()
+	defer builtinMu.Unlock()
+	if r := builtinResources[id]; r != nil {
+		return r
+	}
+	r := &resource{kind: b.Kind, plural: b.Name, singular: b.Singular, group: b.Group, namespaced: b.Namespaced}
+	if len(b.ShortNames) > 0 {
+		r.short = b.ShortNames[0]
+	}
+	builtinResources[id] = r
+	return r
 }
 
 // groupResource is how API errors and ObjectName name it: "pods",
@@ -111,6 +142,9 @@ func mappingFor(arg string) (*resource, error) {
 		if rest == r.group || (strings.HasPrefix(rest, "v1.") && rest[3:] == r.group) {
 			return r, nil
 		}
+	}
+	if b, ok := apiserver.BuiltinResource(arg); ok {
+		return builtinResource(b), nil
 	}
 	return nil, fmt.Errorf("the server doesn't have a resource type %q", name)
 }

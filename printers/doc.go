@@ -88,6 +88,16 @@
 //     line up with the first table until a wider cell widens the column
 //     for good. --output-watch-events adds a first EVENT column: ADDED,
 //     MODIFIED or DELETED, padded with spaces to eight characters.
+//  16. Kinds without a modelled controller: ConfigMaps (NAME, DATA =
+//     data plus binaryData entries, AGE), Secrets (NAME, TYPE, DATA, AGE),
+//     ServiceAccounts (NAME, AGE), StatefulSets (NAME, READY =
+//     readyReplicas/spec.replicas with a nil spec.replicas as the 1 the
+//     apiserver would have defaulted, AGE; -o wide CONTAINERS, IMAGES) and
+//     ResourceQuotas (NAME, REQUEST and LIMIT as "name: used/hard" of
+//     status.hard in name order, limits.* in LIMIT, AGE) get their
+//     handlers' columns. Every other kind gets the apiserver's default
+//     table, NAME and CREATED AT (RFC 3339): MODEL — a real apiserver has
+//     a handler with its own columns for most built-in kinds.
 //  15. Describe (`kubectl describe rs`): kubectl's describer layout —
 //     "Field:<tab>value" lines indented two spaces a level into one
 //     tabwriter (padding 2), labels and annotations one per line in key

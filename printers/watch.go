@@ -6,6 +6,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubesem/kubesem/internal/table"
@@ -131,6 +132,19 @@ func tableOf(objs []runtime.Object, now time.Time, o Options) (tbl, error) {
 		return collect(objs, now, o, replicaSetsTable)
 	case *appsv1.Deployment:
 		return collect(objs, now, o, deploymentsTable)
+	case *corev1.ConfigMap:
+		return collect(objs, now, o, configMapsTable)
+	case *corev1.Secret:
+		return collect(objs, now, o, secretsTable)
+	case *corev1.ServiceAccount:
+		return collect(objs, now, o, serviceAccountsTable)
+	case *appsv1.StatefulSet:
+		return collect(objs, now, o, statefulSetsTable)
+	case *corev1.ResourceQuota:
+		return collect(objs, now, o, resourceQuotasTable)
+	}
+	if m, err := meta.Accessor(objs[0]); err == nil {
+		return defaultTable(objs, m.GetNamespace() != "")
 	}
 	return tbl{}, fmt.Errorf("printers: no table for %T", objs[0])
 }
