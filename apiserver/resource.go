@@ -199,3 +199,20 @@ func BuiltinResource(arg string) (Resource, bool) {
 	}
 	return ri.Resource, true
 }
+
+// Discovery lists what the server's discovery documents list: every
+// built-in resource at its group's preferred version (virtual, create-only
+// resources such as bindings and reviews included), in discovery order.
+func (s *Server) Discovery() []Resource {
+	var out []Resource
+	seen := map[schema.GroupResource]bool{}
+	for _, ri := range s.reg.order {
+		gr := ri.GroupResource()
+		if seen[gr] {
+			continue // another version of a resource already listed
+		}
+		seen[gr] = true
+		out = append(out, ri.Resource)
+	}
+	return out
+}

@@ -170,3 +170,8 @@ func (c *Cluster) deleteOther(ns string, o namespace.Object) {
 	bg := metav1.DeletePropagationBackground
 	_, _ = c.srv.Delete(gvr, ns, o.Name, metav1.DeleteOptions{PropagationPolicy: &bg})
 }
+
+// APIResources lists what the apiserver's discovery lists (`kubectl
+// api-resources`): every built-in resource at its group's preferred
+// version.
+func (c *Cluster) APIResources() []apiserver.Resource { return c.srv.Discovery() }

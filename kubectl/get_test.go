@@ -99,6 +99,23 @@ kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   0s
 			ok("kubectl get poddisruptionbudgets.policy -o name", "poddisruptionbudget.policy/pdb\n"),
 			fails("kubectl get cm nope", "Error from server (NotFound): configmaps \"nope\" not found\n"),
 		}},
+		// api-resources: discovery's preferred resources, by group then
+		// name (rule 13).
+		{"api-resources", []step{
+			ok("kubectl api-resources --api-group=apps", lines(
+				"NAME                  SHORTNAMES   APIVERSION   NAMESPACED   KIND",
+				"controllerrevisions                apps/v1      true         ControllerRevision",
+				"daemonsets            ds           apps/v1      true         DaemonSet",
+				"deployments           deploy       apps/v1      true         Deployment",
+				"replicasets           rs           apps/v1      true         ReplicaSet",
+				"statefulsets          sts          apps/v1      true         StatefulSet")),
+			ok("kubectl api-resources --namespaced=false -o name --api-group=rbac.authorization.k8s.io", lines(
+				"clusterrolebindings.rbac.authorization.k8s.io",
+				"clusterroles.rbac.authorization.k8s.io")),
+			ok("kubectl api-resources --api-group=policy -o wide --no-headers",
+				"poddisruptionbudgets   pdb   policy/v1   true   PodDisruptionBudget   create,delete,deletecollection,get,list,patch,update,watch   \n"),
+			fails("kubectl api-resources -o yaml", "error: --output yaml is not available\n"),
+		}},
 		{"unknown resource type", []step{
 			fails("kubectl get foo", "error: the server doesn't have a resource type \"foo\"\n"),
 			fails("kubectl get foo.bar", "error: the server doesn't have a resource type \"foo\"\n"),

@@ -26,6 +26,7 @@
 //     An unknown command fails with cobra's "unknown command" and its
 //     suggestions; one kubesem does not model is an error naming it;
 //     -h/--help is an error (kubesem prints no help).
+//
 //  2. Flags are read as pflag reads them: --name=value, --name value,
 //     -n value, -nvalue, -n=value, grouped booleans (-Al app=x), "--" ends
 //     the flags, "_" in a name is "-". A boolean given alone is true,
@@ -37,10 +38,12 @@
 //     fails as cobra fails (`required flag(s) "replicas" not set`,
 //     RS-14.2). Setting the deprecated --record prints "Flag --record has
 //     been deprecated, --record will be removed in the future".
+//
 //  3. The namespace is -n/--namespace, else the current context's
 //     namespace in Shell.Kubeconfig, else "default" (RS-14.1). Only an
 //     explicit -n makes an object from a -f file that names another
 //     namespace an error.
+//
 //  4. Resources are named as kubectl names them (plural, singular, short
 //     name or kind, any case, optionally .apps or .v1.apps): "TYPE
 //     NAME...", "TYPE/NAME...", "TYPE1,TYPE2 NAME", "all" (pods,
@@ -49,6 +52,7 @@
 //     provided, but no name was specified", ...). Objects are visited in
 //     order and one that fails does not stop the others: what succeeds is
 //     printed, the errors come last.
+//
 //  5. get prints kubectl's tables (package printers) with -o wide, -o
 //     name, --show-labels, -L, -A, --no-headers, --show-kind,
 //     --ignore-not-found and -f; several types print one table each,
@@ -58,6 +62,7 @@
 //     for is namespaced and -A is not given, else "No resources found"
 //     (RS-14.5); -o name prints nothing then. An invalid -l is the
 //     server's BadRequest.
+//
 //  6. create -f and apply -f go object by object; an API error names the
 //     file ("error when creating \"pod.yaml\": ..."). apply stores
 //     kubectl.kubernetes.io/last-applied-configuration as kubectl writes
@@ -68,6 +73,7 @@
 //     one NAME is required, got 0" without a name, RS-14.8; a failed
 //     create deployment is "error: failed to create deployment: ...");
 //     --dry-run=client prints "(dry run)", and -o yaml for a namespace.
+//
 //  7. delete deletes by name, -f, -l or --all (those two ignore NotFound;
 //     "No resources found" when nothing matched) with --cascade
 //     background, foreground or orphan (the booleans are deprecated and
@@ -76,6 +82,7 @@
 //     deleted" (RS-14.7). Like kubectl it then waits until every deleted
 //     object is gone, running the cluster's virtual clock; --wait=false
 //     does not wait.
+//
 //  8. label and annotate (L12, RS-14.3, RS-14.4), scale (RS-14.2), set
 //     image (KH-7), patch, expose and rollout history, undo, pause,
 //     resume, restart and status (KH-1..8, KU-1..7) print kubectl's lines
@@ -89,10 +96,12 @@
 //     watches: it prints the status at every write of the Deployment until
 //     the rollout is done or has exceeded its progress deadline, running
 //     the virtual clock; --watch=false looks once.
+//
 //  9. Errors print as kubectl's checkErr prints them (see Format): "Error
 //     from server (Reason): message" for API errors, "The Kind "name" is
 //     invalid: ..." for invalid objects, "error: message" otherwise, one
 //     line per error when there are several (RS-14.8).
+//
 //  10. get -w (--watch) prints the list as get does (nothing when it is
 //     empty), then one row per change of what it lists — a named object,
 //     or the type in the namespace (all with -A) matching -l — running
@@ -108,6 +117,7 @@
 //     (ErrInterrupted). MODEL: a node's rows change only when its
 //     conditions, taints or spec change (the kubelet's periodic status
 //     reports are not written); events cannot be watched.
+//
 //  11. edit TYPE NAME writes the object as kubectl's YAML printer does
 //     (apiVersion and kind, fields in alphabetical order, the status
 //     included) under kubectl's header to the temporary file
@@ -126,6 +136,7 @@
 //     error (kubectl sends it and the server refuses it); a changed kind
 //     is refused the same way; one object is edited at a time, by name;
 //     the editor is reported as ["vi"] when it fails.
+//
 //  12. describe TYPE [NAME] prints each object as kubectl's describer
 //     does (printers.DescribeReplicaSet), several separated by a blank
 //     line; the Events section only when one object is described, unless
@@ -133,6 +144,14 @@
 //     object of TYPE whose name begins with it (without events, each
 //     followed by a newline), or is the NotFound error when there is none.
 //     MODEL: only ReplicaSets are described; another kind is an error.
+//
+//  13. api-resources lists the apiserver's discovery (every built-in
+//     resource at its group's preferred version, virtual ones such as
+//     bindings and reviews included) sorted by group, or --sort-by name or
+//     kind, then name; --namespaced and --api-group filter; -o wide adds
+//     VERBS and CATEGORIES, -o name prints "<resource>[.<group>]". MODEL:
+//     customresourcedefinitions and apiservices, which the servers in
+//     front of kube-apiserver add, are not listed yet.
 //
 // MODEL choices: a command that waits (rules 7 and 8) runs the cluster at
 // most Shell.WaitLimit of virtual time (kubectl would wait a week, or for
@@ -299,6 +318,11 @@ var commands = []*commandSpec{
 	{path: "describe", run: runDescribe, flags: []flagDef{fSelector, fFilename, fAllNS,
 		{name: "show-events", typ: boolFlag, def: "true", noOpt: "true"},
 		{name: "chunk-size", typ: intFlag, def: "500"},
+	}},
+	{path: "api-resources", run: runAPIResources, flags: []flagDef{fOutput, fNoHeaders,
+		{name: "namespaced", typ: boolFlag, def: "true", noOpt: "true"},
+		{name: "api-group", typ: stringFlag},
+		{name: "sort-by", typ: stringFlag},
 	}},
 	{path: "rollout history", run: runRollout, flags: []flagDef{fSelector, fFilename, fOutput, {name: "revision", typ: intFlag, def: "0"}}},
 	{path: "rollout undo", run: runRollout, flags: []flagDef{fSelector, fFilename, fOutput, {name: "to-revision", typ: intFlag, def: "0"}}},

@@ -16,11 +16,14 @@ func newWriter(w io.Writer) *tabwriter.Writer {
 	return tabwriter.NewWriter(w, 6, 4, 3, ' ', tabwriter.RememberWidths)
 }
 
-// Write prints a header row and the rows, aligned as kubectl aligns them.
+// Write prints a header row (none when header is nil) and the rows,
+// aligned as kubectl aligns them.
 func Write(w io.Writer, header []string, rows [][]string) error {
 	tw := newWriter(w)
-	if _, err := io.WriteString(tw, strings.Join(header, "\t")+"\n"); err != nil {
-		return err
+	if header != nil {
+		if _, err := io.WriteString(tw, strings.Join(header, "\t")+"\n"); err != nil {
+			return err
+		}
 	}
 	for _, r := range rows {
 		if _, err := io.WriteString(tw, strings.Join(r, "\t")+"\n"); err != nil {
