@@ -15,7 +15,5 @@ func TestMain(m *testing.M) {
 	if os.Getenv("KUBESEM_KLOG") == "" {
 		klog.SetLogger(logr.Discard())
 	}
-	code := m.Run()
-	stopLiveAPIServer() // liveapiserver_test.go: stop etcd if a test started it
-	os.Exit(code)
+	os.Exit(m.Run())
 }
