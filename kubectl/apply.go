@@ -8,10 +8,12 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubesem/kubesem/apiserver"
 	"github.com/kubesem/kubesem/cluster"
 )
 
@@ -181,17 +183,23 @@ func serverJSON(r *resource, o cluster.Object) ([]byte, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
-	m["apiVersion"] = "v1"
-	if r.group != "" {
-		m["apiVersion"] = r.group + "/v1"
-	}
+	m["apiVersion"] = r.apiVersion()
 	m["kind"] = r.kind
 	return json.Marshal(m)
 }
 
+// objectScheme knows the Go type of every kind the apiserver serves.
+var objectScheme = apiserver.NewScheme()
+
 // zeroObject is an empty object of a kind, for the strategic merge
 // patch's field metadata.
 func zeroObject(kind string) any {
+	if r := resourceOf(kind); r != nil && kind != kindEvent {
+		gv, _ := schema.ParseGroupVersion(r.apiVersion())
+		if o, err := objectScheme.New(gv.WithKind(kind)); err == nil {
+			return o
+		}
+	}
 	switch kind {
 	case cluster.KindPod:
 		return &corev1.Pod{}

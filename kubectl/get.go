@@ -1,12 +1,14 @@
 package kubectl
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/yaml"
 
 	"github.com/kubesem/kubesem/cluster"
 	"github.com/kubesem/kubesem/printers"
@@ -101,6 +103,11 @@ func runGet(s *Shell, c *command) error {
 			}
 		}
 		return aggregate(errs)
+	case "yaml", "json":
+		if v.singleItemImplied && len(errs) > 0 {
+			return errs[0]
+		}
+		return printGeneric(c, groups, v.singleItemImplied, output, errs)
 	default:
 		if v.singleItemImplied && len(errs) > 0 {
 			return errs[0]
@@ -181,4 +188,51 @@ func (s *Shell) table(r *resource, objs []cluster.Object, o printers.Options) (s
 		return "", fmt.Errorf("kubesem's printers have no table for %s", r.groupResource())
 	}
 	return out, nil
+}
+
+// printGeneric is get's -o yaml and -o json (printGeneric in kubectl's
+// get): one object named alone is printed as it is; anything else,
+// none included, as a List of the objects. Objects are printed as the
+// server returns them, with apiVersion and kind, their fields (and a
+// List's) in alphabetical order, JSON indented by four spaces, YAML as
+// sigs.k8s.io/yaml writes the same JSON.
+func printGeneric(c *command, groups []group, single bool, output string, errs []error) error {
+	var items []any
+	for _, g := range groups {
+		for _, o := range g.objs {
+			js, err := serverJSON(g.res, o)
+			if err != nil {
+				return err
+			}
+			var m map[string]any
+			if err := json.Unmarshal(js, &m); err != nil {
+				return err
+			}
+			items = append(items, m)
+		}
+	}
+	var doc any
+	if single && len(items) == 1 {
+		doc = items[0]
+	} else {
+		if items == nil {
+			items = []any{}
+		}
+		doc = map[string]any{"apiVersion": "v1", "kind": "List", "items": items,
+			"metadata": map[string]any{"resourceVersion": ""}}
+	}
+	var out []byte
+	var err error
+	if output == "json" {
+		if out, err = json.MarshalIndent(doc, "", "    "); err == nil {
+			out = append(out, '\n')
+		}
+	} else {
+		out, err = yaml.Marshal(doc)
+	}
+	if err != nil {
+		return err
+	}
+	c.out.Write(out)
+	return aggregate(errs)
 }

@@ -153,6 +153,14 @@
 //     customresourcedefinitions and apiservices, which the servers in
 //     front of kube-apiserver add, are not listed yet.
 //
+//  14. get -o yaml and -o json print the objects as the server returns
+//     them (apiVersion and kind, fields in alphabetical order; JSON
+//     indented four spaces): one object named alone as it is, anything
+//     else — none included — as a List ("apiVersion: v1", "items",
+//     "kind: List", metadata.resourceVersion ""), as kubectl's
+//     printGeneric does; a single named object that is missing is only
+//     its error.
+//
 // MODEL choices: a command that waits (rules 7 and 8) runs the cluster at
 // most Shell.WaitLimit of virtual time (kubectl would wait a week, or for
 // ever) and then fails as kubectl fails at its --timeout; klog's warnings

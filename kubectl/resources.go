@@ -27,6 +27,20 @@ type resource struct {
 	group      string // "" or "apps"
 	short      string // "po"
 	namespaced bool
+	version    string // "" means "v1"
+}
+
+// apiVersion is the group and version objects of the resource carry:
+// "v1", "apps/v1", "autoscaling/v2".
+func (r *resource) apiVersion() string {
+	v := r.version
+	if v == "" {
+		v = "v1"
+	}
+	if r.group == "" {
+		return v
+	}
+	return r.group + "/" + v
 }
 
 const kindEvent = "Event"
@@ -35,15 +49,15 @@ const kindEvent = "Event"
 // apps. The "all" category lists the namespaced workloads among them in
 // this order.
 var resources = []*resource{
-	{kindEvent, "events", "event", "", "ev", true},
-	{cluster.KindNamespace, "namespaces", "namespace", "", "ns", false},
-	{cluster.KindNode, "nodes", "node", "", "no", false},
-	{cluster.KindPod, "pods", "pod", "", "po", true},
-	{cluster.KindReplicationController, "replicationcontrollers", "replicationcontroller", "", "rc", true},
-	{cluster.KindResourceQuota, "resourcequotas", "resourcequota", "", "quota", true},
-	{cluster.KindService, "services", "service", "", "svc", true},
-	{cluster.KindDeployment, "deployments", "deployment", "apps", "deploy", true},
-	{cluster.KindReplicaSet, "replicasets", "replicaset", "apps", "rs", true},
+	{kindEvent, "events", "event", "", "ev", true, ""},
+	{cluster.KindNamespace, "namespaces", "namespace", "", "ns", false, ""},
+	{cluster.KindNode, "nodes", "node", "", "no", false, ""},
+	{cluster.KindPod, "pods", "pod", "", "po", true, ""},
+	{cluster.KindReplicationController, "replicationcontrollers", "replicationcontroller", "", "rc", true, ""},
+	{cluster.KindResourceQuota, "resourcequotas", "resourcequota", "", "quota", true, ""},
+	{cluster.KindService, "services", "service", "", "svc", true, ""},
+	{cluster.KindDeployment, "deployments", "deployment", "apps", "deploy", true, ""},
+	{cluster.KindReplicaSet, "replicasets", "replicaset", "apps", "rs", true, ""},
 }
 
 // categoryAll is what `kubectl get all` and `delete all` expand to (the
@@ -92,7 +106,7 @@ func builtinResource(b apiserver.Resource) *resource {
 	if r := builtinResources[id]; r != nil {
 		return r
 	}
-	r := &resource{kind: b.Kind, plural: b.Name, singular: b.Singular, group: b.Group, namespaced: b.Namespaced}
+	r := &resource{kind: b.Kind, plural: b.Name, singular: b.Singular, group: b.Group, namespaced: b.Namespaced, version: b.Version}
 	if len(b.ShortNames) > 0 {
 		r.short = b.ShortNames[0]
 	}
