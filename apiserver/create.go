@@ -37,6 +37,7 @@ func (s *Server) Create(gvr schema.GroupVersionResource, ns string, obj runtime.
 	if err != nil {
 		return nil, err
 	}
+	in = s.trackUpdate(ri, "", nil, in, opts.FieldManager)
 	o, err := s.create(ri, ns, in, isDryRun(opts.DryRun))
 	if err != nil {
 		return nil, err

@@ -55,8 +55,17 @@
 //     cache would still hold, or answers 410 Expired.
 //  10. API-10: no create in a missing or Terminating namespace; the
 //     system namespaces cannot be deleted.
+//  11. API-11: every registry write records its manager's fields in
+//     managedFields; an apply patch merges by field ownership with the
+//     built-in types' schema and answers a change of another manager's
+//     field with 409 unless forced.
 //
-// Not yet modelled: custom resources, server-side apply, and the
+// Storage is the raw store of one resource, for a driver that owns the
+// server (the cluster package): its controllers' writes land as they
+// decide them, as a built-in controller's write lands in etcd, with one
+// resourceVersion for everything.
+//
+// Not yet modelled: custom resources, apply to subresources, and the
 // defaults and kind-specific validation of the kinds kubesem has no
 // controller for.
 package apiserver

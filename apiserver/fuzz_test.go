@@ -41,8 +41,8 @@ func FuzzRequests(f *testing.F) {
 		check(err)
 		_, err = s.Update(gvr, ns, u, metav1.UpdateOptions{}, "status")
 		check(err)
-		for _, pt := range []types.PatchType{types.JSONPatchType, types.MergePatchType, types.StrategicMergePatchType} {
-			_, err = s.Patch(gvr, ns, name, pt, patch, metav1.PatchOptions{})
+		for _, pt := range []types.PatchType{types.JSONPatchType, types.MergePatchType, types.StrategicMergePatchType, types.ApplyYAMLPatchType} {
+			_, err = s.Patch(gvr, ns, name, pt, patch, metav1.PatchOptions{FieldManager: "fuzz"})
 			check(err)
 		}
 		_, err = s.Get(gvr, ns, name, "scale")

@@ -37,6 +37,12 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 	if !ri.Namespaced {
 		ns = ""
 	}
+	if pt == types.ApplyYAMLPatchType {
+		if sub != "" {
+			return nil, notFoundResource(gvr) // MODEL: apply to subresources is not modelled yet
+		}
+		return s.apply(ri, ns, name, data, opts)
+	}
 	old := s.tables[ri.storage].get(Key{ns, name})
 	if old == nil {
 		return nil, s.notFound(ri, sub, name)
@@ -69,6 +75,7 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 	if in.GetName() != name {
 		return nil, apierrors.NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", in.GetName(), name))
 	}
+	in = s.trackUpdate(ri, sub, s.output(ri, old), in, opts.FieldManager)
 	o, err := s.update(ri, sub, ns, in, isDryRun(opts.DryRun))
 	if err != nil {
 		return nil, err
@@ -110,9 +117,7 @@ func applyPatch(pt types.PatchType, orig, data []byte, typed runtime.Object) ([]
 		}
 		return out, nil
 	}
-	// Server-side apply is not modelled yet: refused as a patch type the
-	// server does not accept.
 	return nil, apierrors.NewGenericServerResponse(http.StatusUnsupportedMediaType, "patch", schema.GroupResource{}, "",
-		fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: %s, %s, %s",
-			types.JSONPatchType, types.MergePatchType, types.StrategicMergePatchType), 0, false)
+		fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: %s, %s, %s, %s",
+			types.JSONPatchType, types.MergePatchType, types.StrategicMergePatchType, types.ApplyYAMLPatchType), 0, false)
 }

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/utils/clock"
 	clocktesting "k8s.io/utils/clock/testing"
@@ -61,6 +62,8 @@ type Server struct {
 	tables    map[schema.GroupResource]*table
 	watches   []*Watch
 	observers []func(Change)
+	// fieldManagers track field ownership, by kind and subresource.
+	fieldManagers map[fmKey]*managedfields.FieldManager
 }
 
 // New returns a server with every built-in resource registered and, unless

@@ -45,6 +45,7 @@ func (s *Server) Update(gvr schema.GroupVersionResource, ns string, obj runtime.
 	if err != nil {
 		return nil, err
 	}
+	in = s.trackExisting(ri, sub, ns, in, opts.FieldManager)
 	o, err := s.update(ri, sub, ns, in, dry)
 	if err != nil {
 		return nil, err

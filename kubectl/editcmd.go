@@ -188,6 +188,8 @@ var errExit = errors.New("exit status 1")
 // editYAML is the object as kubectl edit writes it: apiVersion and kind,
 // then the fields in alphabetical order, as its YAML printer writes them.
 func editYAML(r *resource, o cluster.Object) ([]byte, error) {
+	o = o.DeepCopyObject().(cluster.Object)
+	o.SetManagedFields(nil) // kubectl edit hides them, as its printers do
 	js, err := serverJSON(r, o)
 	if err != nil {
 		return nil, err

@@ -208,6 +208,7 @@ func printGeneric(c *command, groups []group, single bool, output string, errs [
 			if err := json.Unmarshal(js, &m); err != nil {
 				return err
 			}
+			hideManagedFields(m)
 			items = append(items, m)
 		}
 	}
@@ -235,4 +236,12 @@ func printGeneric(c *command, groups []group, single bool, output string, errs [
 	}
 	c.out.Write(out)
 	return aggregate(errs)
+}
+
+// hideManagedFields drops metadata.managedFields, as kubectl's printers
+// do unless --show-managed-fields is given.
+func hideManagedFields(obj map[string]any) {
+	if md, ok := obj["metadata"].(map[string]any); ok {
+		delete(md, "managedFields")
+	}
 }

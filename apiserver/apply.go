@@ -1,0 +1,196 @@
+package apiserver
+
+import (
+	_ "embed"
+	"fmt"
+	"net/http"
+	"sync"
+
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/managedfields"
+	"sigs.k8s.io/structured-merge-diff/v6/typed"
+	"sigs.k8s.io/yaml"
+)
+
+// applySchemaYAML is the structured-merge-diff schema of every built-in
+// type, generated from upstream's OpenAPI definitions by the conformance
+// module (TestApplySchemaUpToDate keeps it current): what server-side
+// apply merges by (list keys, atomic and granular fields).
+//
+//go:embed applyschema.yaml
+var applySchemaYAML string
+
+// parseApplySchema reads the schema once, when a server first tracks
+// field ownership.
+var parseApplySchema = sync.OnceValues(func() (*typed.Parser, error) {
+	return typed.NewParser(typed.YAMLObject(applySchemaYAML))
+})
+
+// noDefaults is the field manager's defaulter: the registry defaults
+// objects itself.
+type noDefaults struct{}
+
+func (noDefaults) Default(runtime.Object) {}
+
+// fieldManager returns the field manager of a resource and subresource
+// (k8s.io/apimachinery pkg/util/managedfields, as the apiserver and
+// client-go's field-managed tracker build it).
+func (s *Server) fieldManager(ri *resourceInfo, sub string) (*managedfields.FieldManager, error) {
+	k := fmKey{ri.GroupVersionKind(), sub}
+	if fm := s.fieldManagers[k]; fm != nil {
+		return fm, nil
+	}
+	parser, err := parseApplySchema()
+	if err != nil {
+		return nil, err
+	}
+	tc := managedfields.NewSchemeTypeConverter(s.scheme, parser)
+	fm, err := managedfields.NewDefaultFieldManager(tc, s.scheme, noDefaults{}, s.scheme, k.gvk, k.gvk.GroupVersion(), sub, nil)
+	if err != nil {
+		return nil, err
+	}
+	if s.fieldManagers == nil {
+		s.fieldManagers = map[fmKey]*managedfields.FieldManager{}
+	}
+	s.fieldManagers[k] = fm
+	return fm, nil
+}
+
+type fmKey struct {
+	gvk schema.GroupVersionKind
+	sub string
+}
+
+// trackUpdate records a non-apply write's fields under manager in the
+// object's managedFields (the update handlers' FieldManager.UpdateNoErrors),
+// with the request's instant as the time of what changed.
+func (s *Server) trackUpdate(ri *resourceInfo, sub string, live, in Object, manager string) Object {
+	fm, err := s.fieldManager(ri, sub)
+	if err != nil {
+		return in
+	}
+	if live == nil {
+		n, err := s.scheme.New(ri.GroupVersionKind())
+		if err != nil {
+			return in
+		}
+		live = n.(Object)
+		live.GetObjectKind().SetGroupVersionKind(ri.GroupVersionKind())
+	}
+	out, ok := fm.UpdateNoErrors(live, in, manager).(Object)
+	if !ok {
+		return in
+	}
+	s.stampManagedFields(live, out)
+	return out
+}
+
+// trackExisting is trackUpdate against the stored object, if any.
+func (s *Server) trackExisting(ri *resourceInfo, sub, ns string, in Object, manager string) Object {
+	if !ri.Namespaced {
+		ns = ""
+	} else if ns == "" {
+		ns = in.GetNamespace()
+	}
+	var live Object
+	if old := s.tables[ri.storage].get(Key{ns, in.GetName()}); old != nil {
+		live = s.output(ri, old)
+	}
+	return s.trackUpdate(ri, sub, live, in, manager)
+}
+
+// stampManagedFields gives every managedFields entry the write did not
+// change its earlier time, and the others the server's instant: the field
+// manager reads the wall clock, kubesem keeps the virtual one (MODEL: an
+// entry's time is set to the request's instant exactly when upstream sets
+// it to now).
+func (s *Server) stampManagedFields(live, out Object) {
+	entries := out.GetManagedFields()
+	if len(entries) == 0 {
+		return
+	}
+	before := live.GetManagedFields()
+	now := metav1.NewTime(s.now().Truncate(1e9))
+	changed := false
+	for i := range entries {
+		e := &entries[i]
+		t := &now
+		for _, b := range before {
+			if b.Manager == e.Manager && b.Operation == e.Operation && b.APIVersion == e.APIVersion &&
+				b.Subresource == e.Subresource && apiequality.Semantic.DeepEqual(b.FieldsV1, e.FieldsV1) {
+				t = b.Time
+				break
+			}
+		}
+		e.Time = t
+		changed = true
+	}
+	if changed {
+		out.SetManagedFields(entries)
+	}
+}
+
+// apply is a server-side apply (rule API-11): the applied configuration
+// (YAML or JSON) merged into the stored object by field ownership,
+// conflicts with other managers' fields answered with 409 unless forced;
+// the result is created or updated through the registry.
+func (s *Server) apply(ri *resourceInfo, ns, name string, data []byte, opts metav1.PatchOptions) (runtime.Object, error) {
+	patch := &unstructured.Unstructured{Object: map[string]any{}}
+	if err := yaml.Unmarshal(data, &patch.Object); err != nil {
+		return nil, apierrors.NewBadRequest(fmt.Sprintf("error decoding YAML: %v", err))
+	}
+	if patch.Object == nil {
+		patch.Object = map[string]any{}
+	}
+	fm, err := s.fieldManager(ri, "")
+	if err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	dry := isDryRun(opts.DryRun)
+	old := s.tables[ri.storage].get(Key{ns, name})
+	var live Object
+	if old != nil {
+		live = s.output(ri, old)
+	} else {
+		n, err := s.scheme.New(ri.GroupVersionKind())
+		if err != nil {
+			return nil, apierrors.NewInternalError(err)
+		}
+		live = n.(Object)
+		live.GetObjectKind().SetGroupVersionKind(ri.GroupVersionKind())
+		live.SetName(name)
+		live.SetNamespace(ns)
+	}
+	force := opts.Force != nil && *opts.Force
+	res, err := fm.Apply(live, patch, opts.FieldManager, force)
+	if err != nil {
+		if _, ok := err.(apierrors.APIStatus); ok {
+			return nil, err
+		}
+		return nil, &apierrors.StatusError{ErrStatus: metav1.Status{Status: metav1.StatusFailure,
+			Code: http.StatusInternalServerError, Reason: metav1.StatusReasonUnknown, Message: err.Error()}}
+	}
+	in, err := s.input(ri, res)
+	if err != nil {
+		return nil, err
+	}
+	if in.GetName() != name {
+		return nil, apierrors.NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", in.GetName(), name))
+	}
+	s.stampManagedFields(live, in)
+	var o Object
+	if old == nil {
+		o, err = s.create(ri, ns, in, dry)
+	} else {
+		o, err = s.update(ri, "", ns, in, dry)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.output(ri, o), nil
+}
