@@ -44,8 +44,18 @@
 //     the namespace controller's emptying of a deleted namespace, and
 //     ResourceQuota admission of pods.
 //
-// Still to come (see DESIGN.md): cluster (a deterministic in-memory
-// cluster that runs all of them under a virtual clock).
+//   - printers: kubectl's tables, watch rows and describe output, byte for
+//     byte.
+//
+//   - apiserver: kube-apiserver's storage and rules for every built-in
+//     kind — a generic registry with one strategy per kind, optimistic
+//     concurrency, status and scale subresources, patches and server-side
+//     apply, finalizers, watches from a resourceVersion — answering with
+//     the apiserver's StatusErrors (docs/rules/apiserver.md).
+//
+//   - cluster: the deterministic in-memory cluster that runs all of them
+//     under a virtual clock, on the apiserver's storage; kubectl runs
+//     kubectl command lines against it.
 //
 // # Example
 //

@@ -1,6 +1,7 @@
-// Package cluster is a deterministic in-memory Kubernetes cluster: one
-// store, a virtual clock and event queue, and every controller kubesem
-// models, run in the calling goroutine. It is what users import to
+// Package cluster is a deterministic in-memory Kubernetes cluster: the
+// apiserver package's store (every built-in kind, one resourceVersion), a
+// virtual clock and event queue, and every controller kubesem models, run
+// in the calling goroutine. It is what users import to
 // property-test controller behaviour without an apiserver, etcd, Docker or
 // sleeps, and what teaching tools embed to replay a tutorial.
 //
@@ -24,6 +25,15 @@
 //     create, one resourceVersion counter for every write, generation 1 on
 //     create and +1 on a spec change or a deletionTimestamp set through a
 //     finalizer (RS-11.3). Names are unique per kind and namespace (RS-13.1).
+//     The store is the apiserver package's: the kinds the controllers model
+//     (pods, ReplicaSets, RCs, Deployments, Services, ResourceQuotas,
+//     namespaces, nodes) are written by them as their decisions land; every
+//     other built-in kind (ConfigMaps, Secrets, StatefulSets, Jobs, …) is
+//     created, updated, patched and deleted through the apiserver's
+//     registry with its strategies and errors (docs/rules/apiserver.md),
+//     is emptied from a deleted namespace by the namespace controller, and
+//     is collected by the garbage collector through owner references
+//     between any kinds.
 //  2. A create goes through namespace lifecycle admission (RS-12.4),
 //     generateName, the apiserver's defaults and validation with upstream's
 //     texts, the default tolerations (RS-10.5), ResourceQuota admission and
