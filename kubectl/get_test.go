@@ -143,6 +143,14 @@ kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   0s
 				"}")),
 			ok("kubectl get secrets -o yaml", lines("apiVersion: v1", "items: []", "kind: List", "metadata:", "  resourceVersion: \"\"")),
 			fails("kubectl get cm nope -o yaml", "Error from server (NotFound): configmaps \"nope\" not found\n"),
+			// The other verbs on a kind without a controller.
+			ok("kubectl label cm cfg tier=front", "configmap/cfg labeled\n"),
+			ok("kubectl annotate configmap/cfg note=x", "configmap/cfg annotated\n"),
+			ok(`kubectl patch cm cfg -p '{"data":{"c":"3"}}'`, "configmap/cfg patched\n"),
+			ok(`kubectl patch cm cfg -p '{"data":{"c":"3"}}'`, "configmap/cfg patched (no change)\n"),
+			ok("kubectl get cm -L tier", lines("NAME   DATA   AGE   TIER", "cfg    3      0s    front")),
+			ok("kubectl delete pdb pdb", "poddisruptionbudget.policy \"pdb\" deleted from default namespace\n"),
+			ok("kubectl get pdb", "No resources found in default namespace.\n"),
 		}},
 		// api-resources: discovery's preferred resources, by group then
 		// name (rule 13).
