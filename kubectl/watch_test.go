@@ -28,6 +28,23 @@ func TestGetWatch(t *testing.T) {
 				"DELETED    http-go   0/1     Error         0          31s")),
 			ok("kubectl get pods -w --request-timeout=1", ""),
 		}},
+		{"a kind without a controller", []step{
+			{do: func(c *cluster.Cluster) error {
+				_, err := c.CreateManifest([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: \"1\"\n"), "")
+				if err != nil {
+					return err
+				}
+				// Another terminal labels it 5 s later.
+				return c.After(5*time.Second, func(c *cluster.Cluster) error {
+					_, err := c.Label("ConfigMap", "", "cfg", false, "tier=front")
+					return err
+				})
+			}},
+			ok("kubectl get cm -w --output-watch-events --request-timeout=10", lines(
+				"EVENT      NAME   DATA   AGE",
+				"ADDED      cfg    1      0s",
+				"MODIFIED   cfg    1      5s")),
+		}},
 		{"only the selected objects", []step{
 			quiet("kubectl create -f pod.yaml"),
 			quiet("kubectl create -f rc.yaml"),
@@ -49,7 +66,7 @@ func TestGetWatch(t *testing.T) {
 				"error: you may only watch a single resource or type of resource at a time")),
 			fails("kubectl get pods,rs -w", "error: you may only specify a single resource type\n"),
 			fails("kubectl get pods,po -w", "error: you may only specify a single resource type\n"),
-			fails("kubectl get quota -w", "error: kubesem's printers have no table for resourcequotas\n"),
+			ok("kubectl get quota -w --request-timeout=10", ""),
 			fails("kubectl get all -w", "error: you may only specify a single resource type\n"),
 			fails("kubectl get pods -w --request-timeout=abc",
 				"error: Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)\n"),

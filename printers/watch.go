@@ -103,11 +103,9 @@ func Table(objs []runtime.Object, now time.Time, o Options) (string, error) {
 // Watchable says whether Watch has a table for a kind ("Pod",
 // "ReplicaSet", ...: the kinds this package prints).
 func Watchable(kind string) bool {
-	switch kind {
-	case "Pod", "Node", "Namespace", "Service", "Event", "ReplicationController", "ReplicaSet", "Deployment":
-		return true
-	}
-	return false
+	// Every kind has a table: its handler's, or the apiserver's default
+	// (rule 16).
+	return kind != ""
 }
 
 // tableOf builds the table of objects of one kind.
