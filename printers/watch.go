@@ -100,12 +100,10 @@ func Table(objs []runtime.Object, now time.Time, o Options) (string, error) {
 	return t.render(o), nil
 }
 
-// Watchable says whether Watch has a table for a kind ("Pod",
-// "ReplicaSet", ...: the kinds this package prints).
+// Watchable says whether Watch has a table for a kind: every kind has
+// one, its handler's or the apiserver's default.
 func Watchable(kind string) bool {
-	// Every kind has a table: its handler's, or the apiserver's default
-	// (rule 16).
-	return kind != ""
+	return kind != "" // rule 16
 }
 
 // tableOf builds the table of objects of one kind.
