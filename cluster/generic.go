@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 
+	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -175,3 +176,22 @@ func (c *Cluster) deleteOther(ns string, o namespace.Object) {
 // api-resources`): every built-in resource at its group's preferred
 // version.
 func (c *Cluster) APIResources() []apiserver.Resource { return c.srv.Discovery() }
+
+// scaleGeneric writes spec.replicas through the scale subresource of a
+// kind the controllers do not model (StatefulSets).
+func (c *Cluster) scaleGeneric(r apiserver.Resource, ns, name string, replicas int32) error {
+	if !r.HasSubresource("scale") {
+		return fmt.Errorf(`the server could not find the requested resource (%s/scale)`, r.GroupResource())
+	}
+	ns = genericNamespace(r, ns)
+	cur, err := c.srv.Get(r.GroupVersionResource(), ns, name, "scale")
+	if err != nil {
+		return err
+	}
+	sc := cur.(*autoscalingv1.Scale)
+	sc.Spec.Replicas = replicas
+	if _, err := c.srv.Update(r.GroupVersionResource(), ns, sc, metav1.UpdateOptions{}, "scale"); err != nil {
+		return err
+	}
+	return c.step()
+}

@@ -370,6 +370,12 @@ func (c *Cluster) Scale(kind, namespace, name string, replicas int32) error {
 	if replicas < 0 {
 		return fmt.Errorf("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
 	}
+	if r, ok, err := c.generic(kind); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		return c.scaleGeneric(r, namespace, name, replicas)
+	}
 	o, err := c.Get(kind, namespace, name)
 	if err != nil {
 		return err
