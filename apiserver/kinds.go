@@ -2,7 +2,9 @@ package apiserver
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -78,6 +80,7 @@ var kindHooks = map[schema.GroupKind]func(*strategy){
 	{Kind: "Node"}:                      func(st *strategy) { st.createKeepsStatus = true },
 	{Kind: "ConfigMap"}:                 configMapStrategy,
 	{Kind: "Secret"}:                    secretStrategy,
+	{Group: "apps", Kind: "DaemonSet"}:  daemonSetStrategy,
 }
 
 func podStrategy(st *strategy) {
@@ -303,4 +306,38 @@ func secretStrategy(st *strategy) {
 		}
 		return "", false
 	}
+}
+
+// daemonSetStrategy keeps the template generation, which apps/v1 carries
+// in the deprecated.daemonset.template.generation annotation (the
+// internal spec.templateGeneration): at least 1 on create, the stored
+// one on update, one more when the pod template changed
+// (pkg/registry/apps/daemonset/strategy.go; pkg/apis/apps/v1
+// conversion). MODEL: an annotation that is not a number counts as 0,
+// where the apiserver refuses to decode the object.
+func daemonSetStrategy(st *strategy) {
+	st.prepareCreate = func(o Object) {
+		setTemplateGeneration(o, max(templateGeneration(o), 1))
+	}
+	st.prepareUpdate = func(o, old Object) {
+		tg := templateGeneration(old)
+		if !equal(o.(*appsv1.DaemonSet).Spec.Template, old.(*appsv1.DaemonSet).Spec.Template) {
+			tg++
+		}
+		setTemplateGeneration(o, tg)
+	}
+}
+
+func templateGeneration(o Object) int64 {
+	n, _ := strconv.ParseInt(o.GetAnnotations()[appsv1.DeprecatedTemplateGeneration], 10, 64)
+	return n
+}
+
+func setTemplateGeneration(o Object, n int64) {
+	a := maps.Clone(o.GetAnnotations())
+	if a == nil {
+		a = map[string]string{}
+	}
+	a[appsv1.DeprecatedTemplateGeneration] = strconv.FormatInt(n, 10)
+	o.SetAnnotations(a)
 }
