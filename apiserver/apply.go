@@ -1,9 +1,12 @@
 package apiserver
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
@@ -31,12 +34,6 @@ var parseApplySchema = sync.OnceValues(func() (*typed.Parser, error) {
 	return typed.NewParser(typed.YAMLObject(applySchemaYAML))
 })
 
-// noDefaults is the field manager's defaulter: the registry defaults
-// objects itself.
-type noDefaults struct{}
-
-func (noDefaults) Default(runtime.Object) {}
-
 // fieldManager returns the field manager of a resource and subresource
 // (k8s.io/apimachinery pkg/util/managedfields, as the apiserver and
 // client-go's field-managed tracker build it).
@@ -50,7 +47,7 @@ func (s *Server) fieldManager(ri *resourceInfo, sub string) (*managedfields.Fiel
 		return nil, err
 	}
 	tc := managedfields.NewSchemeTypeConverter(s.scheme, parser)
-	fm, err := managedfields.NewDefaultFieldManager(tc, s.scheme, noDefaults{}, s.scheme, k.gvk, k.gvk.GroupVersion(), sub, nil)
+	fm, err := managedfields.NewDefaultFieldManager(tc, s.scheme, ri.strategy, s.scheme, k.gvk, k.gvk.GroupVersion(), sub, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +128,23 @@ func (s *Server) stampManagedFields(live, out Object) {
 		changed = true
 	}
 	if changed {
+		// The order the apiserver stores entries in: Apply before Update,
+		// then by time in seconds, manager, API version, subresource.
+		slices.SortFunc(entries, func(p, q metav1.ManagedFieldsEntry) int {
+			return cmp.Or(strings.Compare(string(p.Operation), string(q.Operation)),
+				cmp.Compare(unixSeconds(p.Time), unixSeconds(q.Time)),
+				strings.Compare(p.Manager, q.Manager), strings.Compare(p.APIVersion, q.APIVersion),
+				strings.Compare(p.Subresource, q.Subresource))
+		})
 		out.SetManagedFields(entries)
 	}
+}
+
+func unixSeconds(t *metav1.Time) int64 {
+	if t == nil {
+		return 0
+	}
+	return t.Unix()
 }
 
 // apply is a server-side apply (rule API-11): the applied configuration

@@ -37,6 +37,9 @@ func (s *Server) Create(gvr schema.GroupVersionResource, ns string, obj runtime.
 	if err != nil {
 		return nil, err
 	}
+	// Defaults come with decoding, before the field manager sees the
+	// object: it owns what they set too.
+	in = ri.strategy.withDefaults(in)
 	in = s.trackUpdate(ri, "", nil, in, opts.FieldManager)
 	o, err := s.create(ri, ns, in, isDryRun(opts.DryRun))
 	if err != nil {

@@ -75,6 +75,9 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 	if in.GetName() != name {
 		return nil, apierrors.NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", in.GetName(), name))
 	}
+	if sub == "" {
+		in = ri.strategy.withDefaults(in)
+	}
 	in = s.trackUpdate(ri, sub, s.output(ri, old), in, opts.FieldManager)
 	o, err := s.update(ri, sub, ns, in, isDryRun(opts.DryRun))
 	if err != nil {

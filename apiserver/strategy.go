@@ -49,7 +49,27 @@ type strategy struct {
 	fieldValue func(o Object, field string) (string, bool)
 }
 
-// tracksGeneration reports whether the create sets generation 1.
+// withDefaults is the object with the kind's defaults, as decoding
+// gives it to the registry.
+func (st *strategy) withDefaults(o Object) Object {
+	if st.defaults == nil {
+		return o
+	}
+	return st.defaults(o)
+}
+
+// Default sets the kind's defaults in place: the field manager's
+// defaulter, which runs on the result of an apply.
+func (st *strategy) Default(obj runtime.Object) {
+	o, ok := obj.(Object)
+	if !ok || st.defaults == nil {
+		return
+	}
+	d := st.defaults(o)
+	reflect.ValueOf(obj).Elem().Set(reflect.ValueOf(d).Elem())
+}
+
+// setsGenerationOnCreate reports whether the create sets generation 1.
 func (st *strategy) setsGenerationOnCreate() bool {
 	return (st.facts.gen != "" && !st.facts.noGenOnCreate) || st.facts.genOnCreate
 }

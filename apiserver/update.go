@@ -45,6 +45,9 @@ func (s *Server) Update(gvr schema.GroupVersionResource, ns string, obj runtime.
 	if err != nil {
 		return nil, err
 	}
+	if sub == "" {
+		in = ri.strategy.withDefaults(in)
+	}
 	in = s.trackExisting(ri, sub, ns, in, opts.FieldManager)
 	o, err := s.update(ri, sub, ns, in, dry)
 	if err != nil {
