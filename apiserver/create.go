@@ -2,8 +2,8 @@ package apiserver
 
 import (
 	"errors"
-	"fmt"
 
+	"github.com/kubesem/kubesem/namespace"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -152,12 +152,5 @@ func (s *Server) admitNamespace(ri *resourceInfo, ns, name string) error {
 	if o.(*corev1.Namespace).Status.Phase != corev1.NamespaceTerminating {
 		return nil
 	}
-	err := apierrors.NewForbidden(ri.GroupResource(), name,
-		fmt.Errorf("unable to create new content in namespace %s because it is being terminated", ns))
-	err.ErrStatus.Details.Causes = append(err.ErrStatus.Details.Causes, metav1.StatusCause{
-		Type:    corev1.NamespaceTerminatingCause,
-		Message: fmt.Sprintf("namespace %s is being terminated", ns),
-		Field:   "metadata.namespace",
-	})
-	return err
+	return namespace.TerminatingError(ri.GroupResource(), name, ns)
 }

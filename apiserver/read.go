@@ -66,16 +66,9 @@ func (s *Server) selectors(ri *resourceInfo, opts metav1.ListOptions) (labels.Se
 // selectors, as the resource's list kind (e.g. *corev1.PodList) with the
 // current resourceVersion.
 func (s *Server) List(gvr schema.GroupVersionResource, ns string, opts metav1.ListOptions) (runtime.Object, error) {
-	ri, err := s.reg.lookup(gvr)
+	ri, ns, ls, fs, err := s.collection(gvr, ns, opts)
 	if err != nil {
 		return nil, err
-	}
-	ls, fs, err := s.selectors(ri, opts)
-	if err != nil {
-		return nil, err
-	}
-	if !ri.Namespaced {
-		ns = ""
 	}
 	gvk := ri.GroupVersionKind()
 	gvk.Kind += "List"
@@ -122,16 +115,9 @@ func (s *Server) Objects(gvr schema.GroupVersionResource, ns string) []Object {
 // later change; with a revision N, every change after N that the history
 // still holds (410 Expired when it no longer does).
 func (s *Server) Watch(gvr schema.GroupVersionResource, ns string, opts metav1.ListOptions) (*Watch, error) {
-	ri, err := s.reg.lookup(gvr)
+	ri, ns, ls, fs, err := s.collection(gvr, ns, opts)
 	if err != nil {
 		return nil, err
-	}
-	ls, fs, err := s.selectors(ri, opts)
-	if err != nil {
-		return nil, err
-	}
-	if !ri.Namespaced {
-		ns = ""
 	}
 	w := &Watch{s: s, ri: ri, ns: ns, label: ls, field: fs}
 	switch rv := opts.ResourceVersion; rv {
@@ -159,4 +145,21 @@ func (s *Server) Watch(gvr schema.GroupVersionResource, ns string, opts metav1.L
 	}
 	s.watches = append(s.watches, w)
 	return w, nil
+}
+
+// collection resolves a list or watch request: the resource, the
+// namespace ("" for cluster-scoped resources) and the selectors.
+func (s *Server) collection(gvr schema.GroupVersionResource, ns string, opts metav1.ListOptions) (*resourceInfo, string, labels.Selector, fields.Selector, error) {
+	ri, err := s.reg.lookup(gvr)
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	ls, fs, err := s.selectors(ri, opts)
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	if !ri.Namespaced {
+		ns = ""
+	}
+	return ri, ns, ls, fs, nil
 }

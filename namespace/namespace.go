@@ -222,7 +222,14 @@ func AdmitCreate(kind, name, namespace string, ns *corev1.Namespace) error {
 	if ns.Status.Phase != corev1.NamespaceTerminating {
 		return nil
 	}
-	forbidden := apierrors.NewForbidden(schema.GroupResource{Group: k.group, Resource: k.resource}, name,
+	return TerminatingError(schema.GroupResource{Group: k.group, Resource: k.resource}, name, namespace)
+}
+
+// TerminatingError is NamespaceLifecycle admission's refusal of a create
+// of the named object of resource gr in a Terminating namespace (RS-12.4):
+// Forbidden, with the NamespaceTerminating cause.
+func TerminatingError(gr schema.GroupResource, name, namespace string) error {
+	forbidden := apierrors.NewForbidden(gr, name,
 		fmt.Errorf("unable to create new content in namespace %s because it is being terminated", namespace))
 	forbidden.ErrStatus.Details.Causes = append(forbidden.ErrStatus.Details.Causes, metav1.StatusCause{
 		Type:    corev1.NamespaceTerminatingCause,
