@@ -379,7 +379,7 @@ func (c *Cluster) podByRef(ref workload.PodRef) *corev1.Pod {
 
 // syncDeployment claims the Deployment's ReplicaSets (adopting matching
 // orphans, releasing those its selector no longer matches), runs
-// rollout.Sync and carries out the plan (§8 of spec/deployment.md).
+// rollout.Sync and carries out the plan (package rollout's rules).
 func (c *Cluster) syncDeployment(k key) {
 	o := c.st.get(KindDeployment, k)
 	if o == nil {

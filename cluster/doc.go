@@ -19,7 +19,9 @@
 // Package kubectl runs kubectl command lines against a Cluster, and
 // package printers prints its objects as kubectl does.
 //
-// Rules (spec ids from spec/replicaset.md, spec/deployment.md, spec/probe.md):
+// Rules (the RS-, DEP- and PR- ids name rules of the project's rules
+// reference, still being gathered in docs/rules; the apiserver's are in
+// docs/rules/apiserver.md):
 //
 //  1. The store keeps upstream's metadata: a UID and creation time on
 //     create, one resourceVersion counter for every write, generation 1 on

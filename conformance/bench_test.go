@@ -160,7 +160,7 @@ func rolloutKubesem(b *testing.B, n int32, limit time.Duration) error {
 // one instant).
 //
 // The fake clientset's watches hold 100 unread events and then panic
-// ("channel full", spec/conformance-harness.md); a 100-replica rollout
+// ("channel full"); a 100-replica rollout
 // comes close enough that one iteration in a few dozen panicked. The
 // benchmark gives them room for 10,000 (watch.DefaultChanSize, read when
 // a watch starts), which changes how much may queue, not what the

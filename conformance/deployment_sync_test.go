@@ -150,7 +150,7 @@ func viewOf(d *appsv1.Deployment, rss []*appsv1.ReplicaSet) settledView {
 	for i := range v.Status.Conditions {
 		c := &v.Status.Conditions[i]
 		c.LastUpdateTime, c.LastTransitionTime = metav1.Time{}, metav1.Time{}
-		// Timing, not a decision (spec/conformance-harness.md): when the
+		// Timing, not a decision: when the
 		// pass that creates or finds the new ReplicaSet ran on a stale
 		// informer copy, its Deployment write conflicts and the next pass
 		// reports FoundNewReplicaSet instead of NewReplicaSetCreated.
