@@ -1,7 +1,6 @@
 package apiserver
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -585,5 +584,3 @@ func TestResourceFor(t *testing.T) {
 		t.Fatalf("unknown: %v", err)
 	}
 }
-
-var _ = json.Marshal

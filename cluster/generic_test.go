@@ -10,7 +10,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 )
 
 // API-1: kinds without a modelled controller are stored and served with
@@ -153,5 +152,4 @@ func TestNamespaceDeletionEveryKind(t *testing.T) {
 		_, err := c.Get(KindNamespace, "", "team")
 		return apierrors.IsNotFound(err)
 	}, 5*time.Minute))
-	_ = ptr.To(1)
 }
