@@ -1,7 +1,9 @@
 // Package printers prints the tables of `kubectl get` exactly as kubectl
 // v1.37 prints them: pods, ReplicaSets, ReplicationControllers,
-// Deployments, namespaces, nodes, Services and events, with -o wide,
-// --show-labels, -L, -A and --no-headers.
+// Deployments, namespaces, nodes, Services and events, ConfigMaps,
+// Secrets, ServiceAccounts, StatefulSets and ResourceQuotas (and any other
+// kind in the apiserver's default table), with -o wide, --show-labels,
+// -L, -A and --no-headers.
 //
 // Each function is pure: the time is an argument (AGE is measured from
 // now), the same objects give the same bytes, the objects are never
@@ -88,16 +90,6 @@
 //     line up with the first table until a wider cell widens the column
 //     for good. --output-watch-events adds a first EVENT column: ADDED,
 //     MODIFIED or DELETED, padded with spaces to eight characters.
-//  16. Kinds without a modelled controller: ConfigMaps (NAME, DATA =
-//     data plus binaryData entries, AGE), Secrets (NAME, TYPE, DATA, AGE),
-//     ServiceAccounts (NAME, AGE), StatefulSets (NAME, READY =
-//     readyReplicas/spec.replicas with a nil spec.replicas as the 1 the
-//     apiserver would have defaulted, AGE; -o wide CONTAINERS, IMAGES) and
-//     ResourceQuotas (NAME, REQUEST and LIMIT as "name: used/hard" of
-//     status.hard in name order, limits.* in LIMIT, AGE) get their
-//     handlers' columns. Every other kind gets the apiserver's default
-//     table, NAME and CREATED AT (RFC 3339): MODEL — a real apiserver has
-//     a handler with its own columns for most built-in kinds.
 //  15. Describe (`kubectl describe rs`): kubectl's describer layout —
 //     "Field:<tab>value" lines indented two spaces a level into one
 //     tabwriter (padding 2), labels and annotations one per line in key
@@ -109,6 +101,16 @@
 //     block of its own, oldest first by lastTimestamp (kubectl's
 //     unstable sort, so equal times come out as kubectl's do), each age a
 //     human duration with "(xN over <age>)" for repeats.
+//  16. Kinds without a modelled controller: ConfigMaps (NAME, DATA =
+//     data plus binaryData entries, AGE), Secrets (NAME, TYPE, DATA, AGE),
+//     ServiceAccounts (NAME, AGE), StatefulSets (NAME, READY =
+//     readyReplicas/spec.replicas with a nil spec.replicas as the 1 the
+//     apiserver would have defaulted, AGE; -o wide CONTAINERS, IMAGES) and
+//     ResourceQuotas (NAME, REQUEST and LIMIT as "name: used/hard" of
+//     status.hard in name order, limits.* in LIMIT, AGE) get their
+//     handlers' columns. Every other kind gets the apiserver's default
+//     table, NAME and CREATED AT (RFC 3339): MODEL — a real apiserver has
+//     a handler with its own columns for most built-in kinds.
 //
 // Not modelled: kubectl flushes its tabwriter every 100 rows of a table,
 // fixing the widths of the first flush from the header (or, with
