@@ -584,3 +584,25 @@ func TestResourceFor(t *testing.T) {
 		t.Fatalf("unknown: %v", err)
 	}
 }
+
+// API-7: deleting again an object that finalizers hold, asking for
+// nothing new, writes nothing.
+func TestRepeatedDeleteWritesNothing(t *testing.T) {
+	s, _ := newTestServer(t)
+	in := configMap("x", nil)
+	in.Finalizers = []string{"example.com/hold"}
+	mustCreate(t, s, cmGVR, in)
+	if _, err := s.Delete(cmGVR, "default", "x", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rv := s.ResourceVersion()
+	out, err := s.Delete(cmGVR, "default", "x", metav1.DeleteOptions{})
+	if err != nil || s.ResourceVersion() != rv || out.(Object).GetResourceVersion() != fmt.Sprint(rv) {
+		t.Fatalf("second delete: %v, resourceVersion %d → %d", err, rv, s.ResourceVersion())
+	}
+	// Asking for foreground deletion then adds its finalizer: a write.
+	fg := metav1.DeletePropagationForeground
+	if _, err := s.Delete(cmGVR, "default", "x", metav1.DeleteOptions{PropagationPolicy: &fg}); err != nil || s.ResourceVersion() != rv+1 {
+		t.Fatalf("foreground delete: %v, resourceVersion %d", err, s.ResourceVersion())
+	}
+}

@@ -139,7 +139,10 @@ func (s *Server) delete(ri *resourceInfo, old Object, opts *metav1.DeleteOptions
 			markAsDeleting(o, now)
 		}
 		if graceful || pending {
-			if !dry {
+			// A delete that changes nothing (an object already being
+			// deleted, its finalizers as asked) writes nothing, as any
+			// update that changes nothing.
+			if !dry && !equal(o, old) {
 				s.commit(ri, watch.Modified, old, o)
 			}
 			if pending || lastGrace > 0 {
