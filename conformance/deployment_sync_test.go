@@ -263,7 +263,7 @@ func kubeletStep(round int, rss []*appsv1.ReplicaSet, pods []*corev1.Pod) ([]*ap
 
 // upstreamSettle runs kube-controller-manager's Deployment controller on a
 // fake clientset holding the scenario until it stops writing
-// (spec/conformance-harness.md: reactors fill in UIDs, resourceVersions
+// (reactors fill in UIDs, resourceVersions
 // and creation times the fake tracker leaves empty).
 func upstreamSettle(t *testing.T, s syncScenario, rounds int) []settledView {
 	objs := []runtime.Object{s.d.DeepCopy()}
@@ -332,7 +332,7 @@ func listPods(t *testing.T, client *fake.Clientset) []*corev1.Pod {
 }
 
 // settle waits until the controllers have not written for a second
-// (spec/conformance-harness.md; the retries after a Conflict back off
+// (the retries after a Conflict back off
 // 5 ms, 10 ms, ...), at most 20 s.
 func settle(writes *atomic.Int64) {
 	last, quietSince := int64(-1), time.Now()

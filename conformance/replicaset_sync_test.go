@@ -165,7 +165,7 @@ func kubesemRSSettle(s rsScenario, now time.Time) (rsSettled, error) {
 
 // upstreamRSSettle runs kube-controller-manager's ReplicaSet controller
 // on a fake clientset holding the scenario until it stops writing
-// (spec/conformance-harness.md: the StaleControllerConsistencyReplicaSet
+// (the StaleControllerConsistencyReplicaSet
 // gate off, reactors as installAPIServerReactors).
 func upstreamRSSettle(t *testing.T, s rsScenario) rsSettled {
 	objs := []runtime.Object{s.rs.DeepCopy()}

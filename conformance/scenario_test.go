@@ -330,7 +330,7 @@ func stateOf(step scenarioStep, out string, d *appsv1.Deployment, rss []*appsv1.
 }
 
 // normaliseProgressing leaves out of a sequence of settled states what
-// upstream leaves to timing (spec/conformance-harness.md: the number of
+// upstream leaves to timing (the number of
 // passes the Deployment controller makes, and which intermediate
 // ReplicaSet statuses it sees, depend on informer latency; kubesem makes
 // one pass per change it sees, all at one instant):
@@ -403,7 +403,7 @@ func normaliseProgressing(states []scenarioState, strictOrder bool) {
 	}
 }
 
-// consistent is spec/conformance-harness.md's settled-state check, for
+// consistent is the harness's settled-state check, for
 // both sides: the Deployment's status describes its generation, every
 // ReplicaSet it owns has as many live pods as it asks for and reports
 // them (and their readiness), and the Deployment's counts are the sums.
