@@ -639,7 +639,7 @@ func (u *upstreamCluster) do(ctx context.Context, d0 *appsv1.Deployment, st scen
 }
 
 // settle waits until the controllers and the stand-in have not written
-// for a second and the state is consistent (spec/conformance-harness.md).
+// for a second and the state is consistent.
 func (u *upstreamCluster) settle(t *testing.T) error {
 	deadline := time.Now().Add(40 * time.Second)
 	for {
@@ -912,7 +912,7 @@ func compareScenario(t *testing.T, sc scenario) []scenarioState {
 }
 
 func setScenarioGates(t *testing.T) {
-	// spec/conformance-harness.md: the fake store never reports having
+	// The fake store never reports having
 	// synced past the controller's writes
 	if err := utilfeature.DefaultMutableFeatureGate.Set("StaleControllerConsistencyReplicaSet=false"); err != nil {
 		t.Fatal(err)
