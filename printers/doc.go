@@ -26,7 +26,7 @@
 // PodStatus, PodReady and PodRestarts give single cells of the pod table,
 // for programs that wait for "Running" or explain a "CrashLoopBackOff".
 //
-// Rules (ids from spec/replicaset.md; the printing functions are
+// Rules (ids of the project's rules reference, being gathered in docs/rules; the printing functions are
 // upstream's pkg/printers/internalversion, the table layout cli-runtime's
 // HumanReadablePrinter):
 //

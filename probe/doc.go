@@ -26,7 +26,7 @@
 //		}
 //	}
 //
-// Rules (ids from spec/probe.md):
+// Rules (ids of the project's rules reference, being gathered in docs/rules):
 //
 //  1. Defaults: periodSeconds 10, timeoutSeconds 1, successThreshold 1,
 //     failureThreshold 3, no initial delay (P1.1). Validation: one handler
@@ -80,6 +80,6 @@
 //     (P6 step 7, P12.1, §17, P15.2, RS-9.1).
 //
 // Where upstream depends on timing (goroutines, jitter, sync latency) the
-// package makes the deterministic choice spec/probe.md §20 recommends and
+// package makes the deterministic choice the rules recommend and
 // its doc comment says MODEL.
 package probe

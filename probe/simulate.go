@@ -85,7 +85,7 @@ func (t *Timeline) String() string {
 // its inputs: a Runner stepped until nothing more is due by start+d, and
 // its Status at start+d.
 //
-// The model (spec/probe.md §19–20, MODEL choices): probes are instant;
+// The model (MODEL choices): probes are instant;
 // at one instant, exits come first, then starts, then probes; a killed
 // container is restarted in the same sync once the kill completes, with
 // the back-off decided from the instance before it (rule P13.6); a

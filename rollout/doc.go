@@ -24,7 +24,7 @@
 //	name := rollout.ReplicaSetName(d.Name, hash)                        // "http-go-<hash>", as a real cluster names it
 //	rs, err := rollout.NewReplicaSet(d, oldReplicaSets)                 // the ReplicaSet to create, sized and annotated
 //
-// Rules (ids from spec/deployment.md):
+// Rules (ids of the project's rules reference, being gathered in docs/rules):
 //
 //  1. maxSurge is a percentage of replicas rounded up, maxUnavailable one
 //     rounded down; when both come out 0, maxUnavailable is 1 (F-1 … F-4).

@@ -18,7 +18,7 @@
 //	for _, p := range plan.Delete { deletePod(p) }
 //	status, write := plan.ReplicationControllerStatus(createErr)
 //
-// Rules (ids from spec/replicaset.md):
+// Rules (ids of the project's rules reference, being gathered in docs/rules):
 //
 //  1. A controller sees the active pods of its namespace that it controls
 //     or that have no controller; pods of another controller never (RS-3.1,

@@ -37,7 +37,7 @@ func genPod(t *rapid.T, i int) *corev1.Pod {
 	return p
 }
 
-// refLess is spec/replicaset.md RS-6.3, read rule by rule, on the pods
+// refLess is rule RS-6.3, read rule by rule, on the pods
 // themselves: nothing precomputed.
 func refLess(a, b *corev1.Pod, rankA, rankB int, now time.Time) bool {
 	if (a.Spec.NodeName == "") != (b.Spec.NodeName == "") {

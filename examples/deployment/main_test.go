@@ -8,7 +8,7 @@ import (
 )
 
 // TestOutput pins the timeline (testdata/output.golden, read against
-// spec/deployment.md: RU surge/unavailable steps with minReadySeconds 10,
+// The rules: RU surge/unavailable steps with minReadySeconds 10,
 // revision history with change-cause, undo renumbering 2→4 and 1→5,
 // pause/resume, Recreate) and checks that two runs are byte-identical.
 func TestOutput(t *testing.T) { story.CheckGolden(t, run) }

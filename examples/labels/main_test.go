@@ -12,7 +12,7 @@ import (
 var rewrite = flag.Bool("rewrite", false, "rewrite testdata/output.golden from the program's output")
 
 // The walk-through prints exactly the transcript in testdata, which was
-// read line by line against spec/labels.md (L1.2 --show-labels, L12.4
+// read line by line against the rules (L1.2 --show-labels, L12.4
 // messages and errors, L6 != selecting pods without the key, L7.1 the
 // selector's canonical form) and kubectl's table layout.
 func TestOutput(t *testing.T) {

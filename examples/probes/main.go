@@ -5,7 +5,7 @@
 // liveness-exec runs `touch /tmp/healthy; sleep 30; rm -f /tmp/healthy;
 // sleep 600` and probes `cat /tmp/healthy` every 5 s after 5 s: kubesem
 // follows the shell script, so the probe fails from 30 s of uptime, the
-// third failure kills the container (spec/probe.md P9), it restarts, and
+// third failure kills the container (rule P9), it restarts, and
 // after a few rounds the kubelet backs off (CrashLoopBackOff, P13). The
 // readiness variant is never killed: it turns NotReady and leaves the
 // Service's ready endpoints.
