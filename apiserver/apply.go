@@ -42,14 +42,21 @@ func (s *Server) fieldManager(ri *resourceInfo, sub string) (*managedfields.Fiel
 	if fm := s.fieldManagers[k]; fm != nil {
 		return fm, nil
 	}
-	parser, err := parseApplySchema()
-	if err != nil {
-		return nil, err
-	}
-	tc := managedfields.NewSchemeTypeConverter(s.scheme, parser)
-	fm, err := managedfields.NewDefaultFieldManager(tc, s.scheme, ri.strategy, s.scheme, k.gvk, k.gvk.GroupVersion(), sub, nil)
-	if err != nil {
-		return nil, err
+	var fm *managedfields.FieldManager
+	if ri.custom != nil {
+		var err error
+		if fm, err = s.customFieldManager(ri, sub); err != nil {
+			return nil, err
+		}
+	} else {
+		parser, err := parseApplySchema()
+		if err != nil {
+			return nil, err
+		}
+		tc := managedfields.NewSchemeTypeConverter(s.scheme, parser)
+		if fm, err = managedfields.NewDefaultFieldManager(tc, s.scheme, ri.strategy, s.scheme, k.gvk, k.gvk.GroupVersion(), sub, nil); err != nil {
+			return nil, err
+		}
 	}
 	if s.fieldManagers == nil {
 		s.fieldManagers = map[fmKey]*managedfields.FieldManager{}
@@ -72,12 +79,11 @@ func (s *Server) trackUpdate(ri *resourceInfo, sub string, live, in Object, mana
 		return in
 	}
 	if live == nil {
-		n, err := s.scheme.New(ri.GroupVersionKind())
+		n, err := s.newObject(ri)
 		if err != nil {
 			return in
 		}
-		live = n.(Object)
-		live.GetObjectKind().SetGroupVersionKind(ri.GroupVersionKind())
+		live = n
 	}
 	out, ok := fm.UpdateNoErrors(live, in, manager).(Object)
 	if !ok {
@@ -169,12 +175,11 @@ func (s *Server) apply(ri *resourceInfo, ns, name string, data []byte, opts meta
 	if old != nil {
 		live = s.output(ri, old)
 	} else {
-		n, err := s.scheme.New(ri.GroupVersionKind())
+		n, err := s.newObject(ri)
 		if err != nil {
-			return nil, apierrors.NewInternalError(err)
+			return nil, err
 		}
-		live = n.(Object)
-		live.GetObjectKind().SetGroupVersionKind(ri.GroupVersionKind())
+		live = n
 		live.SetName(name)
 		live.SetNamespace(ns)
 	}

@@ -5,8 +5,8 @@ package apiserver
 // pkg/controlplane/instance.go DefaultAPIResourceConfigSource), as its
 // discovery documents describe them, with the facts of each registry
 // strategy the generic store needs (pkg/registry/<group>/<resource>/
-// strategy.go). CustomResourceDefinition and APIService belong to the
-// servers chained in front of kube-apiserver and are not listed here.
+// strategy.go), and the apiextensions-apiserver's CustomResourceDefinition
+// (APIService, of the aggregator, is not served).
 // Rule API-1 (docs/rules/apiserver.md).
 var builtins = []builtin{
 	{"", "v1", "Binding", "bindings", "binding", true, nil, nil, nil, []string{"create"}, facts{gen: "", unconditional: false, createOnUpdate: false, fields: nil}},
@@ -79,4 +79,5 @@ var builtins = []builtin{
 	{"flowcontrol.apiserver.k8s.io", "v1", "FlowSchema", "flowschemas", "flowschema", false, nil, nil, []string{"status"}, allVerbs, facts{gen: "Spec", unconditional: true, createOnUpdate: false, fields: nil}},
 	{"flowcontrol.apiserver.k8s.io", "v1", "PriorityLevelConfiguration", "prioritylevelconfigurations", "prioritylevelconfiguration", false, nil, nil, []string{"status"}, allVerbs, facts{gen: "Spec", unconditional: true, createOnUpdate: false, fields: nil}},
 	{"storagemigration.k8s.io", "v1", "StorageVersionMigration", "storageversionmigrations", "storageversionmigration", false, nil, nil, []string{"status"}, allVerbs, facts{gen: "", unconditional: false, createOnUpdate: false, fields: nil}},
+	{"apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", "customresourcedefinition", false, []string{"crd", "crds"}, []string{"api-extensions"}, []string{"status"}, allVerbs, facts{gen: "Spec", unconditional: false, createOnUpdate: false, fields: nil}},
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
@@ -77,6 +78,18 @@ func (s *Server) delete(ri *resourceInfo, old Object, opts *metav1.DeleteOptions
 	st := ri.strategy
 	gk := ri.GroupVersionKind().GroupKind()
 	kindRes := schema.GroupResource{Group: gk.Group, Resource: gk.Kind}
+	if crd, ok := old.(*apiextensionsv1.CustomResourceDefinition); ok && crd.DeletionTimestamp == nil {
+		// The definition store's own delete (rule API-12).
+		if p := opts.Preconditions; p != nil {
+			if p.UID != nil && *p.UID != crd.UID {
+				return nil, false, apierrors.NewConflict(ri.GroupResource(), crd.Name, fmt.Errorf("precondition failed: UID in precondition: %v, UID in object meta: %v", *p.UID, crd.UID))
+			}
+			if p.ResourceVersion != nil && *p.ResourceVersion != crd.ResourceVersion {
+				return nil, false, apierrors.NewConflict(ri.GroupResource(), crd.Name, fmt.Errorf("precondition failed: ResourceVersion in precondition: %v, ResourceVersion in object meta: %v", *p.ResourceVersion, crd.ResourceVersion))
+			}
+		}
+		return s.markCRDDeleting(ri, crd, dry), false, nil
+	}
 	if p := opts.Preconditions; p != nil {
 		if p.UID != nil && *p.UID != old.GetUID() {
 			return nil, false, apierrors.NewConflict(kindRes, old.GetName(), fmt.Errorf("the UID in the precondition (%s) does not match the UID in record (%s). The object might have been deleted and then recreated", *p.UID, old.GetUID()))

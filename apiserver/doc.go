@@ -59,13 +59,26 @@
 //     managedFields; an apply patch merges by field ownership with the
 //     built-in types' schema and answers a change of another manager's
 //     field with 409 unless forced.
+//  12. API-12: CustomResourceDefinitions are validated, named and
+//     established as the apiextensions-apiserver's controllers do, at
+//     once; deleting one deletes its custom resources first.
+//  13. API-13: each served version of an established definition is a
+//     resource of unstructured objects, decoded (pruned, defaulted),
+//     validated by its OpenAPI schema and CEL rules with the
+//     apiextensions-apiserver's own validators, with its status and scale
+//     subresources, selectable fields, printer columns (CustomResource
+//     Columns), JSON/merge patches and server-side apply (a strategic
+//     merge patch is a 415).
 //
 // Storage is the raw store of one resource, for a driver that owns the
 // server (the cluster package): its controllers' writes land as they
 // decide them, as a built-in controller's write lands in etcd, with one
 // resourceVersion for everything.
 //
-// Not yet modelled: custom resources, apply to subresources, and the
-// defaults and kind-specific validation of the kinds kubesem has no
-// controller for.
+// Custom resources: create a CustomResourceDefinition and its resource is
+// served at once (see Example_customResource).
+//
+// Not yet modelled: apply to subresources, webhook conversion between
+// custom resource versions, and the defaults and kind-specific validation
+// of the built-in kinds kubesem has no controller for.
 package apiserver

@@ -4,9 +4,12 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/yaml"
 
 	"github.com/kubesem/kubesem/apiserver"
 )
@@ -73,4 +76,46 @@ func ExampleServer_Watch() {
 	// ADDED web false
 	// MODIFIED web true
 	// DELETED web true
+}
+
+// A CustomResourceDefinition serves its kind at once; objects are pruned,
+// defaulted and validated by its schema, with the apiserver's texts.
+func Example_customResource() {
+	s := apiserver.New(apiserver.Options{})
+	crd := &apiextensionsv1.CustomResourceDefinition{}
+	_ = yaml.Unmarshal([]byte(`
+metadata: {name: crontabs.stable.example.com}
+spec:
+  group: stable.example.com
+  scope: Namespaced
+  names: {plural: crontabs, singular: crontab, kind: CronTab}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              replicas: {type: integer, minimum: 1, default: 1}
+`), crd)
+	crds := apiextensionsv1.SchemeGroupVersion.WithResource("customresourcedefinitions")
+	if _, err := s.Create(crds, "", crd, metav1.CreateOptions{}); err != nil {
+		panic(err)
+	}
+	crontabs := schema.GroupVersionResource{Group: "stable.example.com", Version: "v1", Resource: "crontabs"}
+	ct := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "stable.example.com/v1", "kind": "CronTab",
+		"metadata": map[string]any{"name": "nightly"}, "spec": map[string]any{"unknown": "pruned"}}}
+	o, _ := s.Create(crontabs, "default", ct, metav1.CreateOptions{})
+	fmt.Println(o.(*unstructured.Unstructured).Object["spec"])
+	ct.SetName("none")
+	ct.Object["spec"] = map[string]any{"replicas": int64(0)}
+	_, err := s.Create(crontabs, "default", ct, metav1.CreateOptions{})
+	fmt.Println(err)
+	// Output:
+	// map[replicas:1]
+	// CronTab.stable.example.com "none" is invalid: spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1
 }

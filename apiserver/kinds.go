@@ -78,9 +78,10 @@ var kindHooks = map[schema.GroupKind]func(*strategy){
 	{Group: "apps", Kind: "Deployment"}: deploymentStrategy,
 	{Kind: "Namespace"}:                 namespaceStrategy,
 	{Kind: "Node"}:                      func(st *strategy) { st.createKeepsStatus = true },
-	{Kind: "ConfigMap"}:                 configMapStrategy,
-	{Kind: "Secret"}:                    secretStrategy,
-	{Group: "apps", Kind: "DaemonSet"}:  daemonSetStrategy,
+	{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}: crdStrategy,
+	{Kind: "ConfigMap"}:                configMapStrategy,
+	{Kind: "Secret"}:                   secretStrategy,
+	{Group: "apps", Kind: "DaemonSet"}: daemonSetStrategy,
 }
 
 func podStrategy(st *strategy) {

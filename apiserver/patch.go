@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -37,6 +39,10 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 	if !ri.Namespaced {
 		ns = ""
 	}
+	if ri.custom != nil && pt == types.StrategicMergePatchType {
+		// Custom resources have no Go type to merge strategically by.
+		return nil, unsupportedPatch(types.JSONPatchType, types.MergePatchType, types.ApplyYAMLPatchType)
+	}
 	if pt == types.ApplyYAMLPatchType {
 		if sub != "" {
 			return nil, notFoundResource(gvr) // MODEL: apply to subresources is not modelled yet
@@ -61,12 +67,23 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.scheme.New(cur.GetObjectKind().GroupVersionKind())
-	if err != nil {
-		return nil, apierrors.NewInternalError(err)
-	}
-	if err := json.Unmarshal(patched, n); err != nil {
-		return nil, apierrors.NewBadRequest(err.Error())
+	var n runtime.Object
+	if ri.custom != nil && sub != "scale" {
+		u := &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON(patched); err != nil {
+			return nil, apierrors.NewBadRequest(err.Error())
+		}
+		if err := ri.custom.decode(u); err != nil {
+			return nil, err
+		}
+		n = u
+	} else {
+		if n, err = s.scheme.New(cur.GetObjectKind().GroupVersionKind()); err != nil {
+			return nil, apierrors.NewInternalError(err)
+		}
+		if err := json.Unmarshal(patched, n); err != nil {
+			return nil, apierrors.NewBadRequest(err.Error())
+		}
 	}
 	if sub == "scale" {
 		return s.updateScale(ri, ns, n, isDryRun(opts.DryRun))
@@ -120,7 +137,16 @@ func applyPatch(pt types.PatchType, orig, data []byte, typed runtime.Object) ([]
 		}
 		return out, nil
 	}
-	return nil, apierrors.NewGenericServerResponse(http.StatusUnsupportedMediaType, "patch", schema.GroupResource{}, "",
-		fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: %s, %s, %s, %s",
-			types.JSONPatchType, types.MergePatchType, types.StrategicMergePatchType, types.ApplyYAMLPatchType), 0, false)
+	return nil, unsupportedPatch(types.JSONPatchType, types.MergePatchType, types.StrategicMergePatchType, types.ApplyYAMLPatchType)
+}
+
+// unsupportedPatch is the patch handler's 415 for a patch type the
+// resource does not take, naming those it does.
+func unsupportedPatch(accepted ...types.PatchType) error {
+	names := make([]string, len(accepted))
+	for i, t := range accepted {
+		names[i] = string(t)
+	}
+	return apierrors.NewGenericServerResponse(http.StatusUnsupportedMediaType, "patch", schema.GroupResource{}, "",
+		"the body of the request was in an unknown format - accepted media types include: "+strings.Join(names, ", "), 0, false)
 }

@@ -7,6 +7,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -72,8 +73,11 @@ func (s *Server) List(gvr schema.GroupVersionResource, ns string, opts metav1.Li
 	}
 	gvk := ri.GroupVersionKind()
 	gvk.Kind += "List"
-	list, err := s.scheme.New(gvk)
-	if err != nil {
+	var list runtime.Object
+	if ri.custom != nil {
+		gvk.Kind = ri.custom.listKind
+		list = &unstructured.UnstructuredList{Object: map[string]any{}}
+	} else if list, err = s.scheme.New(gvk); err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
 	var items []runtime.Object

@@ -100,6 +100,8 @@ type resourceInfo struct {
 	// served is false for a version listed in discovery whose objects
 	// cannot be converted to and from the stored version here.
 	served bool
+	// custom is set for a custom resource's version.
+	custom *customResource
 }
 
 // registry knows the served resources and maps between kinds, resources
@@ -131,6 +133,26 @@ func (g *registry) add(ri *resourceInfo) {
 	}
 	gv := schema.GroupVersion{Group: ri.Group, Version: ri.Version}
 	g.mapper.AddSpecific(gv.WithKind(ri.Kind), gv.WithResource(ri.Name), gv.WithResource(ri.Singular), scope)
+}
+
+// setCustom replaces the served custom resources: the built-in ones keep
+// their places, the custom ones follow in the order given, and the
+// RESTMapper is rebuilt from them all.
+func (g *registry) setCustom(custom []*resourceInfo) {
+	order := slices.DeleteFunc(slices.Clone(g.order), func(ri *resourceInfo) bool { return ri.custom != nil })
+	g.order = nil
+	g.byGVR = map[schema.GroupVersionResource]*resourceInfo{}
+	g.byGVK = map[schema.GroupVersionKind]*resourceInfo{}
+	g.mapper = meta.NewDefaultRESTMapper(nil)
+	for _, ri := range order {
+		g.add(ri)
+	}
+	for _, ri := range custom {
+		if g.byGVR[ri.GroupVersionResource()] != nil {
+			continue // a built-in resource of the same name wins
+		}
+		g.add(ri)
+	}
 }
 
 // lookup finds a served resource by group, version and plural name.

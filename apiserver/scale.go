@@ -21,6 +21,26 @@ func scaleOf(ri *resourceInfo, o Object) (*autoscalingv1.Scale, error) {
 		ObjectMeta: metav1.ObjectMeta{Name: o.GetName(), Namespace: o.GetNamespace(), UID: o.GetUID(),
 			ResourceVersion: o.GetResourceVersion(), CreationTimestamp: o.GetCreationTimestamp()},
 	}
+	if cr := ri.custom; cr != nil {
+		// The custom resource scale REST: replicas and the selector read
+		// from the definition's paths.
+		u, ok := o.(*unstructured.Unstructured)
+		if !ok || cr.scale == nil {
+			return nil, apierrors.NewInternalError(fmt.Errorf("%s has no scale subresource", ri.GroupResource()))
+		}
+		if n, found, err := unstructured.NestedInt64(u.Object, splitPath(cr.scale.SpecReplicasPath)...); err == nil && found {
+			sc.Spec.Replicas = int32(n)
+		}
+		if n, found, err := unstructured.NestedInt64(u.Object, splitPath(cr.scale.StatusReplicasPath)...); err == nil && found {
+			sc.Status.Replicas = int32(n)
+		}
+		if p := cr.scale.LabelSelectorPath; p != nil && *p != "" {
+			if sel, found, err := unstructured.NestedString(u.Object, splitPath(*p)...); err == nil && found {
+				sc.Status.Selector = sel
+			}
+		}
+		return sc, nil
+	}
 	spec, status := topField(o, "Spec"), topField(o, "Status")
 	if r := spec.FieldByName("Replicas"); r.IsValid() && !r.IsNil() {
 		sc.Spec.Replicas = int32(r.Elem().Int())
@@ -71,7 +91,13 @@ func (s *Server) updateScale(ri *resourceInfo, ns string, obj runtime.Object, dr
 		return nil, s.preconditionConflict(ri, "scale", k, fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", sc.UID, old.GetUID()))
 	}
 	in := old.DeepCopyObject().(Object)
-	if r := topField(in, "Spec").FieldByName("Replicas"); r.IsValid() {
+	if ri.custom != nil {
+		in = s.output(ri, old)
+		u := in.(*unstructured.Unstructured)
+		if err := unstructured.SetNestedField(u.Object, int64(sc.Spec.Replicas), splitPath(ri.custom.scale.SpecReplicasPath)...); err != nil {
+			return nil, apierrors.NewBadRequest(err.Error())
+		}
+	} else if r := topField(in, "Spec").FieldByName("Replicas"); r.IsValid() {
 		n := sc.Spec.Replicas
 		r.Set(reflect.ValueOf(&n))
 	}

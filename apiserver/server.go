@@ -7,6 +7,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -64,13 +65,18 @@ type Server struct {
 	observers []func(Change)
 	// fieldManagers track field ownership, by kind and subresource.
 	fieldManagers map[fmKey]*managedfields.FieldManager
+	// crInfos are the served versions built from each definition.
+	crInfos map[types.UID]crCache
+	// inCRDSync is set while the definitions' controllers write.
+	inCRDSync bool
 }
 
 // New returns a server with every built-in resource registered and, unless
 // opts say otherwise, the system namespaces created.
 func New(opts Options) *Server {
 	s := &Server{clock: opts.Clock, uid: opts.UID, genName: opts.GenerateName,
-		scheme: NewScheme(), reg: newRegistry(), tables: map[schema.GroupResource]*table{}}
+		scheme: NewScheme(), reg: newRegistry(), tables: map[schema.GroupResource]*table{},
+		crInfos: map[types.UID]crCache{}}
 	if s.clock == nil {
 		s.clock = clocktesting.NewFakePassiveClock(DefaultStart)
 	}
@@ -114,7 +120,33 @@ func (s *Server) Scheme() *runtime.Scheme { return s.scheme }
 
 // RESTMapper maps kinds to resources and tells their scope, as discovery
 // would.
-func (s *Server) RESTMapper() meta.RESTMapper { return s.reg.mapper }
+func (s *Server) RESTMapper() meta.RESTMapper { return mapperView{s.reg} }
+
+// mapperView is the registry's current RESTMapper: custom resources come
+// and go with their definitions.
+type mapperView struct{ g *registry }
+
+func (m mapperView) KindFor(r schema.GroupVersionResource) (schema.GroupVersionKind, error) {
+	return m.g.mapper.KindFor(r)
+}
+func (m mapperView) KindsFor(r schema.GroupVersionResource) ([]schema.GroupVersionKind, error) {
+	return m.g.mapper.KindsFor(r)
+}
+func (m mapperView) ResourceFor(r schema.GroupVersionResource) (schema.GroupVersionResource, error) {
+	return m.g.mapper.ResourceFor(r)
+}
+func (m mapperView) ResourcesFor(r schema.GroupVersionResource) ([]schema.GroupVersionResource, error) {
+	return m.g.mapper.ResourcesFor(r)
+}
+func (m mapperView) RESTMapping(gk schema.GroupKind, versions ...string) (*meta.RESTMapping, error) {
+	return m.g.mapper.RESTMapping(gk, versions...)
+}
+func (m mapperView) RESTMappings(gk schema.GroupKind, versions ...string) ([]*meta.RESTMapping, error) {
+	return m.g.mapper.RESTMappings(gk, versions...)
+}
+func (m mapperView) ResourceSingularizer(resource string) (string, error) {
+	return m.g.mapper.ResourceSingularizer(resource)
+}
 
 // Resources lists the served resources in discovery order.
 func (s *Server) Resources() []Resource {
@@ -160,6 +192,9 @@ func (s *Server) commit(ri *resourceInfo, typ watch.EventType, old, o Object) {
 		c.Object, c.Old = old, nil
 	} else {
 		o.SetResourceVersion(formatRV(s.rv))
+		if cr := ri.custom; cr != nil && cr.version != cr.storageVersion {
+			o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{Group: ri.Group, Version: cr.storageVersion, Kind: ri.Kind})
+		}
 		t.put(o)
 		c.Object = o
 	}
@@ -170,6 +205,30 @@ func (s *Server) commit(ri *resourceInfo, typ watch.EventType, old, o Object) {
 	for _, f := range s.observers {
 		f(c)
 	}
+	s.afterCommit(ri, typ, c.Object)
+}
+
+// afterCommit runs the apiextensions-apiserver's controllers after a write
+// of a definition, or the removal of a custom resource whose definition
+// waits for its instances to go.
+func (s *Server) afterCommit(ri *resourceInfo, typ watch.EventType, o Object) {
+	if s.inCRDSync {
+		return
+	}
+	switch {
+	case ri.storage == crdGVR.GroupResource():
+	case ri.custom != nil && typ == watch.Deleted:
+		crd, _ := s.tables[crdGVR.GroupResource()].get(Key{Name: ri.custom.crdName}).(*apiextensionsv1.CustomResourceDefinition)
+		if crd == nil || crd.DeletionTimestamp == nil {
+			return
+		}
+		o = crd
+	default:
+		return
+	}
+	s.inCRDSync = true
+	defer func() { s.inCRDSync = false }()
+	s.crdWritten(o.GetName())
 }
 
 // output is the object as the server answers with it: a copy with its
@@ -177,7 +236,32 @@ func (s *Server) commit(ri *resourceInfo, typ watch.EventType, old, o Object) {
 func (s *Server) output(ri *resourceInfo, o Object) Object {
 	c := o.DeepCopyObject().(Object)
 	c.GetObjectKind().SetGroupVersionKind(ri.GroupVersionKind())
+	if ri.custom != nil {
+		// The storage decoder prunes and defaults what it reads.
+		if u, ok := c.(*unstructured.Unstructured); ok {
+			_ = ri.custom.decode(u)
+		}
+	}
 	return c
+}
+
+// newObject is an empty object of the resource's kind.
+func (s *Server) newObject(ri *resourceInfo) (Object, error) {
+	if ri.custom != nil {
+		u := &unstructured.Unstructured{Object: map[string]any{}}
+		u.SetGroupVersionKind(ri.GroupVersionKind())
+		return u, nil
+	}
+	n, err := s.scheme.New(ri.GroupVersionKind())
+	if err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	o, ok := n.(Object)
+	if !ok {
+		return nil, apierrors.NewInternalError(fmt.Errorf("%T has no object metadata", n))
+	}
+	o.GetObjectKind().SetGroupVersionKind(ri.GroupVersionKind())
+	return o, nil
 }
 
 // input converts a request's object to the resource's Go type, refusing
@@ -188,6 +272,9 @@ func (s *Server) input(ri *resourceInfo, obj runtime.Object) (Object, error) {
 		return nil, apierrors.NewBadRequest("the body of the request was in an unknown format")
 	}
 	gvk := ri.GroupVersionKind()
+	if ri.custom != nil {
+		return s.inputCustom(ri, obj)
+	}
 	var out Object
 	switch v := obj.(type) {
 	case *unstructured.Unstructured:
@@ -218,6 +305,44 @@ func (s *Server) input(ri *resourceInfo, obj runtime.Object) (Object, error) {
 	}
 	out.GetObjectKind().SetGroupVersionKind(gvk)
 	return out, nil
+}
+
+// inputCustom is input for a custom resource: the object as unstructured
+// content (a user's Go type converted), its kind checked, then decoded as
+// the CRD handler decodes (pruned, coerced, defaulted).
+func (s *Server) inputCustom(ri *resourceInfo, obj runtime.Object) (Object, error) {
+	gvk := ri.GroupVersionKind()
+	var u *unstructured.Unstructured
+	switch v := obj.(type) {
+	case *unstructured.Unstructured:
+		// Through JSON, as a request body comes: content a Go program
+		// built (ints, typed slices) becomes JSON's.
+		b, err := v.MarshalJSON()
+		if err != nil {
+			return nil, apierrors.NewBadRequest(err.Error())
+		}
+		u = &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON(b); err != nil {
+			return nil, apierrors.NewBadRequest(err.Error())
+		}
+	default:
+		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+		if err != nil {
+			return nil, apierrors.NewBadRequest(err.Error())
+		}
+		u = &unstructured.Unstructured{Object: m}
+		if kinds, _, err := s.scheme.ObjectKinds(obj); err == nil && len(kinds) > 0 && u.GetKind() == "" {
+			u.SetGroupVersionKind(kinds[0])
+		}
+	}
+	if got := u.GroupVersionKind(); got.Kind != "" && got.Kind != gvk.Kind || got.Version != "" && got.GroupVersion() != gvk.GroupVersion() {
+		return nil, mismatch(got, gvk)
+	}
+	u.SetGroupVersionKind(gvk)
+	if err := ri.custom.decode(u); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 func mismatch(got, want schema.GroupVersionKind) error {

@@ -42,11 +42,16 @@ type strategy struct {
 	prepareStatus  func(o, old Object)
 	validate       func(o Object) field.ErrorList // replaces the metadata check when set
 	validateUpdate func(o, old Object) field.ErrorList
+	// validateStatus replaces validateUpdate for status writes when set.
+	validateStatus func(o, old Object) field.ErrorList
 	// graceful is CheckGracefulDelete: the grace period a delete gets,
 	// and false when the kind deletes at once.
 	graceful func(o Object, requested *int64) (int64, bool)
 	// fieldValue reads a kind-specific field selector's value.
 	fieldValue func(o Object, field string) (string, bool)
+	// custom is set for a custom resource, whose objects are
+	// unstructured: the hooks do all of the preparation.
+	custom *customResource
 }
 
 // withDefaults is the object with the kind's defaults, as decoding
@@ -179,6 +184,10 @@ func (st *strategy) changed(o, old Object) bool {
 // prepareForStatusUpdate is the status strategy's PrepareForUpdate:
 // everything but status and metadata stays as stored.
 func (st *strategy) prepareForStatusUpdate(o, old Object) {
+	if st.custom != nil {
+		st.prepareStatus(o, old)
+		return
+	}
 	for _, f := range nonStatusFields(o) {
 		copyTop(o, old, f)
 	}
@@ -207,11 +216,13 @@ func (st *strategy) validateCreate(o Object) field.ErrorList {
 
 // validateForUpdate is the generic metadata update check followed by the
 // kind's (rest.ValidateUpdate).
-func (st *strategy) validateForUpdate(o, old Object) field.ErrorList {
+func (st *strategy) validateForUpdate(o, old Object, sub string) field.ErrorList {
 	p := field.NewPath("metadata")
 	errs := apivalidation.ValidateObjectMetaAccessor(o, st.namespaced, pathSegment, p)
 	errs = append(errs, apivalidation.ValidateObjectMetaAccessorUpdate(o, old, p)...)
-	if st.validateUpdate != nil {
+	if sub == "status" && st.validateStatus != nil {
+		errs = append(errs, st.validateStatus(o, old)...)
+	} else if st.validateUpdate != nil {
 		errs = append(errs, st.validateUpdate(o, old)...)
 	}
 	return errs

@@ -83,7 +83,7 @@ func (s *Server) update(ri *resourceInfo, sub, ns string, in Object, dry bool) (
 		in = st.defaults(in)
 	}
 	k := Key{in.GetNamespace(), in.GetName()}
-	old := s.tables[ri.storage].get(k)
+	old := s.stored(ri, k)
 	if old == nil {
 		if sub == "" && st.facts.createOnUpdate {
 			in.SetResourceVersion("")
@@ -117,7 +117,7 @@ func (s *Server) update(ri *resourceInfo, sub, ns string, in Object, dry bool) (
 	if old.GetDeletionGracePeriodSeconds() != nil && in.GetDeletionGracePeriodSeconds() == nil {
 		in.SetDeletionGracePeriodSeconds(old.GetDeletionGracePeriodSeconds())
 	}
-	if errs := st.validateForUpdate(in, old); len(errs) > 0 {
+	if errs := st.validateForUpdate(in, old, sub); len(errs) > 0 {
 		return nil, apierrors.NewInvalid(ri.GroupVersionKind().GroupKind(), k.Name, errs)
 	}
 	canonicalNamespace(in)
@@ -138,6 +138,17 @@ func (s *Server) update(ri *resourceInfo, sub, ns string, in Object, dry bool) (
 	}
 	s.commit(ri, watch.Modified, old, in)
 	return in, nil
+}
+
+// stored is the stored object as the resource's strategy sees it: for a
+// custom resource a copy in the resource's version, pruned and defaulted
+// as the storage decoder gives it; nil when there is none.
+func (s *Server) stored(ri *resourceInfo, k Key) Object {
+	o := s.tables[ri.storage].get(k)
+	if o == nil || ri.custom == nil {
+		return o
+	}
+	return s.output(ri, o)
 }
 
 func zeroGrace(o Object) bool {

@@ -457,6 +457,10 @@ func (k clusterClock) Since(t time.Time) time.Duration { return k.c.now.Sub(t) }
 // its store it has already noted itself; the others (a user's request
 // through the registry) wake the controllers as any write does.
 func (c *Cluster) observe(ch apiserver.Change) {
+	if ch.Resource == crdResource {
+		// The served custom resources may have changed.
+		c.st.namespaced = nil
+	}
 	if c.st.driving {
 		return
 	}

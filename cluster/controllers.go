@@ -534,7 +534,7 @@ func (c *Cluster) lookupOwner(ns string, ref metav1.OwnerReference) Object {
 	if !c.st.stored(kind) {
 		return nil
 	}
-	if clusterScoped(kind) {
+	if c.st.clusterScoped(kind) {
 		ns = ""
 	}
 	o := c.st.get(kind, key{ns, ref.Name})
@@ -551,7 +551,7 @@ func (c *Cluster) collectNamespace(ns string) {
 		kind string
 		o    Object
 	}
-	for _, ks := range c.st.namespaced {
+	for _, ks := range c.st.namespacedKinds() {
 		kind := ks.kind
 		for _, o := range ks.st.List(ns) {
 			refs := o.GetOwnerReferences()
@@ -568,7 +568,7 @@ func (c *Cluster) collectNamespace(ns string) {
 		}
 	}
 	// Owners being deleted with a GC finalizer.
-	for _, ks := range c.st.namespaced {
+	for _, ks := range c.st.namespacedKinds() {
 		kind := ks.kind
 		for _, o := range ks.st.List(ns) {
 			if o.GetDeletionTimestamp() == nil {

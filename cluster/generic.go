@@ -2,13 +2,17 @@ package cluster
 
 import (
 	"fmt"
+	"strings"
 
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubesem/kubesem/apiserver"
 	"github.com/kubesem/kubesem/namespace"
@@ -26,8 +30,36 @@ func (c *Cluster) resourceOf(kind string) (apiserver.Resource, error) {
 	return c.srv.ResourceFor(kind)
 }
 
+// ResourceFor resolves a resource as kubectl does from what a user types
+// (a plural, singular, short name or kind, optionally qualified by group
+// or by version and group), among the built-in resources and the custom
+// resources of the definitions the cluster serves.
+func (c *Cluster) ResourceFor(arg string) (apiserver.Resource, error) { return c.srv.ResourceFor(arg) }
+
+// ResourceOf is the served resource of an object's kind: a built-in Go
+// type, or unstructured content naming its apiVersion and kind (a custom
+// resource). A kind nothing serves is kubectl's "no matches for kind"
+// error.
+func (c *Cluster) ResourceOf(o runtime.Object) (apiserver.Resource, error) {
+	return c.objectResource(o)
+}
+
+// CustomResourceColumns returns the additionalPrinterColumns of a served
+// custom resource version (false for built-in resources).
+func (c *Cluster) CustomResourceColumns(r apiserver.Resource) ([]apiextensionsv1.CustomResourceColumnDefinition, bool) {
+	return c.srv.CustomResourceColumns(r.GroupVersionResource())
+}
+
 // objectResource is the served resource of a typed object's kind.
 func (c *Cluster) objectResource(o runtime.Object) (apiserver.Resource, error) {
+	if u, ok := o.(*unstructured.Unstructured); ok {
+		gvk := u.GroupVersionKind()
+		m, err := c.srv.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version)
+		if err != nil {
+			return apiserver.Resource{}, fmt.Errorf("resource mapping not found for name: %q namespace: %q: no matches for kind %q in version %q\nensure CRDs are installed first", u.GetName(), u.GetNamespace(), gvk.Kind, gvk.GroupVersion().String())
+		}
+		return c.srv.ResourceFor(m.Resource.Resource + "." + m.Resource.Version + "." + m.Resource.Group)
+	}
 	kinds, _, err := c.srv.Scheme().ObjectKinds(o)
 	if err != nil || len(kinds) == 0 {
 		return apiserver.Resource{}, fmt.Errorf("cluster: kubesem does not store %T", o)
@@ -101,6 +133,53 @@ func (c *Cluster) updateGeneric(r apiserver.Resource, o Object) (Object, error) 
 	return out.(Object), nil
 }
 
+// PatchAs is Patch with the patch's type — strategic merge, JSON merge
+// (`--type=merge`) or JSON (`--type=json`) — for the kinds the
+// controllers do not model, custom resources included, through the
+// apiserver's patch (a custom resource refuses a strategic merge patch
+// with the apiserver's 415). The modelled kinds take strategic merge
+// patches only (MODEL).
+func (c *Cluster) PatchAs(kind, namespace, name string, pt types.PatchType, patch []byte) (string, error) {
+	r, ok, err := c.generic(kind)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		if pt != types.StrategicMergePatchType {
+			return "", fmt.Errorf("cluster: kubesem patches %s with strategic merge patches only", kind)
+		}
+		return c.Patch(kind, namespace, name, patch)
+	}
+	return c.patchGeneric(r, namespace, name, pt, patch)
+}
+
+func (c *Cluster) patchGeneric(r apiserver.Resource, namespace, name string, pt types.PatchType, patch []byte) (string, error) {
+	ns := genericNamespace(r, namespace)
+	cur, err := c.getGeneric(r, ns, name)
+	if err != nil {
+		return "", err
+	}
+	if err := c.injected("update", r.Kind, cur); err != nil {
+		return "", err
+	}
+	out, err := c.srv.Patch(r.GroupVersionResource(), ns, name, pt, patch, metav1.PatchOptions{FieldManager: "kubectl-patch"})
+	if err != nil {
+		return "", err
+	}
+	if err := c.step(); err != nil {
+		return "", err
+	}
+	line := strings.ToLower(r.Kind)
+	if r.Group != "" {
+		line += "." + r.Group
+	}
+	line += "/" + name + " patched"
+	if out.(Object).GetResourceVersion() == cur.GetResourceVersion() {
+		line += " (no change)"
+	}
+	return line, nil
+}
+
 func (c *Cluster) getGeneric(r apiserver.Resource, ns, name string) (Object, error) {
 	out, err := c.srv.Get(r.GroupVersionResource(), genericNamespace(r, ns), name)
 	if err != nil {
@@ -147,10 +226,12 @@ func (c *Cluster) deleteGeneric(r apiserver.Resource, ns, name string, prop meta
 // the apiserver serves.
 func (c *Cluster) otherContent(ns string) []namespace.Object {
 	var out []namespace.Object
+	seen := map[schema.GroupResource]bool{}
 	for _, r := range c.srv.Resources() {
-		if !r.Namespaced || c.st.modelled(r.Kind) {
+		if !r.Namespaced || c.st.modelled(r.Kind) || seen[r.GroupResource()] {
 			continue
 		}
+		seen[r.GroupResource()] = true
 		for _, o := range c.srv.Objects(r.GroupVersionResource(), ns) {
 			out = append(out, namespace.Object{Kind: r.Kind, Group: r.Group, Resource: r.Name,
 				Name: o.GetName(), Finalizers: o.GetFinalizers()})

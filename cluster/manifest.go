@@ -11,10 +11,12 @@ import (
 	"github.com/kubesem/kubesem/apiserver"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer/json"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
 )
 
 var (
@@ -25,8 +27,11 @@ var (
 
 // Decode reads a YAML or JSON manifest of one or more documents (`---`
 // separated) into typed objects with apimachinery's strict decoder: an
-// unknown field, a missing kind or a kind the apiserver does not serve is
-// an error naming the document. Empty documents are skipped.
+// unknown field, a missing kind or a built-in group's kind the apiserver
+// does not serve is an error naming the document. A kind of any other
+// group is a custom resource: it is returned as *unstructured.Unstructured
+// with its apiVersion and kind, for the cluster to check against the
+// CustomResourceDefinitions it serves. Empty documents are skipped.
 func Decode(manifest []byte) ([]Object, error) {
 	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(manifest)))
 	var out []Object
@@ -42,6 +47,17 @@ func Decode(manifest []byte) ([]Object, error) {
 			continue
 		}
 		obj, gvk, err := decoder.Decode(doc, nil, nil)
+		if err != nil && gvk != nil && runtime.IsNotRegisteredError(err) && gvk.Group != "" && !scheme.IsGroupRegistered(gvk.Group) {
+			// A kind of a group no built-in type has: a custom resource,
+			// kept as unstructured content for the apiserver to check
+			// against its definition.
+			u := &unstructured.Unstructured{}
+			if uerr := yaml.Unmarshal(doc, &u.Object); uerr != nil {
+				return nil, fmt.Errorf("error decoding document %d: %w", i, uerr)
+			}
+			out = append(out, u)
+			continue
+		}
 		if err != nil {
 			if gvk != nil && runtime.IsNotRegisteredError(err) {
 				return nil, fmt.Errorf("resource mapping not found for document %d: no matches for kind %q in version %q", i, gvk.Kind, gvk.GroupVersion().String())
@@ -119,6 +135,9 @@ func (c *Cluster) createAll(in []Object, ns string, apply bool) ([]Object, error
 		if kindOf(o) == "" {
 			var err error
 			if r, err = c.objectResource(o); err != nil {
+				if _, ok := o.(*unstructured.Unstructured); ok {
+					return nil, err
+				}
 				return nil, fmt.Errorf("cluster: cannot store a %T", o)
 			}
 		}

@@ -154,12 +154,44 @@ func newStore(srv *apiserver.Server) *store {
 	s.tables[KindPod].AddIndex(ownerIndex, func(o apiserver.Object) string {
 		return ownerValue(o.GetNamespace(), controllerUID(o))
 	})
-	for _, r := range srv.Resources() {
-		if r.Namespaced {
-			s.namespaced = append(s.namespaced, kindStorage{r.Kind, s.table(r.Kind)})
+	return s
+}
+
+// crdResource is where CustomResourceDefinitions are stored.
+var crdResource = schema.GroupResource{Group: "apiextensions.k8s.io", Resource: "customresourcedefinitions"}
+
+// namespacedKinds are the namespaced kinds the apiserver serves, custom
+// resources included, each once: built again after a definition changes.
+func (s *store) namespacedKinds() []kindStorage {
+	if s.namespaced != nil {
+		return s.namespaced
+	}
+	seen := map[schema.GroupResource]bool{}
+	out := []kindStorage{}
+	for _, r := range s.srv.Resources() {
+		if !r.Namespaced || seen[r.GroupResource()] {
+			continue
+		}
+		seen[r.GroupResource()] = true
+		if t := s.table(r.Kind); t != nil {
+			out = append(out, kindStorage{r.Kind, t})
 		}
 	}
-	return s
+	s.namespaced = out
+	return out
+}
+
+// scopeOf reports whether a kind is served cluster-scoped, custom
+// resources included.
+func (s *store) clusterScoped(kind string) bool {
+	if clusterScoped(kind) {
+		return true
+	}
+	if _, modelled := gvrs[kind]; modelled {
+		return false
+	}
+	r, err := s.srv.ResourceFor(kind)
+	return err == nil && r.Kind == kind && !r.Namespaced
 }
 
 // kindStorage is a kind with its raw store.
@@ -184,7 +216,10 @@ func (s *store) table(kind string) *apiserver.Storage {
 	if r, err := s.srv.ResourceFor(kind); err == nil && r.Kind == kind {
 		t, _ = s.srv.Storage(r.GroupVersionResource())
 	}
-	s.tables[kind] = t
+	if t != nil {
+		// Only what is served is kept: a custom kind may be served later.
+		s.tables[kind] = t
+	}
 	return t
 }
 

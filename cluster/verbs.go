@@ -12,6 +12,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -416,7 +417,7 @@ func (c *Cluster) Label(kind, namespace, name string, overwrite bool, changes ..
 	if err != nil {
 		return out, err
 	}
-	out += res.Line(kubectlName(kind) + "/" + name)
+	out += res.Line(c.kubectlName(kind) + "/" + name)
 	if !res.Changed() {
 		return out, nil
 	}
@@ -440,14 +441,14 @@ func (c *Cluster) Annotate(kind, namespace, name string, overwrite bool, changes
 		return "", err
 	}
 	o.SetAnnotations(res.Map)
-	return res.Line(kubectlName(kind) + "/" + name), c.update(kind, o, c.st.get(kind, keyOf(o)))
+	return res.Line(c.kubectlName(kind) + "/" + name), c.update(kind, o, c.st.get(kind, keyOf(o)))
 }
 
 // kubectlName is the resource kubectl prints before "/<name>":
 // "pod", "replicaset.apps", "deployment.apps" (RS-14.2).
-func kubectlName(kind string) string {
+func (c *Cluster) kubectlName(kind string) string {
 	if _, modelled := gvrs[kind]; !modelled {
-		if r, ok := apiserver.BuiltinResource(kind); ok {
+		if r, err := c.srv.ResourceFor(kind); err == nil {
 			if r.Group != "" {
 				return r.Singular + "." + r.Group
 			}
@@ -469,6 +470,12 @@ func kubectlName(kind string) string {
 // object and returns kubectl's line ("deployment.apps/http-go patched", or
 // "... patched (no change)").
 func (c *Cluster) Patch(kind, namespace, name string, patch []byte) (string, error) {
+	if r, ok, err := c.generic(kind); ok || err != nil {
+		if err != nil {
+			return "", err
+		}
+		return c.patchGeneric(r, namespace, name, types.StrategicMergePatchType, patch)
+	}
 	o, err := c.Get(kind, namespace, name)
 	if err != nil {
 		return "", err
@@ -486,7 +493,7 @@ func (c *Cluster) Patch(kind, namespace, name string, patch []byte) (string, err
 	if err := json.Unmarshal(patched, nd); err != nil {
 		return "", apierrors.NewBadRequest(err.Error())
 	}
-	line := kubectlName(kind) + "/" + name + " patched"
+	line := c.kubectlName(kind) + "/" + name + " patched"
 	if string(mustJSON(nd)) == string(orig) {
 		return line + " (no change)", nil
 	}

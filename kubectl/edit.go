@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
@@ -309,10 +310,13 @@ func runPatch(s *Shell, c *command) error {
 	if p == "" {
 		return errors.New("must specify --patch or --patch-file containing the contents of the patch")
 	}
+	pt := types.StrategicMergePatchType
 	switch t := strings.ToLower(c.str("type")); t {
 	case "strategic":
-	case "json", "merge":
-		return fmt.Errorf("kubesem's kubectl does not model --type=%s", t)
+	case "json":
+		pt = types.JSONPatchType
+	case "merge":
+		pt = types.MergePatchType
 	default:
 		return fmt.Errorf("--type must be one of [json merge strategic], not %q", c.str("type"))
 	}
@@ -332,8 +336,11 @@ func runPatch(s *Shell, c *command) error {
 			errs = append(errs, addSource("getting", it.source, err))
 			continue
 		}
+		if pt != types.StrategicMergePatchType && modelled(it.res) {
+			return fmt.Errorf("kubesem's kubectl does not model --type=%s for %s", c.str("type"), it.res.groupResource())
+		}
 		count++
-		line, err := s.Cluster.Patch(it.res.kind, it.ns, it.name, patch)
+		line, err := s.Cluster.PatchAs(it.res.kind, it.ns, it.name, pt, patch)
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -185,7 +185,7 @@ func TestPatch(t *testing.T) {
 			fails("kubectl patch deploy http-go", "error: must specify --patch or --patch-file containing the contents of the patch\n"),
 			fails("kubectl patch deploy http-go -p 'a: ['", "error: unable to parse \"a: [\": yaml: line 1: did not find expected node content\n"),
 			fails("kubectl patch deploy http-go -p '{}' --type=x", "error: --type must be one of [json merge strategic], not \"x\"\n"),
-			fails("kubectl patch deploy http-go -p '{}' --type=json", "error: kubesem's kubectl does not model --type=json\n"),
+			fails("kubectl patch deploy http-go -p '{}' --type=json", "error: kubesem's kubectl does not model --type=json for deployments.apps\n"),
 			fails("kubectl patch pod nope -p '{}'", "Error from server (NotFound): pods \"nope\" not found\n"),
 			fails("kubectl patch deploy -p '{}'", "error: resource(s) were provided, but no name was specified\n"),
 		}},

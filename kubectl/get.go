@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubesem/kubesem/apiserver"
 	"github.com/kubesem/kubesem/cluster"
 	"github.com/kubesem/kubesem/printers"
 )
@@ -145,6 +146,7 @@ func runGet(s *Shell, c *command) error {
 				o.SetName(g.res.kindName() + "/" + o.GetName())
 			}
 		}
+		opts.Columns = s.customColumns(g.res)
 		table, err := s.table(g.res, g.objs, opts)
 		if err != nil {
 			if !slices.ContainsFunc(errs, func(e error) bool { return e.Error() == err.Error() }) {
@@ -169,6 +171,20 @@ func runGet(s *Shell, c *command) error {
 		}
 	}
 	return aggregate(errs)
+}
+
+// customColumns are the printer columns of a custom resource (nil for a
+// built-in one).
+func (s *Shell) customColumns(r *resource) []printers.Column {
+	cols, ok := s.Cluster.CustomResourceColumns(apiserver.Resource{Group: r.group, Version: r.version, Name: r.plural})
+	if !ok {
+		return nil
+	}
+	out := make([]printers.Column, len(cols))
+	for i, c := range cols {
+		out[i] = printers.Column{Name: c.Name, Type: c.Type, JSONPath: c.JSONPath, Priority: c.Priority}
+	}
+	return out
 }
 
 // table prints one resource's objects with package printers.

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8slabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -100,7 +102,7 @@ var (
 // model, from the apiserver's discovery table (one value per resource, so
 // that get groups its objects under one printer).
 func builtinResource(b apiserver.Resource) *resource {
-	id := b.Group + "/" + b.Name
+	id := fmt.Sprintf("%s/%s/%s/%s/%t", b.Group, b.Version, b.Name, b.Kind, b.Namespaced)
 	builtinMu.Lock()
 	defer builtinMu.Unlock()
 	if r := builtinResources[id]; r != nil {
@@ -161,6 +163,39 @@ func mappingFor(arg string) (*resource, error) {
 		return builtinResource(b), nil
 	}
 	return nil, fmt.Errorf("the server doesn't have a resource type %q", name)
+}
+
+// modelled says whether the cluster's controllers act on a resource's
+// kind (the kinds with their own verbs in package cluster).
+func modelled(r *resource) bool { return slices.Contains(resources, r) }
+
+// mappingFor is mappingFor with the custom resources the shell's cluster
+// serves.
+func (s *Shell) mappingFor(arg string) (*resource, error) {
+	r, err := mappingFor(arg)
+	if err == nil || s.Cluster == nil {
+		return r, err
+	}
+	if b, cerr := s.Cluster.ResourceFor(arg); cerr == nil {
+		return builtinResource(b), nil
+	}
+	return nil, err
+}
+
+// objectResource is the resource of an object read from a file: a
+// built-in kind, or a custom resource the cluster serves.
+func (s *Shell) objectResource(o cluster.Object) (*resource, error) {
+	if r := resourceOf(kindOf(o)); r != nil {
+		return r, nil
+	}
+	if s.Cluster == nil {
+		return nil, fmt.Errorf("kubesem does not store %T", o)
+	}
+	b, err := s.Cluster.ResourceOf(o)
+	if err != nil {
+		return nil, err
+	}
+	return builtinResource(b), nil
 }
 
 // ---- the resource builder ---------------------------------------------------
@@ -305,7 +340,7 @@ func (s *Shell) build(c *command, sel selection) (*visits, error) {
 		}
 		v := &visits{selector: selector}
 		for _, a := range resArgs {
-			r, err := mappingFor(a)
+			r, err := s.mappingFor(a)
 			if err != nil {
 				return nil, err
 			}
@@ -315,7 +350,7 @@ func (s *Shell) build(c *command, sel selection) (*visits, error) {
 	case len(tuples) > 0:
 		v := &visits{singleItemImplied: len(tuples) == 1}
 		for _, t := range tuples {
-			r, err := mappingFor(t.res)
+			r, err := s.mappingFor(t.res)
 			if err != nil {
 				return nil, err
 			}
@@ -329,7 +364,7 @@ func (s *Shell) build(c *command, sel selection) (*visits, error) {
 		if len(resArgs) > 1 {
 			return nil, errors.New("you must specify only one resource")
 		}
-		r, err := mappingFor(resArgs[0])
+		r, err := s.mappingFor(resArgs[0])
 		if err != nil {
 			return nil, err
 		}
@@ -343,7 +378,7 @@ func (s *Shell) build(c *command, sel selection) (*visits, error) {
 		return v, nil
 	case len(resArgs) > 0:
 		for _, a := range resArgs {
-			if _, err := mappingFor(a); err != nil {
+			if _, err := s.mappingFor(a); err != nil {
 				return nil, err
 			}
 		}
@@ -490,9 +525,15 @@ func (s *Shell) readFile(c *command, name string) ([]*item, error) {
 	}
 	var out []*item
 	for i, o := range objs {
-		r := resourceOf(kindOf(o))
-		if r == nil {
-			return nil, fmt.Errorf("error parsing %s: kubesem does not store %T", name, o)
+		r, err := s.objectResource(o)
+		if err != nil {
+			if u, ok := o.(*unstructured.Unstructured); ok {
+				// kubectl's builder: no mapping for the document's kind.
+				gvk := u.GroupVersionKind()
+				return nil, fmt.Errorf("resource mapping not found for name: %q namespace: %q from %q: no matches for kind %q in version %q\nensure CRDs are installed first",
+					u.GetName(), u.GetNamespace(), name, gvk.Kind, gvk.GroupVersion().String())
+			}
+			return nil, fmt.Errorf("error parsing %s: %v", name, err)
 		}
 		if r.namespaced {
 			switch {

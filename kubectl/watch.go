@@ -125,6 +125,7 @@ func runWatch(s *Shell, c *command) error {
 			opts.LabelColumns = append(opts.LabelColumns, k)
 		}
 	}
+	opts.Columns = s.customColumns(r)
 	p := printers.NewWatch(opts, events)
 	emit := func(at time.Time, text string) {
 		if text == "" {

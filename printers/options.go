@@ -9,6 +9,10 @@ type Options struct {
 	LabelColumns  []string // -L k1,k2: one column per key, before LABELS
 	AllNamespaces bool     // -A: a NAMESPACE first column (namespaced kinds only)
 	NoHeaders     bool     // --no-headers: rows only
+	// Columns are a custom resource's printer columns: objects given as
+	// *unstructured.Unstructured print NAME and these, as the apiserver's
+	// table for the resource does.
+	Columns []Column
 }
 
 // NoResources is the line kubectl get writes to stderr, instead of a

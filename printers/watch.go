@@ -7,6 +7,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubesem/kubesem/internal/table"
@@ -138,6 +139,10 @@ func tableOf(objs []runtime.Object, now time.Time, o Options) (tbl, error) {
 		return collect(objs, now, o, statefulSetsTable)
 	case *corev1.ResourceQuota:
 		return collect(objs, now, o, resourceQuotasTable)
+	case *unstructured.Unstructured:
+		if len(o.Columns) > 0 {
+			return collect(objs, now, o, customTable)
+		}
 	}
 	if m, err := meta.Accessor(objs[0]); err == nil {
 		return defaultTable(objs, m.GetNamespace() != "")
