@@ -1,19 +1,13 @@
 package apiserver
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
-	structuraldefaulting "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
-	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/watch"
 )
@@ -59,183 +53,6 @@ func addStoredVersion(crd *apiextensionsv1.CustomResourceDefinition) {
 			return
 		}
 	}
-}
-
-// validateCRD checks a definition as ValidateCustomResourceDefinition
-// (and its Update) does, for the rules kubesem keeps (rule API-12): the
-// name, group, scope, names, versions (unique, DNS-1035, exactly one
-// storage version), a structural schema per version, subresource paths;
-// on update the scope stays while instances may exist and the storage
-// version list keeps its stored versions.
-func validateCRD(crd, old *apiextensionsv1.CustomResourceDefinition) field.ErrorList {
-	spec := &crd.Spec
-	required := spec.Names.Plural + "." + spec.Group
-	nameFn := func(name string, prefix bool) []string {
-		msgs := apivalidation.NameIsDNSSubdomain(name, prefix)
-		if name != required {
-			msgs = append(msgs, `must be spec.names.plural+"."+spec.group`)
-		}
-		return msgs
-	}
-	mp := field.NewPath("metadata")
-	var errs field.ErrorList
-	if old == nil {
-		errs = apivalidation.ValidateObjectMeta(&crd.ObjectMeta, false, nameFn, mp)
-	} else {
-		errs = apivalidation.ValidateObjectMetaUpdate(&crd.ObjectMeta, &old.ObjectMeta, mp)
-	}
-	sp := field.NewPath("spec")
-	switch {
-	case spec.Group == "":
-		errs = append(errs, field.Required(sp.Child("group"), ""))
-	case len(utilvalidation.IsDNS1123Subdomain(spec.Group)) > 0:
-		errs = append(errs, field.Invalid(sp.Child("group"), spec.Group, strings.Join(utilvalidation.IsDNS1123Subdomain(spec.Group), ",")))
-	case !strings.Contains(spec.Group, "."):
-		errs = append(errs, field.Invalid(sp.Child("group"), spec.Group, "should be a domain with at least one dot"))
-	}
-	switch spec.Scope {
-	case apiextensionsv1.ClusterScoped, apiextensionsv1.NamespaceScoped:
-	case "":
-		errs = append(errs, field.Required(sp.Child("scope"), ""))
-	default:
-		errs = append(errs, field.NotSupported(sp.Child("scope"), spec.Scope, []string{string(apiextensionsv1.ClusterScoped), string(apiextensionsv1.NamespaceScoped)}))
-	}
-	storage, seen, unique := 0, map[string]bool{}, true
-	for i := range spec.Versions {
-		v := &spec.Versions[i]
-		vp := sp.Child("versions").Index(i)
-		if v.Storage {
-			storage++
-		}
-		if seen[v.Name] {
-			unique = false
-		}
-		seen[v.Name] = true
-		if msgs := utilvalidation.IsDNS1035Label(v.Name); len(msgs) > 0 {
-			errs = append(errs, field.Invalid(vp.Child("name"), v.Name, strings.Join(msgs, ",")))
-		}
-		if v.Schema == nil || v.Schema.OpenAPIV3Schema == nil {
-			errs = append(errs, field.Required(vp.Child("schema").Child("openAPIV3Schema"), ""))
-		} else {
-			errs = append(errs, structuralErrors(v.Schema.OpenAPIV3Schema, vp.Child("schema").Child("openAPIV3Schema"))...)
-		}
-		if v.Subresources != nil && v.Subresources.Scale != nil {
-			errs = append(errs, validateScalePaths(v.Subresources.Scale, v.Subresources.Status != nil, vp.Child("subresources", "scale"))...)
-		}
-	}
-	if len(spec.Versions) == 0 {
-		errs = append(errs, field.Required(sp.Child("versions"), "must have exactly one version marked as storage version"))
-	} else {
-		if !unique {
-			errs = append(errs, field.Invalid(sp.Child("versions"), spec.Versions, "must contain unique version names"))
-		}
-		if storage != 1 {
-			errs = append(errs, field.Invalid(sp.Child("versions"), spec.Versions, "must have exactly one version marked as storage version"))
-		}
-	}
-	np := sp.Child("names")
-	for _, r := range []struct{ name, value string }{{"plural", spec.Names.Plural}, {"singular", spec.Names.Singular}, {"kind", spec.Names.Kind}, {"listKind", spec.Names.ListKind}} {
-		if r.value == "" {
-			errs = append(errs, field.Required(np.Child(r.name), ""))
-		}
-	}
-	errs = append(errs, validateCRDNames(&spec.Names, np)...)
-	if old != nil {
-		if crdEstablished(old) && spec.Scope != old.Spec.Scope {
-			errs = append(errs, field.Invalid(sp.Child("scope"), spec.Scope, "field is immutable"))
-		}
-		if crdEstablished(old) && spec.Names.Kind != old.Spec.Names.Kind && spec.Names.Kind != old.Status.AcceptedNames.Kind {
-			errs = append(errs, field.Invalid(np.Child("kind"), spec.Names.Kind, "field is immutable"))
-		}
-	}
-	for i, sv := range crd.Status.StoredVersions {
-		if !seen[sv] {
-			errs = append(errs, field.Invalid(field.NewPath("status", "storedVersions").Index(i), sv, "must appear in spec.versions"))
-		}
-	}
-	return errs
-}
-
-// validateCRDNames is ValidateCustomResourceDefinitionNames.
-func validateCRDNames(n *apiextensionsv1.CustomResourceDefinitionNames, p *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	label := func(name, value string, mixed bool) {
-		if value == "" {
-			return
-		}
-		check := value
-		if mixed {
-			check = strings.ToLower(value)
-		}
-		if msgs := utilvalidation.IsDNS1035Label(check); len(msgs) > 0 {
-			msg := strings.Join(msgs, ",")
-			if mixed {
-				msg = "may have mixed case, but should otherwise match: " + msg
-			}
-			errs = append(errs, field.Invalid(p.Child(name), value, msg))
-		}
-	}
-	label("plural", n.Plural, false)
-	label("singular", n.Singular, false)
-	label("kind", n.Kind, true)
-	label("listKind", n.ListKind, true)
-	for i, s := range n.ShortNames {
-		if msgs := utilvalidation.IsDNS1035Label(s); len(msgs) > 0 {
-			errs = append(errs, field.Invalid(p.Child("shortNames").Index(i), s, strings.Join(msgs, ",")))
-		}
-	}
-	if n.Kind != "" && n.Kind == n.ListKind {
-		errs = append(errs, field.Invalid(p.Child("listKind"), n.ListKind, "kind and listKind may not be the same"))
-	}
-	for i, c := range n.Categories {
-		if msgs := utilvalidation.IsDNS1035Label(c); len(msgs) > 0 {
-			errs = append(errs, field.Invalid(p.Child("categories").Index(i), c, strings.Join(msgs, ",")))
-		}
-	}
-	return errs
-}
-
-// validateScalePaths checks the scale subresource's JSON paths: simple
-// paths under .spec and .status.
-func validateScalePaths(sc *apiextensionsv1.CustomResourceSubresourceScale, status bool, p *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	check := func(name, value, under string) {
-		switch {
-		case value == "":
-			errs = append(errs, field.Required(p.Child(name), ""))
-		case !simplePath(value):
-			errs = append(errs, field.Invalid(p.Child(name), value, "must be a simple json path"))
-		case !strings.HasPrefix(value, under):
-			errs = append(errs, field.Invalid(p.Child(name), value, "should be a json path under "+strings.TrimSuffix(under, ".")))
-		}
-	}
-	check("specReplicasPath", sc.SpecReplicasPath, ".spec.")
-	check("statusReplicasPath", sc.StatusReplicasPath, ".status.")
-	if sc.LabelSelectorPath != nil && *sc.LabelSelectorPath != "" {
-		v := *sc.LabelSelectorPath
-		if !simplePath(v) {
-			errs = append(errs, field.Invalid(p.Child("labelSelectorPath"), v, "must be a simple json path"))
-		} else if !strings.HasPrefix(v, ".spec.") && !strings.HasPrefix(v, ".status.") {
-			errs = append(errs, field.Invalid(p.Child("labelSelectorPath"), v, "should be a json path under either .spec or .status"))
-		}
-	}
-	if !status {
-		errs = append(errs, field.Forbidden(p, "scale subresource requires the status subresource"))
-	}
-	return errs
-}
-
-// simplePath reports a JSON path of dotted names: ".spec.replicas".
-func simplePath(p string) bool {
-	if !strings.HasPrefix(p, ".") || len(p) < 2 {
-		return false
-	}
-	for _, part := range strings.Split(p[1:], ".") {
-		if part == "" || strings.ContainsAny(part, "[]*'\" ") {
-			return false
-		}
-	}
-	return true
 }
 
 // crdEstablished reports the Established condition true.
@@ -452,26 +269,4 @@ func (s *Server) finalizeCRD(ri *resourceInfo, stored *apiextensionsv1.CustomRes
 	}
 	done.Finalizers = slices.DeleteFunc(done.Finalizers, func(f string) bool { return f == crdCleanupFinalizer })
 	s.crdStatusWrite(ri, cur, done)
-}
-
-// structuralErrors checks that a version's schema is structural and that
-// its defaults validate and survive pruning, as the definition's
-// validation does for a schema that prunes.
-func structuralErrors(v1schema *apiextensionsv1.JSONSchemaProps, p *field.Path) field.ErrorList {
-	internal := &apiextensions.JSONSchemaProps{}
-	if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(v1schema, internal, nil); err != nil {
-		return field.ErrorList{field.Invalid(p, "", err.Error())}
-	}
-	ss, err := structuralschema.NewStructural(internal)
-	if err != nil {
-		return field.ErrorList{field.Invalid(p, "", err.Error())}
-	}
-	if errs := structuralschema.ValidateStructural(p, ss); len(errs) > 0 {
-		return errs
-	}
-	errs, err := structuraldefaulting.ValidateDefaults(context.Background(), p, ss, true, true)
-	if err != nil {
-		return field.ErrorList{field.Invalid(p, "", err.Error())}
-	}
-	return errs
 }
