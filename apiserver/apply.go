@@ -209,5 +209,5 @@ func (s *Server) apply(ri *resourceInfo, ns, name string, data []byte, opts meta
 	if err != nil {
 		return nil, err
 	}
-	return s.output(ri, o), nil
+	return s.answer(ri, s.output(ri, o)), nil
 }

@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
@@ -278,5 +279,73 @@ func TestCRDValidation(t *testing.T) {
 	want := `CustomResourceDefinition.apiextensions.k8s.io "wrong.example.com" is invalid: [metadata.name: Invalid value: "wrong.example.com": must be spec.names.plural+"."+spec.group, spec.versions: Invalid value: [{"Name":"v1","Served":true,"Storage":false,"Deprecated":false,"DeprecationWarning":null,"Schema":null,"Subresources":null,"AdditionalPrinterColumns":null,"SelectableFields":null}]: must have exactly one version marked as storage version, spec.validation.openAPIV3Schema.properties[spec].properties[image].type: Required value: must not be empty for specified object fields, status.storedVersions: Invalid value: null: must have at least one stored version]`
 	if !apierrors.IsInvalid(err) || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
+// CronTab is a user's Go type for the custom resource.
+type CronTab struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+	Spec              CronTabSpec `json:"spec,omitempty"`
+}
+
+// CronTabSpec is its spec.
+type CronTabSpec struct {
+	CronSpec string `json:"cronSpec,omitempty"`
+	Replicas int64  `json:"replicas,omitempty"`
+}
+
+func (c *CronTab) DeepCopyObject() runtime.Object {
+	n := *c
+	c.ObjectMeta.DeepCopyInto(&n.ObjectMeta)
+	return &n
+}
+
+// CronTabList is its list.
+type CronTabList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []CronTab `json:"items"`
+}
+
+func (c *CronTabList) DeepCopyObject() runtime.Object {
+	n := *c
+	n.Items = make([]CronTab, len(c.Items))
+	for i := range c.Items {
+		n.Items[i] = *c.Items[i].DeepCopyObject().(*CronTab)
+	}
+	return &n
+}
+
+// With the user's Go types in its scheme, the server takes and answers
+// custom resources as those types, defaulted by the definition's schema.
+func TestCustomResourceGoTypes(t *testing.T) {
+	scheme := apiserver.NewScheme()
+	gv := schema.GroupVersion{Group: "stable.example.com", Version: "v1"}
+	scheme.AddKnownTypes(gv, &CronTab{}, &CronTabList{})
+	s := apiserver.New(apiserver.Options{Scheme: scheme})
+	crd := &apiextensionsv1.CustomResourceDefinition{}
+	if err := yaml.UnmarshalStrict([]byte(crontabCRD), crd); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(crdGVR, "", crd, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	in := &CronTab{TypeMeta: metav1.TypeMeta{APIVersion: "stable.example.com/v1", Kind: "CronTab"},
+		ObjectMeta: metav1.ObjectMeta{Name: "typed"}, Spec: CronTabSpec{CronSpec: "* * * * */5"}}
+	o, err := s.Create(crontabGVR, "default", in, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := o.(*CronTab)
+	if !ok || got.Spec.Replicas != 1 || got.Namespace != "default" || got.UID == "" {
+		t.Fatalf("create answered %T %+v", o, o)
+	}
+	l, err := s.List(crontabGVR, "default", metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, ok := l.(*CronTabList); !ok || len(list.Items) != 1 || list.Items[0].Name != "typed" {
+		t.Fatalf("list answered %T %+v", l, l)
 	}
 }

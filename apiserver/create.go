@@ -45,7 +45,7 @@ func (s *Server) Create(gvr schema.GroupVersionResource, ns string, obj runtime.
 	if err != nil {
 		return nil, err
 	}
-	return s.output(ri, o), nil
+	return s.answer(ri, s.output(ri, o)), nil
 }
 
 func isDryRun(dryRun []string) bool { return len(dryRun) > 0 }

@@ -63,7 +63,7 @@ func (s *Server) Delete(gvr schema.GroupVersionResource, ns, name string, opts m
 		return nil, err
 	}
 	if !gone || returnsDeleted[ri.storage] {
-		return s.output(ri, o), nil
+		return s.answer(ri, s.output(ri, o)), nil
 	}
 	return &metav1.Status{
 		TypeMeta: metav1.TypeMeta{Kind: "Status", APIVersion: "v1"},

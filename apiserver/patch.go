@@ -100,7 +100,7 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 	if err != nil {
 		return nil, err
 	}
-	return s.output(ri, o), nil
+	return s.answer(ri, s.output(ri, o)), nil
 }
 
 // applyPatch applies a patch to an object's JSON as the apiserver's patch

@@ -32,7 +32,7 @@ func (s *Server) Get(gvr schema.GroupVersionResource, ns, name string, subresour
 	if sub == "scale" {
 		return scaleOf(ri, o)
 	}
-	return s.output(ri, o), nil
+	return s.answer(ri, s.output(ri, o)), nil
 }
 
 // selectors parses a list's or watch's label and field selectors; a field
@@ -76,7 +76,9 @@ func (s *Server) List(gvr schema.GroupVersionResource, ns string, opts metav1.Li
 	var list runtime.Object
 	if ri.custom != nil {
 		gvk.Kind = ri.custom.listKind
-		list = &unstructured.UnstructuredList{Object: map[string]any{}}
+		if list, err = s.scheme.New(gvk); err != nil || !s.scheme.Recognizes(ri.GroupVersionKind()) {
+			list = &unstructured.UnstructuredList{Object: map[string]any{}}
+		}
 	} else if list, err = s.scheme.New(gvk); err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
@@ -84,7 +86,7 @@ func (s *Server) List(gvr schema.GroupVersionResource, ns string, opts metav1.Li
 	w := &Watch{ri: ri, ns: ns, label: ls, field: fs}
 	for _, sl := range s.tables[ri.storage].list(ns) {
 		if w.matches(ri, sl.obj) {
-			items = append(items, s.output(ri, sl.obj))
+			items = append(items, s.answer(ri, s.output(ri, sl.obj)))
 		}
 	}
 	if err := meta.SetList(list, items); err != nil {
@@ -128,7 +130,7 @@ func (s *Server) Watch(gvr schema.GroupVersionResource, ns string, opts metav1.L
 	case "", "0":
 		for _, sl := range s.tables[ri.storage].list(ns) {
 			if w.matches(ri, sl.obj) {
-				w.queue = append(w.queue, watch.Event{Type: watch.Added, Object: s.output(ri, sl.obj)})
+				w.queue = append(w.queue, watch.Event{Type: watch.Added, Object: s.answer(ri, s.output(ri, sl.obj))})
 			}
 		}
 	default:

@@ -47,6 +47,12 @@ type Options struct {
 	// NoSystemNamespaces leaves out the namespaces a started apiserver
 	// has (default, kube-node-lease, kube-public, kube-system).
 	NoSystemNamespaces bool
+	// Scheme is the scheme of the server's Go types: nil means NewScheme().
+	// A user's scheme (NewScheme() with the Go types of custom resources
+	// added) makes the server answer with those types for the custom
+	// resources it serves, as a client decoding into them would; stored
+	// custom resources stay unstructured content.
+	Scheme *runtime.Scheme
 }
 
 // Server is the apiserver's storage and rules for every built-in kind: a
@@ -75,10 +81,13 @@ type Server struct {
 // opts say otherwise, the system namespaces created.
 func New(opts Options) *Server {
 	s := &Server{clock: opts.Clock, uid: opts.UID, genName: opts.GenerateName,
-		scheme: NewScheme(), reg: newRegistry(), tables: map[schema.GroupResource]*table{},
+		scheme: opts.Scheme, reg: newRegistry(), tables: map[schema.GroupResource]*table{},
 		crInfos: map[types.UID]crCache{}}
 	if s.clock == nil {
 		s.clock = clocktesting.NewFakePassiveClock(DefaultStart)
+	}
+	if s.scheme == nil {
+		s.scheme = NewScheme()
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x61706973))
 	if s.uid == nil {
@@ -243,6 +252,25 @@ func (s *Server) output(ri *resourceInfo, o Object) Object {
 		}
 	}
 	return c
+}
+
+// answer is an object as the caller gets it: a custom resource in the Go
+// type the server's scheme has for its kind, if any (else, or when its
+// content does not fit the type, unstructured).
+func (s *Server) answer(ri *resourceInfo, o Object) runtime.Object {
+	u, ok := o.(*unstructured.Unstructured)
+	if !ok || ri.custom == nil || !s.scheme.Recognizes(ri.GroupVersionKind()) {
+		return o
+	}
+	n, err := s.scheme.New(ri.GroupVersionKind())
+	if err != nil {
+		return o
+	}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, n); err != nil {
+		return o
+	}
+	n.GetObjectKind().SetGroupVersionKind(ri.GroupVersionKind())
+	return n
 }
 
 // newObject is an empty object of the resource's kind.

@@ -53,7 +53,7 @@ func (s *Server) Update(gvr schema.GroupVersionResource, ns string, obj runtime.
 	if err != nil {
 		return nil, err
 	}
-	return s.output(ri, o), nil
+	return s.answer(ri, s.output(ri, o)), nil
 }
 
 // lookupSub finds a resource and checks the subresource ("" or one the

@@ -201,5 +201,5 @@ func (w *Watch) offer(c *Change) {
 		// was, with the change's revision.
 		out.SetResourceVersion(formatRV(c.ResourceVersion))
 	}
-	w.queue = append(w.queue, watch.Event{Type: typ, Object: out})
+	w.queue = append(w.queue, watch.Event{Type: typ, Object: w.s.answer(w.ri, out)})
 }

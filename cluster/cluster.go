@@ -9,6 +9,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/watch"
@@ -50,6 +51,10 @@ type Options struct {
 	// MaxRounds bounds the controller passes at one instant (a safety net
 	// against a livelock; zero means 10,000).
 	MaxRounds int
+	// Scheme is the apiserver's scheme (apiserver.Options.Scheme): nil
+	// means apiserver.NewScheme(); with the Go types of a user's custom
+	// resources added, the cluster answers with those types.
+	Scheme *runtime.Scheme
 }
 
 // Cluster is a deterministic in-memory Kubernetes cluster: one store,
@@ -154,7 +159,7 @@ func New(opts Options) (*Cluster, error) {
 		stored:       map[key]*corev1.Event{},
 	}
 	c.srv = apiserver.New(apiserver.Options{Clock: clusterClock{c}, UID: c.newUID,
-		GenerateName: c.names.Generate, NoSystemNamespaces: true})
+		GenerateName: c.names.Generate, NoSystemNamespaces: true, Scheme: opts.Scheme})
 	c.st = newStore(c.srv)
 	c.srv.Observe(c.observe)
 	for _, name := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
