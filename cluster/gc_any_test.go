@@ -57,7 +57,8 @@ func TestGarbageCollectionAnyKind(t *testing.T) {
 }
 
 // GC leaves no dependent of a deleted owner under any propagation: over
-// random owner graphs of ConfigMaps, Secrets and Deployments and a random
+// random owner graphs of ConfigMaps, Secrets, Deployments and custom
+// resources (CronTabs) and a random
 // deletion, once settled no object names an owner that is gone, and with
 // background or foreground propagation every object whose owners all went
 // is gone too.
@@ -67,25 +68,33 @@ func TestPropertyGarbageCollectionAnyKind(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := c.CreateManifest([]byte(crontabCRD), ""); err != nil {
+			t.Fatal(err)
+		}
 		n := rapid.IntRange(2, 6).Draw(t, "objects")
 		var objs []Object
 		for i := range n {
 			var o Object
-			kind := rapid.SampledFrom([]string{"ConfigMap", "Secret", "Deployment"}).Draw(t, fmt.Sprintf("kind%d", i))
+			kind := rapid.SampledFrom([]string{"ConfigMap", "Secret", "Deployment", "CronTab"}).Draw(t, fmt.Sprintf("kind%d", i))
 			name := fmt.Sprintf("o%d", i)
 			switch kind {
 			case "ConfigMap":
 				o = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name}}
 			case "Secret":
 				o = &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name}}
+			case "CronTab":
+				o = crontab("", name)
 			default:
 				o = deploymentObject(name, 0)
 			}
 			for j, owner := range objs {
 				if rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("own%d-%d", i, j)) == 0 {
 					kind, av := kindOfAny(owner), "v1"
-					if kind == KindDeployment {
+					switch kind {
+					case KindDeployment:
 						av = "apps/v1"
+					case "":
+						kind, av = "CronTab", "stable.example.com/v1"
 					}
 					o.SetOwnerReferences(append(o.GetOwnerReferences(), ownerRef(owner, av, kind, rapid.Bool().Draw(t, fmt.Sprintf("block%d-%d", i, j)))))
 				}
@@ -98,14 +107,18 @@ func TestPropertyGarbageCollectionAnyKind(t *testing.T) {
 		}
 		victim := objs[rapid.IntRange(0, n-1).Draw(t, "victim")]
 		prop := rapid.SampledFrom([]metav1.DeletionPropagation{metav1.DeletePropagationBackground, metav1.DeletePropagationForeground, metav1.DeletePropagationOrphan}).Draw(t, "propagation")
-		if err := c.Delete(kindOfAny(victim), "", victim.GetName(), DeleteOptions{Propagation: prop}); err != nil {
+		vkind := kindOfAny(victim)
+		if vkind == "" {
+			vkind = "CronTab"
+		}
+		if err := c.Delete(vkind, "", victim.GetName(), DeleteOptions{Propagation: prop}); err != nil {
 			t.Fatal(err)
 		}
 		if err := c.Advance(2 * time.Minute); err != nil {
 			t.Fatal(err)
 		}
 		alive := map[string]Object{}
-		for _, kind := range []string{"ConfigMap", "Secret", KindDeployment} {
+		for _, kind := range []string{"ConfigMap", "Secret", KindDeployment, "CronTab"} {
 			list, err := c.List(kind, "default", "")
 			if err != nil {
 				t.Fatal(err)
@@ -115,7 +128,7 @@ func TestPropertyGarbageCollectionAnyKind(t *testing.T) {
 			}
 		}
 		if _, ok := alive[string(victim.GetUID())]; ok {
-			t.Fatalf("the deleted %s %s is still there", kindOfAny(victim), victim.GetName())
+			t.Fatalf("the deleted %s %s is still there", vkind, victim.GetName())
 		}
 		for _, o := range alive {
 			for _, r := range o.GetOwnerReferences() {
