@@ -18,9 +18,12 @@
 //	_, err := s.Update(cms, "default", stale, metav1.UpdateOptions{})
 //	apierrors.IsConflict(err) // true: "the object has been modified; …"
 //
-// The kinds served are those of a default kube-apiserver v1.37.2 (see
-// Server.Resources); every one is stored, validated at least for its
-// metadata, and left alone: the package runs no controller. The cluster
+// The kinds served are those of a default kube-apiserver v1.37.2 and its
+// apiextensions-apiserver's CustomResourceDefinitions (see
+// Server.Resources), and the custom resources of every established
+// definition; every one is stored, validated at least for its metadata,
+// and left alone: the package runs no controller but the apiextensions
+// ones that name, establish and finalize definitions. The cluster
 // package runs the controllers kubesem models (ReplicaSet, Replication
 // Controller, Deployment, garbage collector, namespace, node lifecycle,
 // scheduler, kubelet) over this store. Pods, ReplicaSets, RCs,
