@@ -51,7 +51,9 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 	}
 	old := s.tables[ri.storage].get(Key{ns, name})
 	if old == nil {
-		return nil, s.notFound(ri, sub, name)
+		// The patcher reads the object first: a missing one is the main
+		// resource's 404, the scale subresource's included.
+		return nil, apierrors.NewNotFound(ri.GroupResource(), name)
 	}
 	var cur runtime.Object = s.output(ri, old)
 	if sub == "scale" {
@@ -86,7 +88,7 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 		}
 	}
 	if sub == "scale" {
-		return s.updateScale(ri, ns, n, isDryRun(opts.DryRun))
+		return s.updateScale(ri, ns, n, opts.FieldManager, isDryRun(opts.DryRun))
 	}
 	in := n.(Object)
 	if in.GetName() != name {

@@ -10,7 +10,9 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 )
 
 // scaleOf builds the autoscaling/v1 Scale of a Deployment, ReplicaSet,
@@ -61,9 +63,38 @@ func scaleOf(ri *resourceInfo, o Object) (*autoscalingv1.Scale, error) {
 	return sc, nil
 }
 
+var scaleGVK = autoscalingv1.SchemeGroupVersion.WithKind("Scale")
+
+// scaleFieldManager tracks the fields of autoscaling/v1 Scales written to
+// a scale subresource.
+func (s *Server) scaleFieldManager() (*managedfields.FieldManager, error) {
+	k := fmKey{scaleGVK, "scale"}
+	if fm := s.fieldManagers[k]; fm != nil {
+		return fm, nil
+	}
+	parser, err := parseApplySchema()
+	if err != nil {
+		return nil, err
+	}
+	tc := managedfields.NewSchemeTypeConverter(s.scheme, parser)
+	fm, err := managedfields.NewDefaultFieldManager(tc, s.scheme, s.scheme, s.scheme, scaleGVK, scaleGVK.GroupVersion(), "scale", nil)
+	if err != nil {
+		return nil, err
+	}
+	if s.fieldManagers == nil {
+		s.fieldManagers = map[fmKey]*managedfields.FieldManager{}
+	}
+	s.fieldManagers[k] = fm
+	return fm, nil
+}
+
 // updateScale writes spec.replicas through the parent's own update, so its
-// strategy runs in full (generation, resourceVersion check).
-func (s *Server) updateScale(ri *resourceInfo, ns string, obj runtime.Object, dry bool) (runtime.Object, error) {
+// strategy runs in full (generation, resourceVersion check). The Scale's
+// field ownership is the parent's replicas path seen through the scale
+// handler (k8s.io/apimachinery pkg/util/managedfields ScaleHandler, as
+// each ScaleREST's UpdatedObject uses it): the request's manager owns
+// spec.replicas of the Scale, and so of the parent.
+func (s *Server) updateScale(ri *resourceInfo, ns string, obj runtime.Object, manager string, dry bool) (runtime.Object, error) {
 	sc := &autoscalingv1.Scale{}
 	switch v := obj.(type) {
 	case *autoscalingv1.Scale:
@@ -82,6 +113,28 @@ func (s *Server) updateScale(ri *resourceInfo, ns string, obj runtime.Object, dr
 	old := s.tables[ri.storage].get(k)
 	if old == nil {
 		return nil, s.notFound(ri, "scale", k.Name)
+	}
+	gv := ri.GroupVersionKind().GroupVersion()
+	replicasPath := fieldpath.MakePathOrDie("spec", "replicas")
+	if ri.custom != nil {
+		var parts []any
+		for _, p := range splitPath(ri.custom.scale.SpecReplicasPath) {
+			parts = append(parts, p)
+		}
+		replicasPath = fieldpath.MakePathOrDie(parts...)
+	}
+	handler := managedfields.NewScaleHandler(old.GetManagedFields(), gv, managedfields.ResourcePathMappings{gv.String(): replicasPath})
+	entries, err := handler.ToSubresource()
+	if err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	if oldScale, err := scaleOf(ri, old); err == nil {
+		oldScale.ManagedFields = entries
+		if fm, err := s.scaleFieldManager(); err == nil {
+			if tracked, ok := fm.UpdateNoErrors(oldScale, sc, manager).(*autoscalingv1.Scale); ok {
+				sc = tracked
+			}
+		}
 	}
 	if sc.Spec.Replicas < 0 {
 		return nil, apierrors.NewInvalid(autoscalingv1.SchemeGroupVersion.WithKind("Scale").GroupKind(), sc.Name, field.ErrorList{
@@ -102,6 +155,12 @@ func (s *Server) updateScale(ri *resourceInfo, ns string, obj runtime.Object, dr
 		r.Set(reflect.ValueOf(&n))
 	}
 	in.SetResourceVersion(sc.ResourceVersion)
+	parentEntries, err := handler.ToParent(sc.ManagedFields)
+	if err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	in.SetManagedFields(parentEntries)
+	s.stampManagedFields(old, in)
 	o, err := s.update(ri, "", ns, in, dry)
 	if err != nil {
 		return nil, err

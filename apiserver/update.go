@@ -39,7 +39,7 @@ func (s *Server) Update(gvr schema.GroupVersionResource, ns string, obj runtime.
 	}
 	dry := isDryRun(opts.DryRun)
 	if sub == "scale" {
-		return s.updateScale(ri, ns, obj, dry)
+		return s.updateScale(ri, ns, obj, opts.FieldManager, dry)
 	}
 	in, err := s.input(ri, obj)
 	if err != nil {
