@@ -156,8 +156,10 @@ func unixSeconds(t *metav1.Time) int64 {
 // apply is a server-side apply (rule API-11): the applied configuration
 // (YAML or JSON) merged into the stored object by field ownership,
 // conflicts with other managers' fields answered with 409 unless forced;
-// the result is created or updated through the registry.
-func (s *Server) apply(ri *resourceInfo, ns, name string, data []byte, opts metav1.PatchOptions) (runtime.Object, error) {
+// the result is created or updated through the registry. With sub
+// "status" it is an apply to the status subresource: the object must
+// exist, and the status strategy keeps all but its status.
+func (s *Server) apply(ri *resourceInfo, sub, ns, name string, data []byte, opts metav1.PatchOptions) (runtime.Object, error) {
 	patch := &unstructured.Unstructured{Object: map[string]any{}}
 	if err := yaml.Unmarshal(data, &patch.Object); err != nil {
 		return nil, apierrors.NewBadRequest(fmt.Sprintf("error decoding YAML: %v", err))
@@ -165,7 +167,7 @@ func (s *Server) apply(ri *resourceInfo, ns, name string, data []byte, opts meta
 	if patch.Object == nil {
 		patch.Object = map[string]any{}
 	}
-	fm, err := s.fieldManager(ri, "")
+	fm, err := s.fieldManager(ri, sub)
 	if err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
@@ -174,6 +176,8 @@ func (s *Server) apply(ri *resourceInfo, ns, name string, data []byte, opts meta
 	var live Object
 	if old != nil {
 		live = s.output(ri, old)
+	} else if sub != "" {
+		return nil, apierrors.NewNotFound(ri.GroupResource(), name)
 	} else {
 		n, err := s.newObject(ri)
 		if err != nil {
@@ -204,7 +208,7 @@ func (s *Server) apply(ri *resourceInfo, ns, name string, data []byte, opts meta
 	if old == nil {
 		o, err = s.create(ri, ns, in, dry)
 	} else {
-		o, err = s.update(ri, "", ns, in, dry)
+		o, err = s.update(ri, sub, ns, in, dry)
 	}
 	if err != nil {
 		return nil, err

@@ -44,10 +44,10 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 		return nil, unsupportedPatch(types.JSONPatchType, types.MergePatchType, types.ApplyYAMLPatchType)
 	}
 	if pt == types.ApplyYAMLPatchType {
-		if sub != "" {
-			return nil, notFoundResource(gvr) // MODEL: apply to subresources is not modelled yet
+		if sub == "scale" {
+			return nil, notFoundResource(gvr) // MODEL: apply to the scale subresource is not modelled yet
 		}
-		return s.apply(ri, ns, name, data, opts)
+		return s.apply(ri, sub, ns, name, data, opts)
 	}
 	old := s.tables[ri.storage].get(Key{ns, name})
 	if old == nil {

@@ -37,7 +37,7 @@ type side struct {
 
 // diffRequest is one request of a sequence.
 type diffRequest struct {
-	verb     string // create, update, update-unconditional, status, get, patch-merge, patch-json, patch-strategic, apply, delete, delete-precondition, release
+	verb     string // create, update, update-unconditional, status, get, patch-merge, patch-json, patch-strategic, apply, delete, delete-precondition, release, scale, apply-status
 	resource schema.GroupVersionResource
 	name     string
 	manager  string
@@ -109,8 +109,9 @@ func (s *side) view(o *unstructured.Unstructured, err error) string {
 // TestAPIServerMatchesLiveAPIServer sends the same random request
 // sequences — creates, updates from fresh and stale copies, unconditional
 // updates, status updates, the three patch types, server-side apply with
-// two managers, deletes with preconditions, finalizers and propagation
-// policies — to a real kube-apiserver v1.37.2 and to kubesem's apiserver,
+// two managers (to the object and to its status), scale patches, deletes
+// with preconditions, finalizers and propagation policies, on ConfigMaps,
+// Deployments and a custom resource — to a real kube-apiserver v1.37.2 and to kubesem's apiserver,
 // and compares every answer: status code, reason and message of errors
 // (resourceVersions and UIDs numbered by first appearance), and the
 // objects returned, but for their times.
@@ -228,7 +229,7 @@ func liveCRD(t testing.TB, dyn dynamic.Interface) {
 func drawRequest(t *rapid.T, i int) diffRequest {
 	r := diffRequest{
 		verb: rapid.SampledFrom([]string{"create", "create", "update", "update-unconditional", "status", "get",
-			"patch-merge", "patch-json", "patch-strategic", "apply", "apply", "delete", "delete-precondition", "release", "scale"}).Draw(t, fmt.Sprintf("verb%d", i)),
+			"patch-merge", "patch-json", "patch-strategic", "apply", "apply", "delete", "delete-precondition", "release", "scale", "apply-status"}).Draw(t, fmt.Sprintf("verb%d", i)),
 		resource: rapid.SampledFrom([]schema.GroupVersionResource{cmResource, deployResource, crontabResource}).Draw(t, fmt.Sprintf("resource%d", i)),
 		manager:  rapid.SampledFrom([]string{"alice", "bob"}).Draw(t, fmt.Sprintf("manager%d", i)),
 		force:    rapid.Bool().Draw(t, fmt.Sprintf("force%d", i)),
@@ -252,6 +253,15 @@ func drawRequest(t *rapid.T, i int) diffRequest {
 		r.patch = fmt.Sprintf(`{"metadata":{"finalizers":["example.com/f%d"]}}`, v)
 	case "scale":
 		r.patch = fmt.Sprintf(`{"spec":{"replicas":%d}}`, v)
+	case "apply-status":
+		switch r.resource {
+		case cmResource:
+			r.patch = fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n", r.name)
+		case crontabResource:
+			r.patch = fmt.Sprintf("apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata:\n  name: %s\nspec:\n  image: b\nstatus:\n  replicas: %d\n", r.name, v)
+		default:
+			r.patch = fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\nstatus:\n  observedGeneration: %d\n  replicas: %d\n", r.name, v, v)
+		}
 	case "apply":
 		switch r.resource {
 		case cmResource:
@@ -337,6 +347,8 @@ func liveRequest(c dynamic.ResourceInterface, r diffRequest, obj *unstructured.U
 		return c.Patch(ctx, r.name, types.ApplyYAMLPatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: r.manager, Force: &r.force})
 	case "scale":
 		return c.Patch(ctx, r.name, types.MergePatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: "tester"}, "scale")
+	case "apply-status":
+		return c.Patch(ctx, r.name, types.ApplyYAMLPatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: r.manager, Force: &r.force}, "status")
 	case "delete", "delete-precondition":
 		opts := deleteOptions(r, obj)
 		if r.verb == "delete-precondition" && obj == nil {
@@ -388,6 +400,8 @@ func kubesemRequest(s *apiserver.Server, ns string, r diffRequest, obj *unstruct
 		out, err = s.Patch(r.resource, ns, r.name, types.ApplyYAMLPatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: r.manager, Force: &r.force})
 	case "scale":
 		out, err = s.Patch(r.resource, ns, r.name, types.MergePatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: "tester"}, "scale")
+	case "apply-status":
+		out, err = s.Patch(r.resource, ns, r.name, types.ApplyYAMLPatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: r.manager, Force: &r.force}, "status")
 	case "delete", "delete-precondition":
 		if r.verb == "delete-precondition" && obj == nil {
 			return nil, nil
