@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubesem/kubesem/apiserver"
@@ -108,10 +109,16 @@ func runGet(s *Shell, c *command) error {
 		if v.singleItemImplied && len(errs) > 0 {
 			return errs[0]
 		}
+		if ignoreNF && countObjects(groups) == 0 {
+			return aggregate(errs) // kubectl prints no empty List then
+		}
 		return printGeneric(c, groups, v.singleItemImplied, output, errs)
 	default:
 		if v.singleItemImplied && len(errs) > 0 {
 			return errs[0]
+		}
+		if format, tmpl, ok := jsonpathFormat(output); ok {
+			return s.printJSONPath(c, groups, v.singleItemImplied, ignoreNF, format, tmpl, errs)
 		}
 		return outputFormatError(output, getFormats)
 	}
@@ -213,33 +220,11 @@ func (s *Shell) table(r *resource, objs []cluster.Object, o printers.Options) (s
 // List's) in alphabetical order, JSON indented by four spaces, YAML as
 // sigs.k8s.io/yaml writes the same JSON.
 func printGeneric(c *command, groups []group, single bool, output string, errs []error) error {
-	var items []any
-	for _, g := range groups {
-		for _, o := range g.objs {
-			js, err := serverJSON(g.res, o)
-			if err != nil {
-				return err
-			}
-			var m map[string]any
-			if err := json.Unmarshal(js, &m); err != nil {
-				return err
-			}
-			hideManagedFields(m)
-			items = append(items, m)
-		}
-	}
-	var doc any
-	if single && len(items) == 1 {
-		doc = items[0]
-	} else {
-		if items == nil {
-			items = []any{}
-		}
-		doc = map[string]any{"apiVersion": "v1", "kind": "List", "items": items,
-			"metadata": map[string]any{"resourceVersion": ""}}
+	doc, err := genericDocument(groups, single, false)
+	if err != nil {
+		return err
 	}
 	var out []byte
-	var err error
 	if output == "json" {
 		if out, err = json.MarshalIndent(doc, "", "    "); err == nil {
 			out = append(out, '\n')
@@ -260,4 +245,96 @@ func hideManagedFields(obj map[string]any) {
 	if md, ok := obj["metadata"].(map[string]any); ok {
 		delete(md, "managedFields")
 	}
+}
+
+// genericDocument is the object get's generic printers are given (its
+// printGeneric): one object named alone as it is, anything else, none
+// included, as a List of the objects. Objects are as the server returns
+// them, decoded as kubectl decodes them (integers as int64, other numbers
+// as float64); managedFields are dropped unless keepManagedFields (the
+// JSON and YAML printers drop them, the JSONPath printer does not).
+func genericDocument(groups []group, single, keepManagedFields bool) (any, error) {
+	var items []any
+	for _, g := range groups {
+		for _, o := range g.objs {
+			js, err := serverJSON(g.res, o)
+			if err != nil {
+				return nil, err
+			}
+			var m map[string]any
+			if err := utiljson.Unmarshal(js, &m); err != nil {
+				return nil, err
+			}
+			if !keepManagedFields {
+				hideManagedFields(m)
+			}
+			items = append(items, m)
+		}
+	}
+	if single && len(items) == 1 {
+		return items[0], nil
+	}
+	if items == nil {
+		items = []any{}
+	}
+	return map[string]any{"apiVersion": "v1", "kind": "List", "items": items,
+		"metadata": map[string]any{"resourceVersion": ""}}, nil
+}
+
+// countObjects counts the objects found.
+func countObjects(groups []group) int {
+	n := 0
+	for _, g := range groups {
+		n += len(g.objs)
+	}
+	return n
+}
+
+// jsonpathFormat splits an -o value of the JSONPath printer into its
+// format and template ("jsonpath={.x}": "jsonpath", "{.x}").
+func jsonpathFormat(output string) (format, template string, ok bool) {
+	for _, f := range []string{"jsonpath", "jsonpath-file", "jsonpath-as-json"} {
+		if output == f {
+			return f, "", true
+		}
+		if t, found := strings.CutPrefix(output, f+"="); found {
+			return f, t, true
+		}
+	}
+	return "", "", false
+}
+
+// printJSONPath is get's -o jsonpath=TEMPLATE, -o jsonpath-as-json=TEMPLATE
+// and -o jsonpath-file=FILE (FILE from Shell.Files): the template is
+// read when there is something to print (nothing is when
+// --ignore-not-found found nothing), then run over printGeneric's
+// document, managedFields included, missing keys printing nothing.
+func (s *Shell) printJSONPath(c *command, groups []group, single, ignoreNF bool, format, tmpl string, errs []error) error {
+	if ignoreNF && countObjects(groups) == 0 {
+		return aggregate(errs)
+	}
+	if tmpl == "" {
+		return errors.New("template format specified but no template given")
+	}
+	if format == "jsonpath-file" {
+		data, ok := s.Files[tmpl]
+		if !ok {
+			return fmt.Errorf("error reading --template %s, open %s: no such file or directory", tmpl, tmpl)
+		}
+		tmpl = string(data)
+	}
+	nodes, err := parseJSONPath(tmpl)
+	if err != nil {
+		return fmt.Errorf("error parsing jsonpath %s, %v", tmpl, err)
+	}
+	doc, err := genericDocument(groups, single, true)
+	if err != nil {
+		return err
+	}
+	out, err := runJSONPath(nodes, doc, true, format == "jsonpath-as-json")
+	if err != nil {
+		return aggregate(append(errs, jsonpathExecError(tmpl, doc, err)))
+	}
+	c.out.WriteString(out)
+	return aggregate(errs)
 }
