@@ -9,7 +9,9 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
+	"k8s.io/apimachinery/pkg/util/jsonmergepatch"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"sigs.k8s.io/yaml"
 
@@ -116,11 +118,20 @@ func (s *Shell) applyOne(c *command, it *item) error {
 	if err != nil {
 		return err
 	}
-	schema, err := strategicpatch.NewPatchMetaFromStruct(zeroObject(it.res.kind))
-	if err != nil {
-		return err
+	// A kind without a Go type (a custom resource) gets a three-way JSON
+	// merge patch, the others a strategic one (kubectl's Patcher).
+	gv, _ := schema.ParseGroupVersion(it.res.apiVersion())
+	custom := !objectScheme.Recognizes(gv.WithKind(it.res.kind))
+	var patch []byte
+	if custom {
+		patch, err = jsonmergepatch.CreateThreeWayJSONMergePatch(original, modified, current)
+	} else {
+		var meta strategicpatch.LookupPatchMeta
+		if meta, err = strategicpatch.NewPatchMetaFromStruct(zeroObject(it.res.kind)); err != nil {
+			return err
+		}
+		patch, err = strategicpatch.CreateThreeWayMergePatch(original, modified, current, meta, true)
 	}
-	patch, err := strategicpatch.CreateThreeWayMergePatch(original, modified, current, schema, true)
 	if err != nil {
 		return err
 	}
@@ -129,7 +140,11 @@ func (s *Shell) applyOne(c *command, it *item) error {
 		printName(c, it.res, it.name, "unchanged", dryRunNone)
 		return nil
 	}
-	if _, err := s.Cluster.Patch(it.res.kind, it.ns, it.name, patch); err != nil {
+	pt := types.StrategicMergePatchType
+	if custom {
+		pt = types.MergePatchType
+	}
+	if _, err := s.Cluster.PatchAs(it.res.kind, it.ns, it.name, pt, patch); err != nil {
 		return err
 	}
 	if after, err := s.Cluster.Get(it.res.kind, it.ns, it.name); err == nil {
