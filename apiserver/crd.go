@@ -201,8 +201,8 @@ func (s *Server) acceptNames(ri *resourceInfo, stored *apiextensionsv1.CustomRes
 	s.crdStatusWrite(ri, stored, crd)
 
 	// The establishing controller.
-	cur := s.tables[ri.storage].get(Key{Name: crd.Name}).(*apiextensionsv1.CustomResourceDefinition)
-	if crdCondition(cur, apiextensionsv1.NamesAccepted) != apiextensionsv1.ConditionTrue || crdEstablished(cur) {
+	cur, ok := s.tables[ri.storage].get(Key{Name: crd.Name}).(*apiextensionsv1.CustomResourceDefinition)
+	if !ok || crdCondition(cur, apiextensionsv1.NamesAccepted) != apiextensionsv1.ConditionTrue || crdEstablished(cur) {
 		return
 	}
 	next := cur.DeepCopy()
@@ -257,7 +257,10 @@ func (s *Server) finalizeCRD(ri *resourceInfo, stored *apiextensionsv1.CustomRes
 			return // MODEL: upstream polls every 5 s for a minute, then retries
 		}
 	}
-	cur := s.tables[ri.storage].get(Key{Name: crd.Name}).(*apiextensionsv1.CustomResourceDefinition)
+	cur, ok := s.tables[ri.storage].get(Key{Name: crd.Name}).(*apiextensionsv1.CustomResourceDefinition)
+	if !ok {
+		return
+	}
 	done := cur.DeepCopy()
 	switch {
 	case cri != nil && crdEstablished(crd):
