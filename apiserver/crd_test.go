@@ -349,3 +349,52 @@ func TestCustomResourceGoTypes(t *testing.T) {
 		t.Fatalf("list answered %T %+v", l, l)
 	}
 }
+
+// A definition with two versions serves both from one storage (the None
+// conversion: the apiVersion changes), the kube-aware highest version
+// preferred (rule API-13).
+func TestCustomResourceVersions(t *testing.T) {
+	s := apiserver.New(apiserver.Options{})
+	crd := &apiextensionsv1.CustomResourceDefinition{}
+	if err := yaml.UnmarshalStrict([]byte(`
+metadata: {name: crontabs.stable.example.com}
+spec:
+  group: stable.example.com
+  scope: Namespaced
+  names: {plural: crontabs, singular: crontab, kind: CronTab}
+  versions:
+  - name: v1beta1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {a: {type: string, default: beta}}}}}}
+  - name: v1
+    served: true
+    storage: false
+    schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {a: {type: string, default: ga}, b: {type: string, default: new}}}}}}
+`), crd); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(crdGVR, "", crd, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.ResourceFor("crontabs")
+	if err != nil || r.Version != "v1" {
+		t.Fatalf("preferred version %+v, %v", r, err)
+	}
+	beta := schema.GroupVersionResource{Group: "stable.example.com", Version: "v1beta1", Resource: "crontabs"}
+	in := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "stable.example.com/v1beta1", "kind": "CronTab",
+		"metadata": map[string]any{"name": "x"}, "spec": map[string]any{}}}
+	if _, err := s.Create(beta, "default", in, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Read through v1: the stored object's apiVersion changes, and v1's
+	// schema prunes and defaults what it reads.
+	o, err := s.Get(crontabGVR, "default", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := o.(*unstructured.Unstructured)
+	if u.GetAPIVersion() != "stable.example.com/v1" || !cmp.Equal(u.Object["spec"], map[string]any{"a": "beta", "b": "new"}) {
+		t.Errorf("read through v1: %s %v", u.GetAPIVersion(), u.Object["spec"])
+	}
+}

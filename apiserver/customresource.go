@@ -24,6 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/apimachinery/pkg/version"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"k8s.io/apiserver/pkg/cel/common"
 )
@@ -410,6 +411,11 @@ func (s *Server) syncCustomResources() {
 			}
 			infos = append(infos, ri)
 		}
+		// Discovery's order: the preferred (kube-aware highest) version
+		// first, as the discovery controller sorts a group's versions.
+		slices.SortStableFunc(infos, func(a, b *resourceInfo) int {
+			return -version.CompareKubeAwareVersionStrings(a.Version, b.Version)
+		})
 		built[crd.UID] = infos
 		s.crInfos[crd.UID] = crCache{generation: crd.Generation, names: crd.Status.AcceptedNames, infos: infos}
 		custom = append(custom, infos...)
