@@ -7,6 +7,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubesem/kubesem/printers"
 )
@@ -110,6 +111,14 @@ func (s *Shell) describe(it *item, showEvents bool) (string, error) {
 			events = s.Cluster.EventList(o.Namespace)
 		}
 		return printers.DescribeReplicaSet(o, pods, events, s.Cluster.Now(), showEvents)
+	}
+	if u, ok := it.obj.(*unstructured.Unstructured); ok {
+		// A custom resource: kubectl's generic describer.
+		var events []*corev1.Event
+		if showEvents {
+			events = s.Cluster.EventList(u.GetNamespace())
+		}
+		return printers.DescribeObject(u, events, s.Cluster.Now(), showEvents)
 	}
 	return "", fmt.Errorf("kubesem's kubectl does not model \"kubectl describe %s\"", it.res.plural)
 }

@@ -170,8 +170,8 @@
 //     --type=merge and --type=json for the kinds the cluster's controllers
 //     do not model, and a strategic merge patch of a custom resource is
 //     the apiserver's 415; apply sends a three-way JSON merge patch for a
-//     kind without a Go type, a strategic one otherwise. MODEL: describe
-//     of a custom resource (kubectl's generic describer) is not modelled.
+//     kind without a Go type, a strategic one otherwise; describe prints
+//     kubectl's generic description (printers.DescribeObject).
 //
 // MODEL choices: a command that waits (rules 7 and 8) runs the cluster at
 // most Shell.WaitLimit of virtual time (kubectl would wait a week, or for
