@@ -11,6 +11,7 @@ import (
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -85,12 +86,30 @@ func (s *Server) trackUpdate(ri *resourceInfo, sub string, live, in Object, mana
 		}
 		live = n
 	}
-	out, ok := fm.UpdateNoErrors(live, in, manager).(Object)
+	out, ok := updateFields(fm, live, in, manager).(Object)
 	if !ok {
 		return in
 	}
 	s.stampManagedFields(live, out)
 	return out
+}
+
+// updateFields is the field manager's UpdateNoErrors without its log
+// line: when the object cannot be tracked (it does not fit its schema;
+// validation refuses it next), it keeps the live object's managedFields.
+// (Upstream logs "[SHOULD NOT HAPPEN]" at most once a second by the wall
+// clock; a library's user should not see it.)
+func updateFields(fm *managedfields.FieldManager, live, in runtime.Object, manager string) runtime.Object {
+	out, err := fm.Update(live, in, manager)
+	if err == nil {
+		return out
+	}
+	la, lerr := meta.Accessor(live)
+	na, nerr := meta.Accessor(in)
+	if lerr == nil && nerr == nil {
+		na.SetManagedFields(la.GetManagedFields())
+	}
+	return in
 }
 
 // trackExisting is trackUpdate against the stored object, if any.

@@ -131,7 +131,7 @@ func (s *Server) updateScale(ri *resourceInfo, ns string, obj runtime.Object, ma
 	if oldScale, err := scaleOf(ri, old); err == nil {
 		oldScale.ManagedFields = entries
 		if fm, err := s.scaleFieldManager(); err == nil {
-			if tracked, ok := fm.UpdateNoErrors(oldScale, sc, manager).(*autoscalingv1.Scale); ok {
+			if tracked, ok := updateFields(fm, oldScale, sc, manager).(*autoscalingv1.Scale); ok {
 				sc = tracked
 			}
 		}
