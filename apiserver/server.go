@@ -197,12 +197,20 @@ func (s *Server) commit(ri *resourceInfo, typ watch.EventType, old, o Object) {
 	t := s.tables[ri.storage]
 	c := Change{Type: typ, Resource: ri.storage, Old: old, ResourceVersion: s.rv, At: s.now()}
 	if typ == watch.Deleted {
-		t.remove(Key{old.GetNamespace(), old.GetName()})
+		k := Key{old.GetNamespace(), old.GetName()}
+		t.remove(k)
+		delete(t.decodedBy, k)
 		c.Object, c.Old = old, nil
 	} else {
 		o.SetResourceVersion(formatRV(s.rv))
-		if cr := ri.custom; cr != nil && cr.version != cr.storageVersion {
-			o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{Group: ri.Group, Version: cr.storageVersion, Kind: ri.Kind})
+		if cr := ri.custom; cr != nil {
+			if cr.version != cr.storageVersion {
+				o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{Group: ri.Group, Version: cr.storageVersion, Kind: ri.Kind})
+			}
+			if t.decodedBy == nil {
+				t.decodedBy = map[Key]*customResource{}
+			}
+			t.decodedBy[Key{o.GetNamespace(), o.GetName()}] = cr
 		}
 		t.put(o)
 		c.Object = o
@@ -245,8 +253,9 @@ func (s *Server) afterCommit(ri *resourceInfo, typ watch.EventType, o Object) {
 func (s *Server) output(ri *resourceInfo, o Object) Object {
 	c := o.DeepCopyObject().(Object)
 	c.GetObjectKind().SetGroupVersionKind(ri.GroupVersionKind())
-	if ri.custom != nil {
-		// The storage decoder prunes and defaults what it reads.
+	if ri.custom != nil && s.tables[ri.storage].decodedBy[Key{o.GetNamespace(), o.GetName()}] != ri.custom {
+		// The storage decoder prunes and defaults what it reads (what
+		// was stored through this very version already is).
 		if u, ok := c.(*unstructured.Unstructured); ok {
 			_ = ri.custom.decode(u)
 		}
@@ -343,16 +352,21 @@ func (s *Server) inputCustom(ri *resourceInfo, obj runtime.Object) (Object, erro
 	var u *unstructured.Unstructured
 	switch v := obj.(type) {
 	case *unstructured.Unstructured:
-		// Through JSON, as a request body comes: content a Go program
-		// built (ints, typed slices) becomes JSON's.
-		b, err := v.MarshalJSON()
-		if err != nil {
-			return nil, apierrors.NewBadRequest(err.Error())
+		// As a request body comes, JSON's values: content a Go program
+		// built (ints, typed slices) is converted as JSON would.
+		m, ok := jsonValue(v.Object).(map[string]any)
+		if !ok {
+			b, err := v.MarshalJSON()
+			if err != nil {
+				return nil, apierrors.NewBadRequest(err.Error())
+			}
+			u = &unstructured.Unstructured{}
+			if err := u.UnmarshalJSON(b); err != nil {
+				return nil, apierrors.NewBadRequest(err.Error())
+			}
+			break
 		}
-		u = &unstructured.Unstructured{}
-		if err := u.UnmarshalJSON(b); err != nil {
-			return nil, apierrors.NewBadRequest(err.Error())
-		}
+		u = &unstructured.Unstructured{Object: m}
 	default:
 		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 		if err != nil {
@@ -371,6 +385,47 @@ func (s *Server) inputCustom(ri *resourceInfo, obj runtime.Object) (Object, erro
 		return nil, err
 	}
 	return u, nil
+}
+
+// jsonValue deep-copies unstructured content whose values are JSON's
+// (or Go integers, made int64): nil for anything else, which the caller
+// then sends through JSON.
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if x == nil {
+			return map[string]any(nil)
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			c := jsonValue(e)
+			if c == nil && e != nil {
+				return nil
+			}
+			out[k] = c
+		}
+		return out
+	case []any:
+		if x == nil {
+			return []any(nil)
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			c := jsonValue(e)
+			if c == nil && e != nil {
+				return nil
+			}
+			out[i] = c
+		}
+		return out
+	case string, bool, int64, float64:
+		return x
+	case int:
+		return int64(x)
+	case int32:
+		return int64(x)
+	}
+	return nil
 }
 
 func mismatch(got, want schema.GroupVersionKind) error {

@@ -92,6 +92,10 @@ type table struct {
 	all     ordered
 	history history
 	indexes []*index
+	// decodedBy records, for a custom resource, the served version whose
+	// decoding (pruning, defaults) its stored form already has: reading
+	// it through that version need not decode it again.
+	decodedBy map[Key]*customResource
 }
 
 func newTable() *table { return &table{objs: map[Key]*slot{}} }
