@@ -84,10 +84,8 @@ kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   0s
 				"q"+strings.Repeat(" ", 24)+"0s")),
 		}},
 		// Kinds without a modelled controller: stored by the apiserver,
-		// printed with their handler's columns or, where package printers
-		// has none yet (PodDisruptionBudget here; upstream prints MIN
-		// AVAILABLE, MAX UNAVAILABLE, ALLOWED DISRUPTIONS), the apiserver's
-		// default table.
+		// printed with their handler's columns (a PodDisruptionBudget
+		// without bounds prints N/A for both).
 		{"other kinds", []step{
 			{do: func(c *cluster.Cluster) error {
 				_, err := c.CreateManifest([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: \"1\"\n  b: \"2\"\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: pdb\n"), "")
@@ -95,7 +93,9 @@ kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   0s
 			}},
 			ok("kubectl get cm", lines("NAME   DATA   AGE", "cfg    2      0s")),
 			ok("kubectl get configmaps/cfg -o name", "configmap/cfg\n"),
-			ok("kubectl get pdb", lines("NAME   CREATED AT", "pdb    2026-01-01T09:00:00Z")),
+			ok("kubectl get pdb", lines(
+				"NAME   MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE",
+				"pdb    N/A             N/A               0                     0s")),
 			ok("kubectl get poddisruptionbudgets.policy -o name", "poddisruptionbudget.policy/pdb\n"),
 			fails("kubectl get cm nope", "Error from server (NotFound): configmaps \"nope\" not found\n"),
 			// -o yaml and -o json (rule 14): one named object alone, else a

@@ -1,9 +1,13 @@
 // Package printers prints the tables of `kubectl get` exactly as kubectl
 // v1.37 prints them: pods, ReplicaSets, ReplicationControllers,
 // Deployments, namespaces, nodes, Services and events, ConfigMaps,
-// Secrets, ServiceAccounts, StatefulSets and ResourceQuotas (and any other
-// kind in the apiserver's default table), with -o wide, --show-labels,
-// -L, -A and --no-headers.
+// Secrets, ServiceAccounts, StatefulSets, ResourceQuotas, Jobs, CronJobs,
+// DaemonSets, ControllerRevisions, PersistentVolumeClaims,
+// PersistentVolumes, StorageClasses, Endpoints, EndpointSlices,
+// Ingresses, IngressClasses, NetworkPolicies, HorizontalPodAutoscalers,
+// PodDisruptionBudgets, RoleBindings, ClusterRoleBindings,
+// PriorityClasses and Leases (and any other kind in the apiserver's
+// default table), with -o wide, --show-labels, -L, -A and --no-headers.
 //
 // Each function is pure: the time is an argument (AGE is measured from
 // now), the same objects give the same bytes, the objects are never
@@ -101,16 +105,33 @@
 //     block of its own, oldest first by lastTimestamp (kubectl's
 //     unstable sort, so equal times come out as kubectl's do), each age a
 //     human duration with "(xN over <age>)" for repeats.
-//  16. Kinds without a modelled controller: ConfigMaps (NAME, DATA =
-//     data plus binaryData entries, AGE), Secrets (NAME, TYPE, DATA, AGE),
-//     ServiceAccounts (NAME, AGE), StatefulSets (NAME, READY =
-//     readyReplicas/spec.replicas with a nil spec.replicas as the 1 the
-//     apiserver would have defaulted, AGE; -o wide CONTAINERS, IMAGES) and
-//     ResourceQuotas (NAME, REQUEST and LIMIT as "name: used/hard" of
-//     status.hard in name order, limits.* in LIMIT, AGE) get their
-//     handlers' columns. Every other kind gets the apiserver's default
-//     table, NAME and CREATED AT (RFC 3339): MODEL — a real apiserver has
-//     a handler with its own columns for most built-in kinds.
+//  16. Kinds without a modelled controller get their handlers' columns
+//     too: ConfigMaps (NAME, DATA = data plus binaryData entries, AGE),
+//     Secrets (NAME, TYPE, DATA, AGE), ServiceAccounts (NAME, AGE),
+//     StatefulSets (NAME, READY = readyReplicas/spec.replicas, AGE; -o
+//     wide CONTAINERS, IMAGES), ResourceQuotas (NAME, REQUEST and LIMIT as
+//     "name: used/hard" of status.hard in name order, limits.* in LIMIT,
+//     AGE), Jobs, CronJobs, DaemonSets, ControllerRevisions,
+//     PersistentVolumeClaims, PersistentVolumes, StorageClasses,
+//     Endpoints, EndpointSlices, Ingresses, IngressClasses,
+//     NetworkPolicies, HorizontalPodAutoscalers (autoscaling/v2),
+//     PodDisruptionBudgets, RoleBindings, ClusterRoleBindings,
+//     PriorityClasses and Leases (the columns and cells are described on
+//     each kind's table function). MODEL: kubesem's apiserver does not
+//     default these kinds, so where the apiserver's defaults would show
+//     the cell is what the defaulted object prints (a nil
+//     StatefulSet spec.replicas is 1, a CronJob's unset suspend False, an
+//     autoscaler without metrics has the CPU 80% one, an unset volume
+//     phase is Pending, a Job without labels shows its template's to -L
+//     and --show-labels, ...). The apiserver always fills the -o wide
+//     cells and kubectl drops the columns, so cells that upstream cuts
+//     short without -o wide (an Ingress's ADDRESS) are whole. In a list,
+//     the effective default StorageClass is marked " (default)"; objects
+//     fetched one by one (Options.Named, a watch event) are not. Every
+//     other kind gets the apiserver's default table, NAME and CREATED AT
+//     (RFC 3339), as upstream does for the kinds it has no handler for
+//     (Roles, ClusterRoles, LimitRanges): MODEL — a real apiserver has a
+//     handler with its own columns for a few more built-in kinds.
 //
 // Not modelled: kubectl flushes its tabwriter every 100 rows of a table,
 // fixing the widths of the first flush from the header (or, with

@@ -9,6 +9,11 @@ type Options struct {
 	LabelColumns  []string // -L k1,k2: one column per key, before LABELS
 	AllNamespaces bool     // -A: a NAMESPACE first column (namespaced kinds only)
 	NoHeaders     bool     // --no-headers: rows only
+	// Named says the objects were named on the command line (kubectl get
+	// KIND NAME...): kubectl fetches each alone and the server prints each
+	// as a table of its own, so nothing is worked out across the list
+	// (the " (default)" of the effective default StorageClass).
+	Named bool
 	// Columns are a custom resource's printer columns: objects given as
 	// *unstructured.Unstructured print NAME and these, as the apiserver's
 	// table for the resource does.

@@ -1,6 +1,7 @@
 package printers
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -90,26 +91,33 @@ func externalIP(svc *corev1.Service, wide bool) string {
 }
 
 // loadBalancerAddresses joins the ingress points' IPs (hostnames for
-// those without an IP), sorted and without repeats. Without -o wide a
-// result longer than 16 bytes is cut to 13 bytes and "..." (the cut may
-// split a character; see jsonRoundTrip).
+// those without an IP) as joinAddresses does.
+func loadBalancerAddresses(s corev1.LoadBalancerStatus, wide bool) string {
+	addrs := make([]string, len(s.Ingress))
+	for i, in := range s.Ingress {
+		addrs[i] = cmp.Or(in.IP, in.Hostname)
+	}
+	return joinAddresses(addrs, wide)
+}
+
+// loadBalancerWidth is the longest address cell printed whole without
+// -o wide.
 const loadBalancerWidth = 16
 
-func loadBalancerAddresses(s corev1.LoadBalancerStatus, wide bool) string {
+// joinAddresses joins load balancer addresses sorted and without repeats
+// or empty ones. Without -o wide a result longer than 16 bytes is cut to
+// 13 bytes and "..." (the cut may split a character; see jsonRoundTrip).
+func joinAddresses(addrs []string, wide bool) string {
 	seen := map[string]bool{}
-	var addrs []string
-	for _, in := range s.Ingress {
-		a := in.IP
-		if a == "" {
-			a = in.Hostname
-		}
+	var uniq []string
+	for _, a := range addrs {
 		if a != "" && !seen[a] {
 			seen[a] = true
-			addrs = append(addrs, a)
+			uniq = append(uniq, a)
 		}
 	}
-	sort.Strings(addrs)
-	r := strings.Join(addrs, ",")
+	sort.Strings(uniq)
+	r := strings.Join(uniq, ",")
 	if !wide && len(r) > loadBalancerWidth {
 		r = r[:loadBalancerWidth-3] + "..."
 	}

@@ -5,7 +5,16 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -43,17 +52,20 @@ func NewWatch(o Options, events bool) *Watch {
 // (a *corev1.Pod, *corev1.Node, ... of the kinds this package prints),
 // with AGE measured from now, and returns the text: "" for none.
 func (w *Watch) List(objs []runtime.Object, now time.Time) (string, error) {
-	if !w.events {
-		return w.print(objs, "", now)
+	// the objects listed come in one table of the server's
+	t, err := tableOf(objs, now, w.o)
+	if err != nil {
+		return "", err
 	}
-	// kubectl prints each one as an ADDED event of its own, one flush
+	if !w.events {
+		return w.flush(t), nil
+	}
+	// kubectl prints each row as an ADDED event of its own, one flush
 	var lines [][]string
-	for _, o := range objs {
-		l, err := w.lines([]runtime.Object{o}, "ADDED", now)
-		if err != nil {
-			return "", err
-		}
-		lines = append(lines, l...)
+	for _, r := range t.rows {
+		one := t
+		one.rows, one.event = []row{r}, "ADDED"
+		lines = append(lines, w.lines(one)...)
 	}
 	if len(lines) == 0 {
 		return "", nil
@@ -64,30 +76,36 @@ func (w *Watch) List(objs []runtime.Object, now time.Time) (string, error) {
 // Event prints one watch event: typ is "ADDED", "MODIFIED" or "DELETED",
 // obj the object the event carries (for DELETED, as it was last).
 func (w *Watch) Event(typ string, obj runtime.Object, now time.Time) (string, error) {
-	return w.print([]runtime.Object{obj}, typ, now)
-}
-
-func (w *Watch) print(objs []runtime.Object, typ string, now time.Time) (string, error) {
-	lines, err := w.lines(objs, typ, now)
-	if err != nil || len(lines) == 0 {
-		return "", err
-	}
-	return w.stream.Flush(lines), nil
-}
-
-func (w *Watch) lines(objs []runtime.Object, typ string, now time.Time) ([][]string, error) {
-	t, err := tableOf(objs, now, w.o)
+	// the server prints the event's object as a table of its own
+	o := w.o
+	o.Named = true
+	t, err := tableOf([]runtime.Object{obj}, now, o)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	if w.events {
 		t.event = typ
 	}
+	return w.flush(t), nil
+}
+
+// flush prints the table's lines in one flush: "" for no rows.
+func (w *Watch) flush(t tbl) string {
+	lines := w.lines(t)
+	if len(lines) == 0 {
+		return ""
+	}
+	return w.stream.Flush(lines)
+}
+
+// lines are the table's lines for the stream, the header only with the
+// first row printed.
+func (w *Watch) lines(t tbl) [][]string {
 	lines := t.lines(w.o, !w.printed)
 	if len(t.rows) > 0 {
 		w.printed = true
 	}
-	return lines, nil
+	return lines
 }
 
 // Table prints objects of one kind (a *corev1.Pod, *corev1.Node, ... of
@@ -139,6 +157,42 @@ func tableOf(objs []runtime.Object, now time.Time, o Options) (tbl, error) {
 		return collect(objs, now, o, statefulSetsTable)
 	case *corev1.ResourceQuota:
 		return collect(objs, now, o, resourceQuotasTable)
+	case *batchv1.Job:
+		return collect(objs, now, o, jobsTable)
+	case *batchv1.CronJob:
+		return collect(objs, now, o, cronJobsTable)
+	case *appsv1.DaemonSet:
+		return collect(objs, now, o, daemonSetsTable)
+	case *appsv1.ControllerRevision:
+		return collect(objs, now, o, controllerRevisionsTable)
+	case *corev1.PersistentVolumeClaim:
+		return collect(objs, now, o, persistentVolumeClaimsTable)
+	case *corev1.PersistentVolume:
+		return collect(objs, now, o, persistentVolumesTable)
+	case *corev1.Endpoints:
+		return collect(objs, now, o, endpointsTable)
+	case *storagev1.StorageClass:
+		return collect(objs, now, o, storageClassesTable)
+	case *networkingv1.Ingress:
+		return collect(objs, now, o, ingressesTable)
+	case *networkingv1.IngressClass:
+		return collect(objs, now, o, ingressClassesTable)
+	case *networkingv1.NetworkPolicy:
+		return collect(objs, now, o, networkPoliciesTable)
+	case *autoscalingv2.HorizontalPodAutoscaler:
+		return collect(objs, now, o, horizontalPodAutoscalersTable)
+	case *policyv1.PodDisruptionBudget:
+		return collect(objs, now, o, podDisruptionBudgetsTable)
+	case *rbacv1.RoleBinding:
+		return collect(objs, now, o, roleBindingsTable)
+	case *rbacv1.ClusterRoleBinding:
+		return collect(objs, now, o, clusterRoleBindingsTable)
+	case *schedulingv1.PriorityClass:
+		return collect(objs, now, o, priorityClassesTable)
+	case *coordinationv1.Lease:
+		return collect(objs, now, o, leasesTable)
+	case *discoveryv1.EndpointSlice:
+		return collect(objs, now, o, endpointSlicesTable)
 	case *unstructured.Unstructured:
 		if len(o.Columns) > 0 {
 			return collect(objs, now, o, customTable)
