@@ -104,7 +104,9 @@ func newUpstreamWatch(t *rapid.T, o cliprinters.PrintOptions, events bool) *upst
 }
 
 func (u *upstreamWatch) table(t *rapid.T, obj runtime.Object) *metav1.Table {
-	table, err := u.gen.GenerateTable(obj, k8sprinters.GenerateOptions{Wide: u.wide})
+	// The apiserver builds every table wide; kubectl drops the wide
+	// columns itself.
+	table, err := u.gen.GenerateTable(obj, k8sprinters.GenerateOptions{Wide: true})
 	if err != nil {
 		t.Fatal(err)
 	}

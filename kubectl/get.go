@@ -33,6 +33,9 @@ func outputFormatError(o string, allowed []string) error {
 type group struct {
 	res  *resource
 	objs []cluster.Object
+	// named: every object was named on the command line (fetched one by
+	// one, so no list-wide mark such as a StorageClass's "(default)").
+	named bool
 }
 
 func runGet(s *Shell, c *command) error {
@@ -76,7 +79,7 @@ func runGet(s *Shell, c *command) error {
 		if n := len(groups); n > 0 && groups[n-1].res == it.res {
 			groups[n-1].objs = append(groups[n-1].objs, o)
 		} else {
-			groups = append(groups, group{res: it.res, objs: []cluster.Object{o}})
+			groups = append(groups, group{res: it.res, objs: []cluster.Object{o}, named: true})
 		}
 	}
 	for _, r := range v.lists {
@@ -88,6 +91,7 @@ func runGet(s *Shell, c *command) error {
 		infos++ // the server answers a list with one Table
 		if n := len(groups); n > 0 && groups[n-1].res == r {
 			groups[n-1].objs = append(groups[n-1].objs, objs...) // one printer
+			groups[n-1].named = false
 		} else {
 			groups = append(groups, group{res: r, objs: objs})
 		}
@@ -147,6 +151,7 @@ func runGet(s *Shell, c *command) error {
 			LabelColumns:  cols,
 			AllNamespaces: allNS && g.res.namespaced,
 			NoHeaders:     c.bool("no-headers"),
+			Named:         g.named,
 		}
 		if withKind {
 			for _, o := range g.objs {

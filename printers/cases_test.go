@@ -195,9 +195,10 @@ func tableCases(now time.Time) []tableCase {
 			{ObjectMeta: metav1.ObjectMeta{Name: "ext", Namespace: "default", CreationTimestamp: ago(now, time.Minute)},
 				Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeExternalName, ExternalName: "example.com"}},
 		}, want: "" +
-			"NAME   TYPE           CLUSTER-IP   EXTERNAL-IP                   PORT(S)        AGE\n" +
-			"lb     LoadBalancer   10.96.45.3   35.200.100.1,...,192.0.2.10   80:32143/TCP   60s\n" +
-			"ext    ExternalName   <none>       example.com                   <none>         60s\n"},
+			// Not cut to 16 bytes: the apiserver builds tables wide.
+			"NAME   TYPE           CLUSTER-IP   EXTERNAL-IP                             PORT(S)        AGE\n" +
+			"lb     LoadBalancer   10.96.45.3   35.200.100.1,a.example.com,192.0.2.10   80:32143/TCP   60s\n" +
+			"ext    ExternalName   <none>       example.com                             <none>         60s\n"},
 		{name: "events", objs: []*corev1.Event{
 			{ObjectMeta: metav1.ObjectMeta{Name: "kubia-7xq2c.17f0a1b2c3d4e5f6", Namespace: "default"},
 				InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: "kubia-7xq2c"},

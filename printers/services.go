@@ -21,8 +21,9 @@ import (
 //     spec.clusterIPs[0] equal, so either is read.
 //   - EXTERNAL-IP: for ClusterIP and NodePort, spec.externalIPs
 //     comma-joined or "<none>"; for LoadBalancer, the load balancer's
-//     ingress IPs (or hostnames) sorted without repeats — cut to 13 bytes
-//     and "..." when longer than 16 and not o.Wide — then
+//     ingress IPs (or hostnames) sorted without repeats (never cut: the
+//     printer's cut applies to tables built narrow, and the apiserver
+//     builds them wide) — then
 //     spec.externalIPs, or "<pending>" when there are none; for
 //     ExternalName, spec.externalName; "<unknown>" for any other type.
 //   - PORT(S) is "<port>/<protocol>", or "<port>:<nodePort>/<protocol>"
@@ -55,7 +56,9 @@ func servicesTable(svcs []*corev1.Service, now time.Time, o Options) tbl {
 			svc.Name,
 			string(svc.Spec.Type),
 			clusterIP,
-			externalIP(svc, o.Wide),
+			// The apiserver builds every table wide (pkg/printers/storage
+			// TableConvertor), so kubectl never sees a cut address.
+			externalIP(svc, true),
 			orNone(servicePorts(svc.Spec.Ports)),
 			age(svc.CreationTimestamp, now),
 		}
