@@ -1,6 +1,7 @@
 package kubectl
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -115,4 +116,30 @@ func TestCustomResources(t *testing.T) {
 	if _, err := sh.Cluster.Get("CronTab", "default", "my-new-cron-object"); err == nil {
 		t.Fatal("the CronTab outlived its definition")
 	}
+}
+
+// kubectl edit of a custom resource sends a JSON merge patch (kubectl's
+// editor for a kind without a Go type); a change of the name is refused.
+func TestEditCustomResource(t *testing.T) {
+	sh := newShell(t)
+	sh.Files = map[string][]byte{"crd.yaml": []byte(crontabCRD), "crontab.yaml": []byte(crontab)}
+	edits := []func(string) string{
+		func(s string) string { return strings.Replace(s, "image: my-awesome-cron-image", "image: edited", 1) },
+		func(s string) string { return strings.Replace(s, "name: my-new-cron-object", "name: renamed", 1) },
+	}
+	sh.Editor = func(file string, content []byte) ([]byte, error) {
+		e := edits[0]
+		edits = edits[1:]
+		return []byte(e(string(content))), nil
+	}
+	runSteps(t, sh, []step{
+		quiet("kubectl apply -f crd.yaml"),
+		quiet("kubectl create -f crontab.yaml"),
+		ok("kubectl edit ct my-new-cron-object", "crontab.stable.example.com/my-new-cron-object edited\n"),
+		ok("kubectl get ct my-new-cron-object -o jsonpath={.spec.image}", "edited"),
+		fails("kubectl edit ct my-new-cron-object", lines(
+			`A copy of your changes has been stored to "/tmp/kubectl-edit-2.yaml"`,
+			"error: At least one of apiVersion, kind and name was changed")),
+		ok("kubectl get ct my-new-cron-object -o jsonpath={.spec.image}", "edited"),
+	})
 }

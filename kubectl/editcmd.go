@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"strings"
 
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/mergepatch"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -140,8 +143,18 @@ func runEdit(s *Shell, c *command) error {
 			printName(c, it.res, it.name, "skipped", dryRunNone)
 			return nil
 		}
-		patch, err := strategicpatch.CreateTwoWayMergePatch(before, now, zeroObject(it.res.kind),
-			mergepatch.RequireMetadataKeyUnchanged("name"))
+		gv, _ := schema.ParseGroupVersion(it.res.apiVersion())
+		custom := !objectScheme.Recognizes(gv.WithKind(it.res.kind))
+		var patch []byte
+		if custom {
+			// A kind without a Go type (a custom resource): kubectl's
+			// editor falls back to a JSON merge patch, with the same
+			// preconditions.
+			patch, err = editMergePatch(before, now)
+		} else {
+			patch, err = strategicpatch.CreateTwoWayMergePatch(before, now, zeroObject(it.res.kind),
+				mergepatch.RequireMetadataKeyUnchanged("name"))
+		}
 		if err != nil {
 			if mergepatch.IsPreconditionFailed(err) {
 				err = errors.New("At least one of apiVersion, kind and name was changed")
@@ -149,7 +162,11 @@ func runEdit(s *Shell, c *command) error {
 			fmt.Fprintf(c.out, "A copy of your changes has been stored to %q\n", file)
 			return err
 		}
-		if _, err := s.Cluster.Patch(it.res.kind, it.ns, it.name, patch); err != nil {
+		pt := types.StrategicMergePatchType
+		if custom {
+			pt = types.MergePatchType
+		}
+		if _, err := s.Cluster.PatchAs(it.res.kind, it.ns, it.name, pt, patch); err != nil {
 			switch {
 			case apierrors.IsInvalid(err):
 				r := editReason{head: fmt.Sprintf("%s %q was not valid", resource, it.name)}
@@ -235,4 +252,25 @@ func hashOnLineBreak(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// editMergePatch is the editor's JSON merge patch from the object as it
+// was to the object as edited, refused (as a precondition failure) when
+// it changes the apiVersion, the kind or the name.
+func editMergePatch(before, now []byte) ([]byte, error) {
+	patch, err := jsonpatch.CreateMergePatch(before, now)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(patch, &m); err != nil {
+		return nil, err
+	}
+	for _, pre := range []mergepatch.PreconditionFunc{mergepatch.RequireKeyUnchanged("apiVersion"),
+		mergepatch.RequireKeyUnchanged("kind"), mergepatch.RequireMetadataKeyUnchanged("name")} {
+		if !pre(m) {
+			return nil, mergepatch.NewErrPreconditionFailed(m)
+		}
+	}
+	return patch, nil
 }
