@@ -169,8 +169,8 @@
 //     (a date as an age; Age alone when there are none); patch takes
 //     --type=merge and --type=json for the kinds the cluster's controllers
 //     do not model, and a strategic merge patch of a custom resource is
-//     the apiserver's 415; apply sends a three-way JSON merge patch for a
-//     kind without a Go type, a strategic one otherwise; describe prints
+//     the apiserver's 415; apply (three-way) and edit (two-way) send a JSON
+//     merge patch for a kind without a Go type, a strategic one otherwise; describe prints
 //     kubectl's generic description (printers.DescribeObject).
 //
 // MODEL choices: a command that waits (rules 7 and 8) runs the cluster at
