@@ -81,7 +81,7 @@
 // Custom resources: create a CustomResourceDefinition and its resource is
 // served at once (see Example_customResource).
 //
-// Not yet modelled: apply to the scale subresource, webhook conversion between
+// Not yet modelled: webhook conversion between
 // custom resource versions, and the defaults and kind-specific validation
 // of the built-in kinds kubesem has no controller for.
 package apiserver

@@ -45,7 +45,7 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 	}
 	if pt == types.ApplyYAMLPatchType {
 		if sub == "scale" {
-			return nil, notFoundResource(gvr) // MODEL: apply to the scale subresource is not modelled yet
+			return s.applyScale(ri, ns, name, data, opts)
 		}
 		return s.apply(ri, sub, ns, name, data, opts)
 	}

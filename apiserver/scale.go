@@ -2,6 +2,7 @@ package apiserver
 
 import (
 	"fmt"
+	"net/http"
 	"reflect"
 
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
@@ -13,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
+	"sigs.k8s.io/yaml"
 )
 
 // scaleOf builds the autoscaling/v1 Scale of a Deployment, ReplicaSet,
@@ -65,6 +67,79 @@ func scaleOf(ri *resourceInfo, o Object) (*autoscalingv1.Scale, error) {
 
 var scaleGVK = autoscalingv1.SchemeGroupVersion.WithKind("Scale")
 
+// applyScale is a server-side apply to the scale subresource: the applied
+// Scale merged into the stored one (its managedFields the parent's seen
+// through the scale handler), then written as a scale update.
+func (s *Server) applyScale(ri *resourceInfo, ns, name string, data []byte, opts metav1.PatchOptions) (runtime.Object, error) {
+	patch := &unstructured.Unstructured{Object: map[string]any{}}
+	if err := yaml.Unmarshal(data, &patch.Object); err != nil {
+		return nil, apierrors.NewBadRequest(fmt.Sprintf("error decoding YAML: %v", err))
+	}
+	if patch.Object == nil {
+		patch.Object = map[string]any{}
+	}
+	old := s.tables[ri.storage].get(Key{ns, name})
+	if old == nil {
+		return nil, apierrors.NewNotFound(ri.GroupResource(), name)
+	}
+	live, err := scaleOf(ri, old)
+	if err != nil {
+		return nil, err
+	}
+	gv := ri.GroupVersionKind().GroupVersion()
+	handler := managedfields.NewScaleHandler(old.GetManagedFields(), gv, managedfields.ResourcePathMappings{gv.String(): s.replicasPath(ri)})
+	if live.ManagedFields, err = handler.ToSubresource(); err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	fm, err := s.scaleFieldManager()
+	if err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	force := opts.Force != nil && *opts.Force
+	res, err := fm.Apply(live, patch, opts.FieldManager, force)
+	if err != nil {
+		if _, ok := err.(apierrors.APIStatus); ok {
+			return nil, err
+		}
+		return nil, &apierrors.StatusError{ErrStatus: metav1.Status{Status: metav1.StatusFailure,
+			Code: http.StatusInternalServerError, Reason: metav1.StatusReasonUnknown, Message: err.Error()}}
+	}
+	if ri.custom != nil && scaleChanged(live, res) {
+		// The CRD handler's scale field manager converts a changed Scale
+		// as if it were a custom resource, and fails (an apply that
+		// changes nothing never converts).
+		return nil, &apierrors.StatusError{ErrStatus: metav1.Status{Status: metav1.StatusFailure,
+			Code: http.StatusInternalServerError, Reason: metav1.StatusReasonUnknown,
+			Message: fmt.Sprintf("failed to convert new object (%s/%s; %s) to proper version: request to convert CR to an invalid group/version: %s",
+				patch.GetNamespace(), patch.GetName(), scaleGVK, scaleGVK.GroupVersion())}}
+	}
+	return s.writeScale(ri, ns, res, opts.FieldManager, true, isDryRun(opts.DryRun))
+}
+
+// scaleChanged reports whether an apply changed the Scale itself, its
+// managedFields aside.
+func scaleChanged(live *autoscalingv1.Scale, res runtime.Object) bool {
+	sc, ok := res.(*autoscalingv1.Scale)
+	if !ok {
+		return true
+	}
+	a, b := live.DeepCopy(), sc.DeepCopy()
+	a.ManagedFields, b.ManagedFields = nil, nil
+	return !equal(a, b)
+}
+
+// replicasPath is where the parent keeps the replicas a Scale shows.
+func (s *Server) replicasPath(ri *resourceInfo) fieldpath.Path {
+	if ri.custom != nil && ri.custom.scale != nil {
+		var parts []any
+		for _, p := range splitPath(ri.custom.scale.SpecReplicasPath) {
+			parts = append(parts, p)
+		}
+		return fieldpath.MakePathOrDie(parts...)
+	}
+	return fieldpath.MakePathOrDie("spec", "replicas")
+}
+
 // scaleFieldManager tracks the fields of autoscaling/v1 Scales written to
 // a scale subresource.
 func (s *Server) scaleFieldManager() (*managedfields.FieldManager, error) {
@@ -95,6 +170,12 @@ func (s *Server) scaleFieldManager() (*managedfields.FieldManager, error) {
 // each ScaleREST's UpdatedObject uses it): the request's manager owns
 // spec.replicas of the Scale, and so of the parent.
 func (s *Server) updateScale(ri *resourceInfo, ns string, obj runtime.Object, manager string, dry bool) (runtime.Object, error) {
+	return s.writeScale(ri, ns, obj, manager, false, dry)
+}
+
+// writeScale is updateScale; applied says obj is the result of an apply,
+// its managedFields already the Scale's.
+func (s *Server) writeScale(ri *resourceInfo, ns string, obj runtime.Object, manager string, applied, dry bool) (runtime.Object, error) {
 	sc := &autoscalingv1.Scale{}
 	switch v := obj.(type) {
 	case *autoscalingv1.Scale:
@@ -115,20 +196,12 @@ func (s *Server) updateScale(ri *resourceInfo, ns string, obj runtime.Object, ma
 		return nil, s.notFound(ri, "scale", k.Name)
 	}
 	gv := ri.GroupVersionKind().GroupVersion()
-	replicasPath := fieldpath.MakePathOrDie("spec", "replicas")
-	if ri.custom != nil {
-		var parts []any
-		for _, p := range splitPath(ri.custom.scale.SpecReplicasPath) {
-			parts = append(parts, p)
-		}
-		replicasPath = fieldpath.MakePathOrDie(parts...)
-	}
-	handler := managedfields.NewScaleHandler(old.GetManagedFields(), gv, managedfields.ResourcePathMappings{gv.String(): replicasPath})
+	handler := managedfields.NewScaleHandler(old.GetManagedFields(), gv, managedfields.ResourcePathMappings{gv.String(): s.replicasPath(ri)})
 	entries, err := handler.ToSubresource()
 	if err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
-	if oldScale, err := scaleOf(ri, old); err == nil {
+	if oldScale, err := scaleOf(ri, old); err == nil && !applied {
 		oldScale.ManagedFields = entries
 		if fm, err := s.scaleFieldManager(); err == nil {
 			if tracked, ok := updateFields(fm, oldScale, sc, manager).(*autoscalingv1.Scale); ok {

@@ -2,6 +2,7 @@ package apiserver
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -387,9 +388,9 @@ func (s *Server) inputCustom(ri *resourceInfo, obj runtime.Object) (Object, erro
 	return u, nil
 }
 
-// jsonValue deep-copies unstructured content whose values are JSON's
-// (or Go integers, made int64): nil for anything else, which the caller
-// then sends through JSON.
+// jsonValue deep-copies unstructured content as a JSON round trip would
+// give it back (Go integers and integral floats made int64): nil for
+// anything else, which the caller then sends through JSON.
 func jsonValue(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -418,7 +419,13 @@ func jsonValue(v any) any {
 			out[i] = c
 		}
 		return out
-	case string, bool, int64, float64:
+	case float64:
+		// Through JSON an integral number comes back an int64.
+		if x == math.Trunc(x) && math.Abs(x) < 1<<63 && !math.IsInf(x, 0) {
+			return int64(x)
+		}
+		return x
+	case string, bool, int64:
 		return x
 	case int:
 		return int64(x)

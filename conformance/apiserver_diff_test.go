@@ -37,7 +37,7 @@ type side struct {
 
 // diffRequest is one request of a sequence.
 type diffRequest struct {
-	verb     string // create, update, update-unconditional, status, get, patch-merge, patch-json, patch-strategic, apply, delete, delete-precondition, release, scale, apply-status
+	verb     string // create, update, update-unconditional, status, get, patch-merge, patch-json, patch-strategic, apply, delete, delete-precondition, release, scale, apply-status, apply-scale
 	resource schema.GroupVersionResource
 	name     string
 	manager  string
@@ -149,7 +149,7 @@ func TestAPIServerMatchesLiveAPIServer(t *testing.T) {
 			for j, s := range []*side{live, mine} {
 				obj := requestObject(r, s.copies[r.name])
 				out, err := s.do(r, obj)
-				if err == nil && out != nil && r.verb != "delete" && r.verb != "delete-precondition" && r.verb != "scale" {
+				if err == nil && out != nil && r.verb != "delete" && r.verb != "delete-precondition" && r.verb != "scale" && r.verb != "apply-scale" {
 					s.copies[r.name] = out
 				}
 				views[j] = s.view(out, err)
@@ -229,7 +229,7 @@ func liveCRD(t testing.TB, dyn dynamic.Interface) {
 func drawRequest(t *rapid.T, i int) diffRequest {
 	r := diffRequest{
 		verb: rapid.SampledFrom([]string{"create", "create", "update", "update-unconditional", "status", "get",
-			"patch-merge", "patch-json", "patch-strategic", "apply", "apply", "delete", "delete-precondition", "release", "scale", "apply-status"}).Draw(t, fmt.Sprintf("verb%d", i)),
+			"patch-merge", "patch-json", "patch-strategic", "apply", "apply", "delete", "delete-precondition", "release", "scale", "apply-status", "apply-scale"}).Draw(t, fmt.Sprintf("verb%d", i)),
 		resource: rapid.SampledFrom([]schema.GroupVersionResource{cmResource, deployResource, crontabResource}).Draw(t, fmt.Sprintf("resource%d", i)),
 		manager:  rapid.SampledFrom([]string{"alice", "bob"}).Draw(t, fmt.Sprintf("manager%d", i)),
 		force:    rapid.Bool().Draw(t, fmt.Sprintf("force%d", i)),
@@ -253,6 +253,8 @@ func drawRequest(t *rapid.T, i int) diffRequest {
 		r.patch = fmt.Sprintf(`{"metadata":{"finalizers":["example.com/f%d"]}}`, v)
 	case "scale":
 		r.patch = fmt.Sprintf(`{"spec":{"replicas":%d}}`, v)
+	case "apply-scale":
+		r.patch = fmt.Sprintf("apiVersion: autoscaling/v1\nkind: Scale\nmetadata:\n  name: %s\nspec:\n  replicas: %d\n", r.name, v)
 	case "apply-status":
 		switch r.resource {
 		case cmResource:
@@ -349,6 +351,8 @@ func liveRequest(c dynamic.ResourceInterface, r diffRequest, obj *unstructured.U
 		return c.Patch(ctx, r.name, types.MergePatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: "tester"}, "scale")
 	case "apply-status":
 		return c.Patch(ctx, r.name, types.ApplyYAMLPatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: r.manager, Force: &r.force}, "status")
+	case "apply-scale":
+		return c.Patch(ctx, r.name, types.ApplyYAMLPatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: r.manager, Force: &r.force}, "scale")
 	case "delete", "delete-precondition":
 		opts := deleteOptions(r, obj)
 		if r.verb == "delete-precondition" && obj == nil {
@@ -402,6 +406,8 @@ func kubesemRequest(s *apiserver.Server, ns string, r diffRequest, obj *unstruct
 		out, err = s.Patch(r.resource, ns, r.name, types.MergePatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: "tester"}, "scale")
 	case "apply-status":
 		out, err = s.Patch(r.resource, ns, r.name, types.ApplyYAMLPatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: r.manager, Force: &r.force}, "status")
+	case "apply-scale":
+		out, err = s.Patch(r.resource, ns, r.name, types.ApplyYAMLPatchType, []byte(r.patch), metav1.PatchOptions{FieldManager: r.manager, Force: &r.force}, "scale")
 	case "delete", "delete-precondition":
 		if r.verb == "delete-precondition" && obj == nil {
 			return nil, nil
