@@ -108,7 +108,7 @@ func (s *Server) crdWritten(name string) {
 	s.syncCustomResources()
 }
 
-// statusWrite stores a controller's status update of a definition.
+// crdStatusWrite stores a controller's status update of a definition.
 func (s *Server) crdStatusWrite(ri *resourceInfo, old, crd *apiextensionsv1.CustomResourceDefinition) {
 	if equal(crd, old) {
 		return
