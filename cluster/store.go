@@ -130,8 +130,10 @@ type store struct {
 	// start, the others as the garbage and namespace collectors first
 	// need them.
 	tables map[string]*apiserver.Storage
-	// namespaced lists the raw stores of every namespaced kind, in the
-	// apiserver's discovery order, for the garbage collector.
+	// namespaced lists the raw stores of every namespaced kind, custom
+	// resources included, in the apiserver's discovery order, for the
+	// garbage collector; nil until namespacedKinds builds it, and again
+	// whenever a CustomResourceDefinition changes.
 	namespaced []kindStorage
 	// driving is set while the cluster writes through tables, so that the
 	// server's observer leaves those writes to the cluster's own notify.
