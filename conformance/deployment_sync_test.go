@@ -25,6 +25,7 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/kubernetes/pkg/controller/deployment"
 	"pgregory.net/rapid"
 
@@ -356,7 +357,23 @@ func kubeletStepUpstream(ctx context.Context, t *testing.T, client *fake.Clients
 		if reflect.DeepEqual(rs.Status, rss[i].Status) {
 			continue
 		}
-		if _, err := client.AppsV1().ReplicaSets("default").UpdateStatus(ctx, rs, metav1.UpdateOptions{}); err != nil {
+		// A controller's late write (a requeue after its backoff) may
+		// land between the settle and this write: retry on the latest
+		// copy, as client-go's RetryOnConflict does.
+		err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			_, err := client.AppsV1().ReplicaSets("default").UpdateStatus(ctx, rs, metav1.UpdateOptions{})
+			if apierrors.IsConflict(err) {
+				cur, gerr := client.AppsV1().ReplicaSets("default").Get(ctx, rs.Name, metav1.GetOptions{})
+				if gerr != nil {
+					return gerr
+				}
+				status := rs.Status
+				rs = cur.DeepCopy()
+				rs.Status = status
+			}
+			return err
+		})
+		if err != nil {
 			t.Fatalf("kubelet stand-in: %v", err)
 		}
 	}
