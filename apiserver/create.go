@@ -93,6 +93,9 @@ func (s *Server) createOnce(ri *resourceInfo, o Object, generate, dry bool) (Obj
 		return nil, apierrors.NewInvalid(ri.GroupVersionKind().GroupKind(), o.GetName(), errs)
 	}
 	canonicalNamespace(o)
+	if err := s.admission("CREATE", ri, "", o, nil, dry); err != nil {
+		return nil, err
+	}
 	if o.GetResourceVersion() != "" {
 		return nil, apierrors.NewInternalError(errors.New("resourceVersion should not be set on objects to be created"))
 	}
@@ -153,4 +156,12 @@ func (s *Server) admitNamespace(ri *resourceInfo, ns, name string) error {
 		return nil
 	}
 	return namespace.TerminatingError(ri.GroupResource(), name, ns)
+}
+
+// admission runs the driver's admission chain on a write (Options.Admit).
+func (s *Server) admission(op string, ri *resourceInfo, sub string, o, old Object, dry bool) error {
+	if s.admit == nil {
+		return nil
+	}
+	return s.admit(Attributes{Operation: op, Resource: ri.Resource, Subresource: sub, Object: o, Old: old, DryRun: dry})
 }

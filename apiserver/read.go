@@ -2,10 +2,14 @@ package apiserver
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metainternalversion "k8s.io/apimachinery/pkg/apis/meta/internalversion"
+	metainternalversionvalidation "k8s.io/apimachinery/pkg/apis/meta/internalversion/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
@@ -71,6 +75,12 @@ func (s *Server) List(gvr schema.GroupVersionResource, ns string, opts metav1.Li
 	if err != nil {
 		return nil, err
 	}
+	var in metainternalversion.ListOptions
+	if err := metainternalversion.Convert_v1_ListOptions_To_internalversion_ListOptions(&opts, &in, nil); err == nil {
+		if errs := metainternalversionvalidation.ValidateListOptions(&in, false); len(errs) > 0 {
+			return nil, apierrors.NewInvalid(schema.GroupKind{Group: metav1.GroupName, Kind: "ListOptions"}, "", errs)
+		}
+	}
 	gvk := ri.GroupVersionKind()
 	gvk.Kind += "List"
 	var list runtime.Object
@@ -84,16 +94,35 @@ func (s *Server) List(gvr schema.GroupVersionResource, ns string, opts metav1.Li
 	}
 	var items []runtime.Object
 	w := &Watch{ri: ri, ns: ns, label: ls, field: fs}
-	for _, sl := range s.tables[ri.storage].list(ns) {
-		if w.matches(ri, sl.obj) {
-			items = append(items, s.answer(ri, s.output(ri, sl.obj)))
+	rev := s.rv
+	if opts.ResourceVersionMatch == metav1.ResourceVersionMatchExact {
+		// A list at an exact revision, from the watch history (rule API-9).
+		n, err := strconv.ParseUint(opts.ResourceVersion, 10, 64)
+		if err != nil || n == 0 {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("invalid resource version: %s", opts.ResourceVersion))
+		}
+		objs, err := s.objectsAt(ri, ns, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			if w.matches(ri, o) {
+				items = append(items, s.answer(ri, s.output(ri, o)))
+			}
+		}
+		rev = n
+	} else {
+		for _, sl := range s.tables[ri.storage].list(ns) {
+			if w.matches(ri, sl.obj) {
+				items = append(items, s.answer(ri, s.output(ri, sl.obj)))
+			}
 		}
 	}
 	if err := meta.SetList(list, items); err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
 	if la, err := meta.ListAccessor(list); err == nil {
-		la.SetResourceVersion(formatRV(s.rv))
+		la.SetResourceVersion(formatRV(rev))
 	}
 	list.GetObjectKind().SetGroupVersionKind(gvk)
 	return list, nil
@@ -168,4 +197,78 @@ func (s *Server) collection(gvr schema.GroupVersionResource, ns string, opts met
 		ns = ""
 	}
 	return ri, ns, ls, fs, nil
+}
+
+// objectsAt returns the objects a table held at revision rev in namespace
+// ns ("" for all), in namespace and name order: the stored ones rewound
+// through the table's watch history. A revision the history no longer
+// reaches is 410 Expired, a future one the apiserver's "Too large
+// resource version" timeout (rule API-9).
+func (s *Server) objectsAt(ri *resourceInfo, ns string, rev uint64) ([]Object, error) {
+	if rev > s.rv {
+		return nil, apierrors.NewTimeoutError(fmt.Sprintf("Too large resource version: %d, current: %d", rev, s.rv), 1)
+	}
+	t := s.tables[ri.storage]
+	changes, err := t.history.since(rev)
+	if err != nil {
+		return nil, err
+	}
+	at := map[Key]Object{}
+	for _, sl := range t.list(ns) {
+		at[sl.k] = sl.obj
+	}
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := &changes[i]
+		k := Key{c.Object.GetNamespace(), c.Object.GetName()}
+		if ns != "" && k.Namespace != ns {
+			continue
+		}
+		switch c.Type {
+		case watch.Added:
+			delete(at, k)
+		case watch.Modified:
+			at[k] = c.Old
+		case watch.Deleted:
+			at[k] = c.Object
+		}
+	}
+	keys := make([]Key, 0, len(at))
+	for k := range at {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b Key) int {
+		if c := strings.Compare(a.Namespace, b.Namespace); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	out := make([]Object, len(keys))
+	for i, k := range keys {
+		out[i] = at[k]
+	}
+	return out, nil
+}
+
+// GetAt returns a copy of one object as it was at revision rev (the
+// state after the write of that revision): what a client whose cache
+// lags the store sees. The history of writes a watch replays bounds how
+// far back it reaches (410 Expired beyond).
+func (s *Server) GetAt(gvr schema.GroupVersionResource, ns, name string, rev uint64) (runtime.Object, error) {
+	ri, err := s.reg.lookup(gvr)
+	if err != nil {
+		return nil, err
+	}
+	if !ri.Namespaced {
+		ns = ""
+	}
+	objs, err := s.objectsAt(ri, ns, rev)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range objs {
+		if o.GetName() == name {
+			return s.answer(ri, s.output(ri, o)), nil
+		}
+	}
+	return nil, apierrors.NewNotFound(ri.GroupResource(), name)
 }

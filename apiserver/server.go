@@ -54,6 +54,28 @@ type Options struct {
 	// resources it serves, as a client decoding into them would; stored
 	// custom resources stay unstructured content.
 	Scheme *runtime.Scheme
+	// Admit is the admission chain of the server's driver (the cluster's
+	// DefaultTolerationSeconds, ResourceQuota and Service IP allocation):
+	// called on every create and update a request makes, after the
+	// strategy's validation and before the uniqueness check and the write.
+	// It may change the object (as mutating admission does) or refuse the
+	// write with the error the client gets. Nil admits everything.
+	Admit func(Attributes) error
+}
+
+// Attributes describe one write to admission.
+type Attributes struct {
+	// Operation is "CREATE" or "UPDATE" (admission.Operation's values).
+	Operation string
+	// Resource is the resource written; Subresource is "", "status" or
+	// "scale".
+	Resource    Resource
+	Subresource string
+	// Object is what is about to be stored; Old is the stored object of
+	// an update.
+	Object, Old Object
+	// DryRun is set when nothing will be stored.
+	DryRun bool
 }
 
 // Server is the apiserver's storage and rules for every built-in kind: a
@@ -62,6 +84,7 @@ type Options struct {
 // watches and a watch history. It is not safe for concurrent use.
 type Server struct {
 	clock     clock.PassiveClock
+	admit     func(Attributes) error
 	uid       func() types.UID
 	genName   func(string) string
 	scheme    *runtime.Scheme
@@ -81,7 +104,7 @@ type Server struct {
 // New returns a server with every built-in resource registered and, unless
 // opts say otherwise, the system namespaces created.
 func New(opts Options) *Server {
-	s := &Server{clock: opts.Clock, uid: opts.UID, genName: opts.GenerateName,
+	s := &Server{clock: opts.Clock, admit: opts.Admit, uid: opts.UID, genName: opts.GenerateName,
 		scheme: opts.Scheme, reg: newRegistry(), tables: map[schema.GroupResource]*table{},
 		crInfos: map[types.UID]crCache{}}
 	if s.clock == nil {
@@ -458,4 +481,15 @@ func (s *Server) KindFor(gr schema.GroupResource) string {
 		}
 	}
 	return ""
+}
+
+// Present returns a stored object (from Storage, Objects or a Change) as
+// a client reading the resource gvr gets it: a copy in the resource's
+// version, with the Go type the scheme has for a custom resource.
+func (s *Server) Present(gvr schema.GroupVersionResource, o Object) (runtime.Object, error) {
+	ri, err := s.reg.lookup(gvr)
+	if err != nil {
+		return nil, err
+	}
+	return s.answer(ri, s.output(ri, o)), nil
 }

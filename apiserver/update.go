@@ -121,6 +121,9 @@ func (s *Server) update(ri *resourceInfo, sub, ns string, in Object, dry bool) (
 		return nil, apierrors.NewInvalid(ri.GroupVersionKind().GroupKind(), k.Name, errs)
 	}
 	canonicalNamespace(in)
+	if err := s.admission("UPDATE", ri, sub, in, old, dry); err != nil {
+		return nil, err
+	}
 	// An object being deleted whose last finalizer goes is deleted
 	// (ShouldDeleteDuringUpdate; rule API-7).
 	if len(in.GetFinalizers()) == 0 && old.GetDeletionTimestamp() != nil && zeroGrace(old) && !s.namespaceHolds(ri, in) {

@@ -114,6 +114,20 @@ type Cluster struct {
 	invariants []invariant
 	lastWrite  time.Time
 	changed    bool // a write happened in the current step
+
+	// Requests through API: the log, the faults armed and their
+	// generator, the quota usage a pod create's admission charged, and an
+	// error a step after a request met (returned by the next run).
+	requests       []Request
+	faults         []*armedFault
+	faultRng       *rand.Rand
+	admittedQuotas []*corev1.ResourceQuota
+	deferred       error
+	// stepping is set while the controllers run to a fixed point.
+	stepping bool
+	// userCtls are the users' registered controllers, in order.
+	userCtls        []*userController
+	reconcileErrors []ReconcileError
 }
 
 // New builds a cluster: the built-in namespaces, the nodes (Ready from the
@@ -140,6 +154,7 @@ func New(opts Options) (*Cluster, error) {
 		opts:         opts,
 		now:          opts.Start,
 		rng:          rand.New(rand.NewPCG(opts.Seed, 0x6b756265)),
+		faultRng:     rand.New(rand.NewPCG(opts.Seed, 0x6661756c)),
 		names:        workload.NewNames(opts.Seed),
 		dirty:        map[string]map[key]bool{},
 		gcDirty:      map[string]bool{},
@@ -159,7 +174,7 @@ func New(opts Options) (*Cluster, error) {
 		stored:       map[key]*corev1.Event{},
 	}
 	c.srv = apiserver.New(apiserver.Options{Clock: clusterClock{c}, UID: c.newUID,
-		GenerateName: c.names.Generate, NoSystemNamespaces: true, Scheme: opts.Scheme})
+		GenerateName: c.names.Generate, NoSystemNamespaces: true, Scheme: opts.Scheme, Admit: c.admitRequest})
 	c.st = newStore(c.srv)
 	c.srv.Observe(c.observe)
 	for _, name := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
@@ -251,6 +266,9 @@ func (c *Cluster) Advance(d time.Duration) error {
 	if d < 0 {
 		return fmt.Errorf("cluster: cannot advance by a negative duration %s", d)
 	}
+	if err := c.takeDeferred(); err != nil {
+		return err
+	}
 	return c.runTo(c.now.Add(d))
 }
 
@@ -300,6 +318,9 @@ func (c *Cluster) RunUntil(pred func(*Cluster) bool, limit time.Duration) error 
 	if pred == nil {
 		return errors.New("cluster: RunUntil needs a condition")
 	}
+	if err := c.takeDeferred(); err != nil {
+		return err
+	}
 	end := c.now.Add(limit)
 	for !pred(c) {
 		if c.queue.Len() == 0 {
@@ -323,6 +344,9 @@ func (c *Cluster) RunUntil(pred func(*Cluster) bool, limit time.Duration) error 
 // never settles.
 func (c *Cluster) Settle(limit time.Duration) error {
 	if err := c.notInAction("Settle"); err != nil {
+		return err
+	}
+	if err := c.takeDeferred(); err != nil {
 		return err
 	}
 	end := c.now.Add(limit)
@@ -381,6 +405,9 @@ func (c *Cluster) busy() string {
 			}
 		}
 	}
+	if busy := c.userBusy(); len(busy) > 0 {
+		return busy[0]
+	}
 	if t := c.pendingForeground(); t != nil {
 		return fmt.Sprintf("something is scheduled at %s", t.at.Sub(c.opts.Start))
 	}
@@ -406,6 +433,11 @@ func minTime(a, b time.Time) time.Time {
 
 // step runs the controllers to a fixed point and checks the invariants.
 func (c *Cluster) step() error {
+	if c.stepping {
+		return nil // a write from inside the loop: the loop goes on
+	}
+	c.stepping = true
+	defer func() { c.stepping = false }()
 	if err := c.reconcile(); err != nil {
 		return err
 	}
@@ -466,6 +498,7 @@ func (c *Cluster) observe(ch apiserver.Change) {
 		// The served custom resources may have changed.
 		c.st.namespaced = nil
 	}
+	c.observedByControllers(ch)
 	if c.st.driving {
 		return
 	}

@@ -34,6 +34,7 @@ func (c *Cluster) reconcile() error {
 				}
 			}
 			slices.Sort(busy)
+			busy = append(busy, c.userBusy()...)
 			return fmt.Errorf("cluster: the controllers did not reach a fixed point after %d passes at %s (still to sync: %s)", round, c.Elapsed(), strings.Join(busy, ", "))
 		}
 		work := false
@@ -65,6 +66,9 @@ func (c *Cluster) reconcile() error {
 		if c.schedDirty {
 			work = true
 			c.schedule()
+		}
+		if !work {
+			work = c.runUserControllers()
 		}
 		if !work {
 			c.rounds += round
