@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync"
@@ -18,6 +20,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/kubesem/kubesem/apiserver"
@@ -59,6 +62,11 @@ type Options struct {
 	// resource types. Nil means the built-in kinds only. The cluster
 	// answers custom resources with these types.
 	Scheme *kruntime.Scheme
+	// CRDDirectoryPaths are directories (or files) of YAML manifests
+	// created in the cluster before New returns — the
+	// CustomResourceDefinitions kubebuilder writes to config/crd/bases,
+	// as envtest takes them.
+	CRDDirectoryPaths []string
 }
 
 // New creates a cluster (cluster.New with opts.Cluster) and the Env over
@@ -85,8 +93,59 @@ func New(opts Options) (*Env, error) {
 	e := &Env{c: c, api: c.API(), scheme: opts.Scheme, changed: make(chan struct{})}
 	c.Watch(func(cluster.Change) { e.signal() })
 	e.cfg = restserver.Config(backend{e})
+	for _, p := range opts.CRDDirectoryPaths {
+		if err := e.createManifests(p); err != nil {
+			return nil, err
+		}
+	}
 	return e, nil
 }
+
+// createManifests creates the objects of every .yaml, .yml and .json
+// file of a directory (or of one file), files in name order.
+func (e *Env) createManifests(path string) error {
+	files := []string{path}
+	if fi, err := os.Stat(path); err != nil {
+		return fmt.Errorf("clients: %w", err)
+	} else if fi.IsDir() {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return fmt.Errorf("clients: %w", err)
+		}
+		files = files[:0]
+		for _, en := range entries {
+			switch filepath.Ext(en.Name()) {
+			case ".yaml", ".yml", ".json":
+				files = append(files, filepath.Join(path, en.Name()))
+			}
+		}
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("clients: %w", err)
+		}
+		if _, err := e.c.CreateManifest(data, ""); err != nil {
+			return fmt.Errorf("clients: %s: %w", f, err)
+		}
+	}
+	return nil
+}
+
+// Clock is the cluster's virtual clock, for a reconciler that reads the
+// time (a condition's lastTransitionTime): inject it where the operator
+// uses clock.RealClock{} in a real cluster.
+func (e *Env) Clock() clock.PassiveClock { return envClock{e} }
+
+type envClock struct{ e *Env }
+
+func (k envClock) Now() time.Time {
+	k.e.lock.Lock()
+	defer k.e.lock.Unlock()
+	return k.e.c.Now()
+}
+
+func (k envClock) Since(t time.Time) time.Duration { return k.Now().Sub(t) }
 
 // Cluster is the Env's cluster. Calling it while other goroutines use
 // the Env's clients races with them: use Do.

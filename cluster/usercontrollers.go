@@ -513,3 +513,36 @@ func (c *Cluster) userBusy() []string {
 	}
 	return out
 }
+
+// ReconcileEvery enqueues every object of a registered controller's
+// first watch (its For resource) and runs the loop: one more reconcile
+// of every key, for the check that a settled controller writes nothing
+// more (eventually stable reconciliation).
+func (c *Cluster) ReconcileEvery(name string) error {
+	for _, u := range c.userCtls {
+		if u.spec.Name != name {
+			continue
+		}
+		st, err := c.srv.Storage(u.watches[0].gvr)
+		if err != nil {
+			return err
+		}
+		for _, o := range st.List("") {
+			u.Add(types.NamespacedName{Namespace: o.GetNamespace(), Name: o.GetName()})
+		}
+		if c.inLoop() {
+			return nil
+		}
+		return c.step()
+	}
+	return fmt.Errorf("cluster: no controller named %q", name)
+}
+
+// Controllers names the registered users' controllers, in order.
+func (c *Cluster) Controllers() []string {
+	out := make([]string, len(c.userCtls))
+	for i, u := range c.userCtls {
+		out[i] = u.spec.Name
+	}
+	return out
+}

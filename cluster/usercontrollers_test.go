@@ -432,3 +432,22 @@ func TestRestartController(t *testing.T) {
 		t.Fatal("restarting an unknown controller worked")
 	}
 }
+
+// ReconcileEvery reconciles every object of the first watch once more.
+func TestReconcileEvery(t *testing.T) {
+	c := newCluster(t)
+	var got []string
+	must(t, c.AddController(Controller{Name: "ns", Watches: []Watch{{Resource: "namespaces"}},
+		Reconcile: func(ctx context.Context, req types.NamespacedName) (Result, error) {
+			got = append(got, req.Name)
+			return Result{}, nil
+		}}))
+	got = nil
+	must(t, c.ReconcileEvery("ns"))
+	if strings.Join(got, ",") != "default,kube-node-lease,kube-public,kube-system" {
+		t.Fatalf("reconciled %v", got)
+	}
+	if c.ReconcileEvery("x") == nil || strings.Join(c.Controllers(), ",") != "ns" {
+		t.Fatal("unknown controller accepted, or Controllers wrong")
+	}
+}
