@@ -98,8 +98,9 @@ func (a *API) Watch(ctx context.Context, gvr schema.GroupVersionResource, ns str
 	return w, c.end(rec, err)
 }
 
-// Create creates an object. Subresources are not created through the
-// API (a NotFound, as for a subresource the server does not serve).
+// Create creates an object, or with subresource "eviction" of a pod
+// evicts it (Evict). Other subresources are not created through the API
+// (a NotFound, as for a subresource the server does not serve).
 func (a *API) Create(ctx context.Context, gvr schema.GroupVersionResource, ns string, obj runtime.Object, opts metav1.CreateOptions, subresource string) (runtime.Object, error) {
 	c := a.c
 	name := ""
@@ -109,6 +110,13 @@ func (a *API) Create(ctx context.Context, gvr schema.GroupVersionResource, ns st
 	rec := c.begin(ctx, "create", gvr, ns, name, subresource)
 	if err := c.fault(rec); err != nil {
 		return nil, c.end(rec, err)
+	}
+	if subresource == "eviction" && gvr.Group == "" && gvr.Resource == "pods" {
+		// The eviction subresource (Evict): answers Success.
+		if err := c.Evict(ns, name); err != nil {
+			return nil, c.end(rec, err)
+		}
+		return &metav1.Status{Status: metav1.StatusSuccess, Code: 201}, c.end(rec, nil)
 	}
 	if subresource != "" {
 		return nil, c.end(rec, apierrors.NewNotFound(gvr.GroupResource(), name))

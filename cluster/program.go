@@ -195,3 +195,29 @@ func fileTest(cmd []string) (string, bool) {
 	}
 	return "", false
 }
+
+// CrashContainer makes the running instance of a container of a running
+// pod exit now with the exit code (a crash: 1 for an error, 137 for an
+// OOM kill); the kubelet restarts it by the pod's restart policy, with
+// the back-off that follows; outside the loop the exit is handled
+// before CrashContainer returns. A pod that is not running on a node, or a
+// container that is not running, is an error.
+func (c *Cluster) CrashContainer(namespace, pod, container string, code int32) error {
+	k := key{namespace, pod}
+	if c.st.get(KindPod, k) == nil {
+		return apiNotFound(KindPod, pod)
+	}
+	rt := c.pods[k]
+	if rt == nil || rt.frozen || rt.terminating {
+		return fmt.Errorf("cluster: pod %s/%s is not running on a node", namespace, pod)
+	}
+	if err := rt.runner.Crash(c.now, container, code); err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	rt.token++
+	c.wake(k, rt)
+	if c.inLoop() {
+		return nil // the exit fires with the instant's timers
+	}
+	return c.runTo(c.now)
+}

@@ -11,11 +11,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 )
 
@@ -449,5 +451,66 @@ func TestReconcileEvery(t *testing.T) {
 	}
 	if c.ReconcileEvery("x") == nil || strings.Join(c.Controllers(), ",") != "ns" {
 		t.Fatal("unknown controller accepted, or Controllers wrong")
+	}
+}
+
+// CrashContainer: the running instance exits now; the kubelet restarts
+// it after the back-off.
+func TestCrashContainer(t *testing.T) {
+	c := newCluster(t)
+	_, err := c.Create(rsObject("web", 1))
+	must(t, err)
+	must(t, c.Settle(time.Hour))
+	pods, err := c.Pods("default", "app=web")
+	must(t, err)
+	must(t, c.CrashContainer("default", pods[0].Name, "c", 1))
+	p, err := c.Get("Pod", "default", pods[0].Name)
+	must(t, err)
+	cs := p.(*corev1.Pod).Status.ContainerStatuses[0]
+	if cs.State.Running != nil || cs.LastTerminationState.Terminated == nil && cs.State.Terminated == nil {
+		t.Fatalf("after the crash: %+v", cs)
+	}
+	must(t, c.Advance(time.Minute))
+	p, _ = c.Get("Pod", "default", pods[0].Name)
+	cs = p.(*corev1.Pod).Status.ContainerStatuses[0]
+	if cs.RestartCount != 1 || cs.State.Running == nil || cs.LastTerminationState.Terminated.ExitCode != 1 {
+		t.Fatalf("a minute later: %+v", cs)
+	}
+	if err := c.CrashContainer("default", pods[0].Name, "nope", 1); err == nil {
+		t.Fatal("crashing a missing container worked")
+	}
+	if err := c.CrashContainer("default", "nope", "c", 1); !apierrors.IsNotFound(err) {
+		t.Fatalf("crashing a missing pod: %v", err)
+	}
+}
+
+// Evict: a pod no budget protects is evicted (DisruptionTarget, then a
+// graceful delete); a budget with no disruption allowed refuses with 429.
+func TestEvict(t *testing.T) {
+	c := newCluster(t)
+	_, err := c.Create(rsObject("web", 2))
+	must(t, err)
+	must(t, c.Settle(time.Hour))
+	pods, err := c.Pods("default", "app=web")
+	must(t, err)
+	must(t, c.Evict("default", pods[0].Name))
+	p, err := c.Get("Pod", "default", pods[0].Name)
+	must(t, err)
+	pod := p.(*corev1.Pod)
+	if pod.DeletionTimestamp == nil || pod.Status.Conditions[len(pod.Status.Conditions)-1].Reason != "EvictionByEvictionAPI" {
+		t.Fatalf("evicted pod: %+v", pod.Status.Conditions)
+	}
+	pdb := &policyv1.PodDisruptionBudget{ObjectMeta: metav1.ObjectMeta{Name: "web-pdb", Namespace: "default"},
+		Spec: policyv1.PodDisruptionBudgetSpec{MinAvailable: ptr.To(intstr.FromInt32(2)), Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}}}
+	_, err = c.Create(pdb)
+	must(t, err)
+	must(t, c.Settle(time.Hour))
+	pods, _ = c.Pods("default", "app=web")
+	err = c.Evict("default", pods[0].Name)
+	if !apierrors.IsTooManyRequests(err) || err.Error() != "Cannot evict pod as it would violate the pod's disruption budget." {
+		t.Fatalf("eviction under a budget being processed: %v", err)
+	}
+	if c.Evict("default", "nope") == nil {
+		t.Fatal("evicting a missing pod worked")
 	}
 }

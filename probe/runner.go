@@ -601,3 +601,27 @@ func podInitialized(pod *corev1.Pod) bool {
 	}
 	return false
 }
+
+// Crash makes the running instance of a container exit at at with code
+// (a crash its process did not plan: a segfault, an OOM kill with 137);
+// the restart policy and back-off follow as for any exit. An exit already
+// due earlier stands. A container that does not exist or is not running
+// is an error; at before the runner's last step is clamped to it.
+func (r *Runner) Crash(at time.Time, container string, code int32) error {
+	for _, c := range r.cs {
+		if c.spec.Name != container {
+			continue
+		}
+		if !c.running {
+			return fmt.Errorf("probe: container %s is not running", container)
+		}
+		if at.Before(r.now) {
+			at = r.now
+		}
+		if !c.exiting || at.Before(c.exitAt) {
+			c.exiting, c.exitAt, c.exitCode, c.exitWhy = true, at, code, "crashed"
+		}
+		return nil
+	}
+	return fmt.Errorf("probe: no container %s", container)
+}
