@@ -727,3 +727,10 @@ func (c *Cluster) forceDeleteOrphan(p *corev1.Pod) {
 	zero := int64(0)
 	c.deletePod(p, &zero)
 }
+
+// NodeRunning reports whether a node's kubelet runs (false after
+// StopNode until StartNode, and for a node the cluster does not have).
+func (c *Cluster) NodeRunning(name string) bool {
+	ns := c.nodes[name]
+	return ns != nil && ns.up
+}

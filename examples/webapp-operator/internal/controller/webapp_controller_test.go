@@ -22,6 +22,12 @@ import (
 	webappv1 "github.com/kubesem/kubesem/examples/webapp-operator/api/v1"
 )
 
+// fataler is what startEnv needs of a *testing.T or a *rapid.T.
+type fataler interface {
+	Helper()
+	Fatal(args ...any)
+}
+
 // newScheme is the operator's scheme: the built-in kinds and WebApp.
 func newScheme() *runtime.Scheme {
 	s := runtime.NewScheme()
@@ -35,7 +41,7 @@ func newScheme() *runtime.Scheme {
 // garbage collector and the kubelet work), the CRDs kubebuilder
 // generated, and the operator's reconciler registered in the cluster's
 // loop with the chain SetupWithManager uses.
-func startEnv(t testing.TB, seed uint64, r *WebAppReconciler) (*clients.Env, client.Client) {
+func startEnv(t fataler, seed uint64, r *WebAppReconciler) (*clients.Env, client.Client) {
 	t.Helper()
 	env, err := clients.New(clients.Options{
 		Cluster:           cluster.Options{Seed: seed},
