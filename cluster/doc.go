@@ -16,6 +16,17 @@
 //	_ = c.StopNode("worker2")                      // faults
 //	c.AddInvariant("mine", func(c *cluster.Cluster) error { ... })
 //
+// A user's controller joins the loop (the clients module registers
+// controller-runtime Reconcilers this way and serves API to client-go):
+//
+//	_ = c.AddController(cluster.Controller{Name: "mine",
+//		Watches:   []cluster.Watch{{Resource: "configmaps"}},
+//		Reconcile: func(ctx context.Context, req types.NamespacedName) (cluster.Result, error) {
+//			o, err := c.API().Get(ctx, cmGVR, req.Namespace, req.Name, metav1.GetOptions{}, "")
+//			...
+//		}})
+//	_ = c.InjectFault(cluster.Fault{Controller: "mine", Verbs: []string{"update"}, Times: 2}) // 409s
+//
 // Package kubectl runs kubectl command lines against a Cluster, and
 // package printers prints its objects as kubectl does.
 //
@@ -108,9 +119,47 @@
 //     "default", each gone an hour after its last write (EventTTL); an
 //     event is refused while its namespace is Terminating, and a
 //     namespace's events go with it.
+//  12. API is the apiserver as clients reach it (the clients module serves
+//     it to client-go and controller-runtime): every request goes through
+//     the registry's rules for its resource (docs/rules/apiserver.md) and
+//     the cluster's admission — a new pod gets the default tolerations
+//     and is charged to its namespace's quotas (429/403 texts of
+//     ResourceQuota admission), a Service gets its defaults, validation
+//     and a ClusterIP, which an update that leaves it out keeps; pods'
+//     eviction subresource is Evict (PodDisruptionBudget checks with
+//     upstream's texts). Every request is logged (Requests: who, verb,
+//     resource, object, code, error); a request made outside the loop
+//     runs the controllers to a fixed point before it returns, one made by
+//     a reconcile does not. Faults (InjectFault) fail matching requests —
+//     by controller, verb, resource, subresource, namespace — the next
+//     Times of them, each with a Probability drawn from a generator seeded
+//     by Options.Seed: a write's default is the apiserver's 409 Conflict
+//     text, a read's a 500. CrashContainer, Evict, StopNode and
+//     RestartController are the other faults.
+//  13. Users' controllers (AddController) run in the loop beside the
+//     built-in ones, at the same virtual instant: when the built-in
+//     controllers have no work, each user controller with a request ready
+//     reconciles one, and the pass repeats. Their informers list what they
+//     watch at registration and on RestartController, then see every
+//     committed change (Added, Modified with the old object, Deleted), in
+//     order. The queue is a workqueue's: a request waits once; RequeueAfter
+//     forgets the failures and looks again after that virtual time
+//     (background for Settle); an error is retried after the rate
+//     limiter's delay (DefaultRateLimiter: 5 ms doubling to 1000 s per
+//     request, and a bucket of 10 per second with a burst of 100), unless
+//     Terminal says it is final; a panic is the error "panic: … [recovered]"
+//     with its request and stack (ReconcileErrors), retried like any.
+//     StaleReads makes a controller's reads lag the store by that many
+//     writes (lists at an exact resourceVersion) and delivers its events
+//     as its cache catches up, fully whenever the cluster is otherwise
+//     idle. A reconcile that fails forever stops Settle with an error
+//     naming the controller, the request and its last error; one that
+//     writes on every call stops the loop at Options.MaxRounds with the
+//     controller and request named.
 //
 // MODEL choices: controllers react within the same instant (upstream:
-// milliseconds); kubectl apply replaces spec, labels and annotations
+// milliseconds); a pod create's quota usage is written after the pod
+// (upstream: before); admission runs after the strategy's validation; kubectl apply replaces spec, labels and annotations
 // instead of a three-way merge; the kubelet acts on a deletion after 1 s.
 // Not modelled: ResourceQuota scopes, preemption, affinity, DaemonSets,
 // Jobs, system pods.
