@@ -129,6 +129,15 @@ var subresourceKinds = map[string]struct {
 	"ephemeralcontainers": {"", "", "", nil},
 }
 
+// subresourceAllows reports whether a subresource takes a verb, as its
+// discovery entry lists it.
+func subresourceAllows(sub, verb string) bool {
+	if k, ok := subresourceKinds[sub]; ok && k.verbs != nil {
+		return slices.Contains(k.verbs, verb)
+	}
+	return verb == "get" || verb == "patch" || verb == "update"
+}
+
 // proxyKinds are the option kinds of the proxy subresources.
 var proxyKinds = map[string]string{"pods": "PodProxyOptions", "nodes": "NodeProxyOptions", "services": "ServiceProxyOptions"}
 

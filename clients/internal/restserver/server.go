@@ -125,6 +125,13 @@ func (h *headerWriter) WriteHeader(code int) {
 	h.ResponseWriter.WriteHeader(code)
 }
 
+// Flush sends what was written so far (a watch's header).
+func (h *headerWriter) Flush() {
+	if f, ok := h.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
 func (h *headerWriter) Write(b []byte) (int, error) {
 	h.wrote = true
 	return h.ResponseWriter.Write(b)
@@ -278,6 +285,10 @@ func (s *server) serveResource(w http.ResponseWriter, req *http.Request, group, 
 	}
 	ctx := req.Context()
 	q := req.URL.Query()
+	if r.sub != "" && !subresourceAllows(r.sub, methodVerbs[req.Method]) {
+		s.writeError(w, r.out, errMethodNotAllowed())
+		return nil
+	}
 	switch req.Method {
 	case http.MethodGet:
 		if r.sub != "" || (r.name != "" && !r.watchPath) {
@@ -363,6 +374,15 @@ func (s *server) serveResource(w http.ResponseWriter, req *http.Request, group, 
 		s.writeError(w, r.out, errMethodNotAllowed())
 	}
 	return nil
+}
+
+// methodVerbs are the verbs of the methods on one object.
+var methodVerbs = map[string]string{
+	http.MethodGet:    "get",
+	http.MethodPost:   "create",
+	http.MethodPut:    "update",
+	http.MethodPatch:  "patch",
+	http.MethodDelete: "delete",
 }
 
 // listOptions decodes a list or watch's query. The parameters are first
