@@ -12,8 +12,13 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
@@ -201,3 +206,128 @@ func TestInformer(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// ctxKey marks a request's context.
+type ctxKey struct{}
+
+// ctxBackend records the context value each Get sees.
+type ctxBackend struct {
+	*testBackend
+	mu   sync.Mutex
+	seen []any
+}
+
+func (b *ctxBackend) Get(ctx context.Context, gvr schema.GroupVersionResource, ns, name string, opts metav1.GetOptions, sub string) (runtime.Object, error) {
+	b.mu.Lock()
+	b.seen = append(b.seen, ctx.Value(ctxKey{}))
+	b.mu.Unlock()
+	return b.testBackend.Get(ctx, gvr, ns, name, opts, sub)
+}
+
+// TestContextReachesBackend: the caller's context values reach the
+// backend, and the call has been answered when the client returns.
+func TestContextReachesBackend(t *testing.T) {
+	b := &ctxBackend{testBackend: newTestBackend()}
+	cfg := Config(b)
+	cs := clientset(t, cfg)
+	c, err := client.New(cfg, client.Options{Scheme: b.Scheme()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.WithValue(context.Background(), ctxKey{}, "controller-a")
+	if _, err := cs.CoreV1().Namespaces().Get(ctx, "default", metav1.GetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx = context.WithValue(context.Background(), ctxKey{}, "controller-b")
+	if err := c.Get(ctx, client.ObjectKey{Name: "default"}, &corev1.Namespace{}); err != nil {
+		t.Fatal(err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.seen) != 2 || b.seen[0] != "controller-a" || b.seen[1] != "controller-b" {
+		t.Fatalf("backend saw %v", b.seen)
+	}
+}
+
+// TestControllerRuntimeCustomResource: controller-runtime's RESTMapper
+// finds a custom resource whose definition was created after the client.
+func TestControllerRuntimeCustomResource(t *testing.T) {
+	b, cfg := setup(t)
+	c, err := client.New(cfg, client.Options{Scheme: b.Scheme()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ct := unstructuredFromYAML(t, `{apiVersion: stable.example.com/v1, kind: CronTab, metadata: {name: nightly, namespace: default}, spec: {cron: x}}`)
+	if err := c.Create(ctx, ct.DeepCopy()); err == nil {
+		t.Fatal("created a custom resource before its definition")
+	}
+	if err := c.Create(ctx, unstructuredFromYAML(t, crontabCRD)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Create(ctx, ct); err != nil {
+		t.Fatal(err)
+	}
+	got := &unstructured.Unstructured{}
+	got.SetGroupVersionKind(ct.GroupVersionKind())
+	if err := c.Get(ctx, client.ObjectKeyFromObject(ct), got); err != nil || got.Object["spec"].(map[string]any)["replicas"] != int64(1) {
+		t.Fatalf("get %v %v", got, err)
+	}
+	// controller-runtime's unstructured client wants an unstructured Scale.
+	scale := &unstructured.Unstructured{}
+	scale.SetGroupVersionKind(autoscalingv1.SchemeGroupVersion.WithKind("Scale"))
+	if err := c.SubResource("scale").Get(ctx, got, scale); err != nil || scale.Object["spec"].(map[string]any)["replicas"] != int64(1) {
+		t.Fatalf("scale %+v %v", scale, err)
+	}
+	list := &unstructured.UnstructuredList{}
+	list.SetGroupVersionKind(ct.GroupVersionKind().GroupVersion().WithKind("CronTabList"))
+	if err := c.List(ctx, list, client.InNamespace("default")); err != nil || len(list.Items) != 1 {
+		t.Fatalf("list %v %v", list, err)
+	}
+}
+
+// TestDynamicInformer: a dynamic informer syncs over JSON watch frames
+// (the watch-list bookmark included) and sees a new object.
+func TestDynamicInformer(t *testing.T) {
+	_, cfg := setup(t)
+	log := &headerLog{next: cfg.Transport}
+	cfg.Transport = log
+	defer func() {
+		for _, l := range log.lines() {
+			t.Log(l)
+		}
+	}()
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	factory := dynamicinformer.NewDynamicSharedInformerFactory(dyn, 0)
+	inf := factory.ForResource(configMaps).Informer()
+	added := make(chan string, 10)
+	if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc: func(obj any) { added <- obj.(*unstructured.Unstructured).GetName() },
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	factory.Start(stop)
+	defer factory.Shutdown()
+	defer close(stop)
+	if !cache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
+		t.Fatal("not synced")
+	}
+	if _, err := dyn.Resource(configMaps).Namespace("default").Create(ctx,
+		unstructuredFromYAML(t, `{apiVersion: v1, kind: ConfigMap, metadata: {name: dyn}}`), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case name := <-added:
+		if name != "dyn" {
+			t.Fatalf("added %s", name)
+		}
+	case <-ctx.Done():
+		t.Fatal("handler not called")
+	}
+}

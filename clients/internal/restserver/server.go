@@ -139,16 +139,16 @@ func (h *headerWriter) Write(b []byte) (int, error) {
 
 // request is one parsed API request.
 type request struct {
-	req  *http.Request
-	verb string
-	res  apiserver.Resource
-	gvr  schema.GroupVersionResource
+	req *http.Request
+	res apiserver.Resource
+	gvr schema.GroupVersionResource
 	// ns is the namespace the backend is given ("" for cluster-scoped
 	// resources and lists across namespaces).
 	ns, name, sub string
 	// watchPath is the legacy /watch/ prefix.
 	watchPath bool
-	// out is the negotiated serializer for responses.
+	// ser has the media types the resource is served in; out is the one
+	// negotiated for the response.
 	ser runtime.NegotiatedSerializer
 	out runtime.SerializerInfo
 }
