@@ -154,7 +154,33 @@ func (s *Server) Watch(gvr schema.GroupVersionResource, ns string, opts metav1.L
 	if err != nil {
 		return nil, err
 	}
+	var in metainternalversion.ListOptions
+	if err := metainternalversion.Convert_v1_ListOptions_To_internalversion_ListOptions(&opts, &in, nil); err == nil {
+		in.Watch = true
+		if errs := metainternalversionvalidation.ValidateListOptions(&in, true); len(errs) > 0 {
+			return nil, apierrors.NewInvalid(schema.GroupKind{Group: metav1.GroupName, Kind: "ListOptions"}, "", errs)
+		}
+	}
 	w := &Watch{s: s, ri: ri, ns: ns, label: ls, field: fs}
+	if opts.SendInitialEvents != nil && *opts.SendInitialEvents {
+		// A watch list (rule API-9): the current objects, then, when the
+		// client takes bookmarks, one that marks their end.
+		for _, sl := range s.tables[ri.storage].list(ns) {
+			if w.matches(ri, sl.obj) {
+				w.queue = append(w.queue, watch.Event{Type: watch.Added, Object: s.answer(ri, s.output(ri, sl.obj))})
+			}
+		}
+		if opts.AllowWatchBookmarks {
+			if b, err := s.newObject(ri); err == nil {
+				b.GetObjectKind().SetGroupVersionKind(ri.GroupVersionKind())
+				b.SetResourceVersion(formatRV(s.rv))
+				b.SetAnnotations(map[string]string{metav1.InitialEventsAnnotationKey: "true"})
+				w.queue = append(w.queue, watch.Event{Type: watch.Bookmark, Object: b})
+			}
+		}
+		s.watches = append(s.watches, w)
+		return w, nil
+	}
 	switch rv := opts.ResourceVersion; rv {
 	case "", "0":
 		for _, sl := range s.tables[ri.storage].list(ns) {

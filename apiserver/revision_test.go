@@ -82,3 +82,31 @@ func TestAdmit(t *testing.T) {
 		t.Fatalf("admission saw %q, want %q", ops, want)
 	}
 }
+
+// API-9: a watch list sends the current objects, then a bookmark marking
+// their end; sendInitialEvents without resourceVersionMatch NotOlderThan
+// is refused.
+func TestWatchList(t *testing.T) {
+	s, _ := newTestServer(t)
+	mustCreate(t, s, cmGVR, configMap("a", nil))
+	yes := true
+	w, err := s.Watch(cmGVR, "default", metav1.ListOptions{SendInitialEvents: &yes, ResourceVersionMatch: metav1.ResourceVersionMatchNotOlderThan, AllowWatchBookmarks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := w.Next()
+	if ev.Type != "ADDED" || ev.Object.(*corev1.ConfigMap).Name != "a" {
+		t.Fatalf("first event %v", ev)
+	}
+	ev, _ = w.Next()
+	b, ok := ev.Object.(*corev1.ConfigMap)
+	if ev.Type != "BOOKMARK" || !ok || b.Annotations[metav1.InitialEventsAnnotationKey] != "true" || b.ResourceVersion != fmt.Sprint(s.ResourceVersion()) {
+		t.Fatalf("second event %v %+v", ev.Type, ev.Object)
+	}
+	mustCreate(t, s, cmGVR, configMap("b", nil))
+	if ev, _ := w.Next(); ev.Type != "ADDED" || ev.Object.(*corev1.ConfigMap).Name != "b" {
+		t.Fatalf("later event %v", ev)
+	}
+	_, err = s.Watch(cmGVR, "default", metav1.ListOptions{SendInitialEvents: &yes})
+	wantError(t, err, 422, `ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan`)
+}
