@@ -134,6 +134,22 @@ func (b *Builder) Complete(r reconcile.Reconciler) error {
 	return b.CompleteFunc(func() reconcile.Reconciler { return r })
 }
 
+// CompleteKeyFunc registers a plain function as the reconcile, for
+// client-go users: key is "namespace/name" ("name" for a cluster-scoped
+// object), as cache.MetaNamespaceKeyFunc makes it.
+func (b *Builder) CompleteKeyFunc(f func(ctx context.Context, key string) (reconcile.Result, error)) error {
+	if f == nil {
+		return errors.New("must provide a non-nil Reconciler")
+	}
+	return b.Complete(reconcile.Func(func(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+		key := req.Name
+		if req.Namespace != "" {
+			key = req.Namespace + "/" + req.Name
+		}
+		return f(ctx, key)
+	}))
+}
+
 // CompleteFunc registers the controller with a reconciler newReconciler
 // makes, again on every restart of the controller.
 func (b *Builder) CompleteFunc(newReconciler func() reconcile.Reconciler) error {

@@ -3,6 +3,7 @@ package clients
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,9 +11,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/kubesem/kubesem/cluster"
@@ -119,5 +123,78 @@ func TestControllerRuntimeReconcilerInTheLoop(t *testing.T) {
 	}
 	if err := k.Get(ctx, client.ObjectKeyFromObject(&d), &d); !apierrors.IsNotFound(err) {
 		t.Fatalf("the Deployment after its owner went: %v", err)
+	}
+}
+
+// A client-go user's plain reconcile function, keyed "namespace/name",
+// over the typed clientset.
+func TestCompleteKeyFunc(t *testing.T) {
+	e := newEnv(t)
+	cs := e.Clientset()
+	var keys []string
+	err := NewControllerManagedBy(e).For(&corev1.Secret{}).Named("secrets").CompleteKeyFunc(func(ctx context.Context, key string) (reconcile.Result, error) {
+		keys = append(keys, key)
+		return reconcile.Result{}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "token", Namespace: "kube-public"}}
+	if _, err := cs.CoreV1().Secrets("kube-public").Create(context.Background(), s, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || keys[0] != "kube-public/token" {
+		t.Fatalf("keys %v", keys)
+	}
+	if err := NewControllerManagedBy(e).For(&corev1.Secret{}).Named("secrets").CompleteKeyFunc(nil); err == nil {
+		t.Fatal("a nil function was accepted")
+	}
+	if err := NewControllerManagedBy(e).Named("x").Complete(reconcile.Func(nil)); err == nil || err.Error() != "must provide an object for reconciliation" {
+		t.Fatalf("no For: %v", err)
+	}
+}
+
+// Predicates filter events as in controller-runtime; Watches takes any
+// handler; a type the scheme does not know is an error at registration.
+func TestBuilderPredicatesAndWatches(t *testing.T) {
+	e := newEnv(t)
+	k := e.Client()
+	var got []string
+	rec := reconcile.Func(func(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+		got = append(got, req.Name)
+		return reconcile.Result{}, nil
+	})
+	err := NewControllerManagedBy(e).Named("gen").
+		For(&corev1.ConfigMap{}, predicate.GenerationChangedPredicate{}).
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: "from-" + o.GetName()}}}
+		})).
+		WithEventFilter(predicate.NewPredicateFuncs(func(o client.Object) bool { return o.GetNamespace() == "default" })).
+		Complete(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "a", Namespace: "default"}}
+	if err := k.Create(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	cm.Data = map[string]string{"x": "y"} // no generation on ConfigMaps: the update is filtered
+	if err := k.Update(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "s", Namespace: "default"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "other", Namespace: "kube-system"}}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != "a,from-s" {
+		t.Fatalf("reconciled %v, want a then from-s", got)
+	}
+	type unknown struct{ corev1.ConfigMap }
+	err = NewControllerManagedBy(e).For(&unknown{}).Complete(rec)
+	if err == nil || !strings.Contains(err.Error(), "is not in the Env's scheme") {
+		t.Fatalf("an unknown type: %v", err)
 	}
 }

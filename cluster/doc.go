@@ -119,7 +119,8 @@
 //     "default", each gone an hour after its last write (EventTTL); an
 //     event is refused while its namespace is Terminating, and a
 //     namespace's events go with it.
-//  12. API is the apiserver as clients reach it (the clients module serves
+//  12. API is the apiserver as clients reach it (docs/rules/clients.md
+//     CL-1 to CL-3; the clients module serves
 //     it to client-go and controller-runtime): every request goes through
 //     the registry's rules for its resource (docs/rules/apiserver.md) and
 //     the cluster's admission — a new pod gets the default tolerations
@@ -136,7 +137,7 @@
 //     by Options.Seed: a write's default is the apiserver's 409 Conflict
 //     text, a read's a 500. CrashContainer, Evict, StopNode and
 //     RestartController are the other faults.
-//  13. Users' controllers (AddController) run in the loop beside the
+//  13. Users' controllers (AddController; CL-4 to CL-7) run in the loop beside the
 //     built-in ones, at the same virtual instant: when the built-in
 //     controllers have no work, each user controller with a request ready
 //     reconciles one, and the pass repeats. Their informers list what they
