@@ -546,3 +546,20 @@ func (c *Cluster) Controllers() []string {
 	}
 	return out
 }
+
+// SetStaleReads changes how many writes a registered controller's reads
+// lag the store (Controller.StaleReads) from now on, and returns the
+// previous lag. A negative lag is an error.
+func (c *Cluster) SetStaleReads(name string, n int) (int, error) {
+	if n < 0 {
+		return 0, fmt.Errorf("cluster: a negative lag %d", n)
+	}
+	for _, u := range c.userCtls {
+		if u.spec.Name == name {
+			prev := u.spec.StaleReads
+			u.spec.StaleReads = n
+			return prev, nil
+		}
+	}
+	return 0, fmt.Errorf("cluster: no controller named %q", name)
+}

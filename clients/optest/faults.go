@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -17,9 +18,59 @@ import (
 // with its arguments: conflicts injected on a controller's writes,
 // requests that fail with 500, a controller restart (its in-memory state
 // dropped, everything listed again), a node that stops, a container that
-// crashes and a pod evicted.
+// crashes, a pod evicted, and reads that lag the store.
 func DefaultFaults() []Action {
-	return []Action{ConflictFault(), ServerErrorFault(), RestartFault(), NodeFailureFault(), CrashFault(), EvictionFault()}
+	return []Action{ConflictFault(), ServerErrorFault(), RestartFault(), NodeFailureFault(), CrashFault(), EvictionFault(), StaleReadsFault()}
+}
+
+// StaleReadsFault makes a registered controller's reads lag the store by
+// one to five writes, as a slow informer cache does (the lag ends with the
+// faults: Operator.Check restores every controller's own).
+func StaleReadsFault() Action {
+	return Action{Name: "stale reads", Do: func(t *rapid.T, e *clients.Env) (string, error) {
+		ctl, ok := drawController(t, e)
+		if !ok {
+			return "stale reads: no controller", nil
+		}
+		n := rapid.IntRange(1, 5).Draw(t, "lag")
+		err := e.Do(func(c *cluster.Cluster) error {
+			prev, err := c.SetStaleReads(ctl, n)
+			if err == nil {
+				staleMu.Lock()
+				if _, kept := staleOriginal[e][ctl]; !kept {
+					if staleOriginal[e] == nil {
+						staleOriginal[e] = map[string]int{}
+					}
+					staleOriginal[e][ctl] = prev
+				}
+				staleMu.Unlock()
+			}
+			return err
+		})
+		return fmt.Sprintf("fault: the reads of %s lag %d writes", ctl, n), err
+	}}
+}
+
+// staleOriginal keeps, per Env, each controller's lag before a
+// StaleReadsFault, restored when the faults stop. Envs are used by one
+// scenario at a time.
+var (
+	staleMu       sync.Mutex
+	staleOriginal = map[*clients.Env]map[string]int{}
+)
+
+// restoreStaleReads gives every controller of e its own lag back.
+func restoreStaleReads(e *clients.Env, c *cluster.Cluster) error {
+	staleMu.Lock()
+	orig := staleOriginal[e]
+	delete(staleOriginal, e)
+	staleMu.Unlock()
+	for ctl, n := range orig {
+		if _, err := c.SetStaleReads(ctl, n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ConflictFault makes the next one to three writes (or status writes) of

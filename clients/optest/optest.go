@@ -27,8 +27,8 @@
 //     built-in step invariants: no error from the cluster's run (its own
 //     invariants, a controller that never reaches a fixed point), and
 //     RolloutBounds.
-//  2. After the last step the faults stop: every armed fault is cleared
-//     and every stopped node started. The cluster must then settle
+//  2. After the last step the faults stop: every armed fault is cleared,
+//     every controller's read lag restored and every stopped node started. The cluster must then settle
 //     (cluster.Settle within SettleLimit): a controller that keeps
 //     failing or writing fails the property, naming the request.
 //  3. Once settled, eventually stable reconciliation: one more reconcile
@@ -150,6 +150,9 @@ func (o Operator) Check(t *rapid.T) {
 	r.note("faults stop; settle")
 	err := e.Do(func(c *cluster.Cluster) error {
 		c.ClearFaults()
+		if err := restoreStaleReads(e, c); err != nil {
+			return err
+		}
 		for _, n := range c.Nodes() {
 			if !c.NodeRunning(n.Name) {
 				if err := c.StartNode(n.Name); err != nil {

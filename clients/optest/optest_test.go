@@ -116,4 +116,5 @@ func Example() {
 	// node failure
 	// crash
 	// eviction
+	// stale reads
 }
