@@ -162,6 +162,11 @@ func (b *Builder) CompleteFunc(newReconciler func() reconcile.Reconciler) error 
 	if newReconciler == nil {
 		return errors.New("must provide a non-nil Reconciler")
 	}
+	// The registration reads the cluster (its REST mapper): hold it.
+	return b.env.Do(func(*cluster.Cluster) error { return b.register(newReconciler) })
+}
+
+func (b *Builder) register(newReconciler func() reconcile.Reconciler) error {
 	e := b.env
 	forGVK, err := gvkFor(e.scheme, b.forObj)
 	if err != nil {

@@ -39,5 +39,8 @@ func (c *Cluster) notInAction(verb string) error {
 	if c.inAction {
 		return fmt.Errorf("cluster: %s inside an action scheduled with After: an action cannot run the clock", verb)
 	}
+	if c.stepping {
+		return fmt.Errorf("cluster: %s inside the controllers' loop (a reconcile or a watch callback): it cannot run the clock", verb)
+	}
 	return nil
 }

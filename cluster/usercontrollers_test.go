@@ -514,3 +514,17 @@ func TestEvict(t *testing.T) {
 		t.Fatal("evicting a missing pod worked")
 	}
 }
+
+// Bad input: a reconcile may not run the clock.
+func TestReconcileCannotRunTheClock(t *testing.T) {
+	c := newCluster(t)
+	var got error
+	must(t, c.AddController(Controller{Name: "clocky", Watches: []Watch{{Resource: "namespaces"}},
+		Reconcile: func(ctx context.Context, req types.NamespacedName) (Result, error) {
+			got = c.Advance(time.Second)
+			return Result{}, nil
+		}}))
+	if got == nil || !strings.Contains(got.Error(), "inside the controllers' loop") {
+		t.Fatalf("Advance from a reconcile: %v", got)
+	}
+}
