@@ -322,6 +322,9 @@ func (c *Cluster) end(r *Request, err error) error {
 	rec := *r
 	rec.ctl = nil
 	c.requests = append(c.requests, rec)
+	if err == nil && rec.Controller != "" && !slices.Contains([]string{"get", "list", "watch"}, rec.Verb) {
+		c.lastControllerWrite = len(c.requests) - 1
+	}
 	if err == nil && !r.Injected {
 		c.writeAdmittedQuotas()
 		switch r.Verb {

@@ -118,11 +118,14 @@ type Cluster struct {
 	// Requests through API: the log, the faults armed and their
 	// generator, the quota usage a pod create's admission charged, and an
 	// error a step after a request met (returned by the next run).
-	requests       []Request
-	faults         []*armedFault
-	faultRng       *rand.Rand
-	admittedQuotas []*corev1.ResourceQuota
-	deferred       error
+	requests []Request
+	// lastControllerWrite indexes requests: a user controller's last
+	// successful write (-1: none), for Settle's error.
+	lastControllerWrite int
+	faults              []*armedFault
+	faultRng            *rand.Rand
+	admittedQuotas      []*corev1.ResourceQuota
+	deferred            error
 	// stepping is set while the controllers run to a fixed point.
 	stepping bool
 	// userCtls are the users' registered controllers, in order.
@@ -151,27 +154,28 @@ func New(opts Options) (*Cluster, error) {
 		opts.Nodes = DefaultNodes()
 	}
 	c := &Cluster{
-		opts:         opts,
-		now:          opts.Start,
-		rng:          rand.New(rand.NewPCG(opts.Seed, 0x6b756265)),
-		faultRng:     rand.New(rand.NewPCG(opts.Seed, 0x6661756c)),
-		names:        workload.NewNames(opts.Seed),
-		dirty:        map[string]map[key]bool{},
-		gcDirty:      map[string]bool{},
-		nodes:        map[string]*nodeState{},
-		zoneNext:     map[string]time.Time{},
-		evictions:    map[key]*eviction{},
-		pods:         map[key]*podRuntime{},
-		pending:      map[key]bool{},
-		load:         map[string]*nodeLoad{},
-		programs:     map[string]probe.Script{},
-		podScripts:   map[podContainer]probe.Script{},
-		lastWrite:    opts.Start,
-		failuresSeen: map[string]int{},
-		pendingSync:  map[string]time.Time{},
-		ctrls:        map[ctrlKey]*ctrlState{},
-		correlator:   events.NewCorrelator(),
-		stored:       map[key]*corev1.Event{},
+		opts:                opts,
+		now:                 opts.Start,
+		rng:                 rand.New(rand.NewPCG(opts.Seed, 0x6b756265)),
+		faultRng:            rand.New(rand.NewPCG(opts.Seed, 0x6661756c)),
+		lastControllerWrite: -1,
+		names:               workload.NewNames(opts.Seed),
+		dirty:               map[string]map[key]bool{},
+		gcDirty:             map[string]bool{},
+		nodes:               map[string]*nodeState{},
+		zoneNext:            map[string]time.Time{},
+		evictions:           map[key]*eviction{},
+		pods:                map[key]*podRuntime{},
+		pending:             map[key]bool{},
+		load:                map[string]*nodeLoad{},
+		programs:            map[string]probe.Script{},
+		podScripts:          map[podContainer]probe.Script{},
+		lastWrite:           opts.Start,
+		failuresSeen:        map[string]int{},
+		pendingSync:         map[string]time.Time{},
+		ctrls:               map[ctrlKey]*ctrlState{},
+		correlator:          events.NewCorrelator(),
+		stored:              map[key]*corev1.Event{},
 	}
 	c.srv = apiserver.New(apiserver.Options{Clock: clusterClock{c}, UID: c.newUID,
 		GenerateName: c.names.Generate, NoSystemNamespaces: true, Scheme: opts.Scheme, Admit: c.admitRequest})
@@ -405,13 +409,18 @@ func (c *Cluster) busy() string {
 			}
 		}
 	}
-	if busy := c.userBusy(); len(busy) > 0 {
+	if busy := c.userBusy(false); len(busy) > 0 {
 		return busy[0]
 	}
 	if t := c.pendingForeground(); t != nil {
 		return fmt.Sprintf("something is scheduled at %s", t.at.Sub(c.opts.Start))
 	}
-	return fmt.Sprintf("objects kept changing (last write at %s)", c.lastWrite.Sub(c.opts.Start))
+	msg := fmt.Sprintf("objects kept changing (last write at %s)", c.lastWrite.Sub(c.opts.Start))
+	if i := c.lastControllerWrite; i >= 0 && c.requests[i].At.Equal(c.lastWrite) {
+		r := c.requests[i]
+		msg += fmt.Sprintf(": controller %q: %s %s %s/%s", r.Controller, r.Verb, r.Resource, r.Namespace, r.Name)
+	}
+	return msg
 }
 
 // Elapsed is the virtual time since the cluster was created.

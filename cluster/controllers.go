@@ -34,7 +34,7 @@ func (c *Cluster) reconcile() error {
 				}
 			}
 			slices.Sort(busy)
-			busy = append(busy, c.userBusy()...)
+			busy = append(busy, c.userBusy(true)...)
 			return fmt.Errorf("cluster: the controllers did not reach a fixed point after %d passes at %s (still to sync: %s)", round, c.Elapsed(), strings.Join(busy, ", "))
 		}
 		work := false

@@ -492,8 +492,9 @@ func staleFallback(err error) bool { return apierrors.IsResourceExpired(err) || 
 
 // userBusy describes the users' controllers' unfinished work, for the
 // errors of Settle and of the loop's limit: the failing requests with
-// their last errors, then the queued ones.
-func (c *Cluster) userBusy() []string {
+// their last errors, then the queued ones, then (with repeats, for the
+// loop's limit) a request reconciled again and again at this instant.
+func (c *Cluster) userBusy(repeats bool) []string {
 	var out []string
 	for _, u := range c.userCtls {
 		var reqs []types.NamespacedName
@@ -507,7 +508,7 @@ func (c *Cluster) userBusy() []string {
 		for _, r := range u.ready {
 			out = append(out, fmt.Sprintf("controller %q: %s", u.spec.Name, r))
 		}
-		if u.lastRuns > 1 && u.lastAt.Equal(c.now) && !u.queued[u.last] {
+		if repeats && u.lastRuns > 1 && u.lastAt.Equal(c.now) && !u.queued[u.last] {
 			out = append(out, fmt.Sprintf("controller %q: %s (reconciled %d times at this instant)", u.spec.Name, u.last, u.lastRuns))
 		}
 	}

@@ -528,3 +528,29 @@ func TestReconcileCannotRunTheClock(t *testing.T) {
 		t.Fatalf("Advance from a reconcile: %v", got)
 	}
 }
+
+// Bad input: a controller that writes every 30 s never lets the cluster
+// settle; Settle's error names its last write.
+func TestUserControllerNeverSettles(t *testing.T) {
+	c := newCluster(t)
+	api := c.API()
+	must(t, c.AddController(Controller{Name: "ticker", Watches: []Watch{{Resource: "configmaps"}},
+		Reconcile: func(ctx context.Context, req types.NamespacedName) (Result, error) {
+			o, err := api.Get(ctx, cmRes, req.Namespace, req.Name, metav1.GetOptions{}, "")
+			if err != nil {
+				return Result{}, nil
+			}
+			cm := o.(*corev1.ConfigMap)
+			cm.Data = map[string]string{"at": c.Now().String()}
+			if _, err := api.Update(ctx, cmRes, req.Namespace, cm, metav1.UpdateOptions{}, ""); err != nil {
+				return Result{}, err
+			}
+			return Result{RequeueAfter: 30 * time.Second}, nil
+		}}))
+	_, err := api.Create(context.Background(), cmRes, "default", &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "clock"}}, metav1.CreateOptions{}, "")
+	must(t, err)
+	err = c.Settle(10 * time.Minute)
+	if !errors.Is(err, ErrNotSettled) || !strings.Contains(err.Error(), `controller "ticker": update configmaps default/clock`) {
+		t.Fatalf("Settle: %v", err)
+	}
+}
