@@ -279,7 +279,7 @@ func TestCreateErrors(t *testing.T) {
 	withRV := configMap("w", nil)
 	withRV.ResourceVersion = "5"
 	_, err = s.Create(cmGVR, "default", withRV, metav1.CreateOptions{})
-	wantError(t, err, 500, `Internal error occurred: resourceVersion should not be set on objects to be created`)
+	wantError(t, err, 500, `resourceVersion should not be set on objects to be created`)
 }
 
 // API-7: finalizers hold an object being deleted; none may be added
@@ -421,8 +421,12 @@ func TestFieldSelectors(t *testing.T) {
 	if pl := list.(*corev1.PodList); len(pl.Items) != 1 || pl.Items[0].Name != "b" {
 		t.Fatalf("phase list: %v", pl.Items)
 	}
+	// A kind with no field label conversion of its own answers with the
+	// scheme's default text; one with its own, "field label not supported".
 	_, err = s.List(cmGVR, "default", metav1.ListOptions{FieldSelector: "spec.nodeName=x"})
-	wantError(t, err, 400, `field label not supported: spec.nodeName`)
+	wantError(t, err, 400, `"spec.nodeName" is not a known field selector: only "metadata.name", "metadata.namespace"`)
+	_, err = s.List(podGVR, "default", metav1.ListOptions{FieldSelector: "spec.host=x"})
+	wantError(t, err, 400, `field label not supported: spec.host`)
 }
 
 // API-9: a watch from a resourceVersion replays what came after it; a

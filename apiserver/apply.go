@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/managedfields"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 	"sigs.k8s.io/structured-merge-diff/v6/typed"
 	"sigs.k8s.io/yaml"
 )
@@ -55,7 +56,11 @@ func (s *Server) fieldManager(ri *resourceInfo, sub string) (*managedfields.Fiel
 			return nil, err
 		}
 		tc := managedfields.NewSchemeTypeConverter(s.scheme, parser)
-		if fm, err = managedfields.NewDefaultFieldManager(tc, s.scheme, ri.strategy, s.scheme, k.gvk, k.gvk.GroupVersion(), sub, nil); err != nil {
+		var reset map[fieldpath.APIVersion]*fieldpath.Set
+		if paths := resetFields(ri, sub); len(paths) > 0 {
+			reset = map[fieldpath.APIVersion]*fieldpath.Set{fieldpath.APIVersion(k.gvk.GroupVersion().String()): fieldpath.NewSet(paths...)}
+		}
+		if fm, err = managedfields.NewDefaultFieldManager(tc, s.scheme, ri.strategy, s.scheme, k.gvk, k.gvk.GroupVersion(), sub, fieldpath.NewExcludeFilterSetMap(reset)); err != nil {
 			return nil, err
 		}
 	}
@@ -227,10 +232,53 @@ func (s *Server) apply(ri *resourceInfo, sub, ns, name string, data []byte, opts
 	if old == nil {
 		o, err = s.create(ri, ns, in, dry)
 	} else {
-		o, err = s.update(ri, sub, ns, in, dry)
+		o, err = s.updateObject(ri, sub, ns, in, dry, false)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return s.answer(ri, s.output(ri, o)), nil
+}
+
+// resetFields are the fields a built-in kind's strategy resets on a write
+// to the main resource or a subresource (the strategies'
+// GetResetFields): the field manager records no ownership of them. A
+// kind with a status subresource resets status on main-resource writes
+// and spec on status writes; the exceptions are listed. KK
+// pkg/registry/*/*/strategy.go GetResetFields.
+func resetFields(ri *resourceInfo, sub string) []fieldpath.Path {
+	gk := ri.GroupVersionKind().GroupKind()
+	p := fieldpath.MakePathOrDie
+	switch sub {
+	case "":
+		switch {
+		case gk == schema.GroupKind{Group: "certificates.k8s.io", Kind: "CertificateSigningRequest"}:
+			return []fieldpath.Path{p("spec"), p("status")}
+		case ri.HasSubresource("status"):
+			return []fieldpath.Path{p("status")}
+		}
+	case "status":
+		switch gk {
+		case schema.GroupKind{Group: "apps", Kind: "Deployment"}:
+			return []fieldpath.Path{p("spec"), p("metadata", "labels")}
+		case schema.GroupKind{Kind: "Pod"}:
+			return []fieldpath.Path{p("spec"), p("metadata", "deletionTimestamp"), p("metadata", "ownerReferences")}
+		case schema.GroupKind{Group: "certificates.k8s.io", Kind: "CertificateSigningRequest"}:
+			return []fieldpath.Path{p("spec"), p("status", "conditions")}
+		case schema.GroupKind{Group: "flowcontrol.apiserver.k8s.io", Kind: "FlowSchema"},
+			schema.GroupKind{Group: "flowcontrol.apiserver.k8s.io", Kind: "PriorityLevelConfiguration"},
+			schema.GroupKind{Group: "networking.k8s.io", Kind: "ServiceCIDR"},
+			schema.GroupKind{Group: "resource.k8s.io", Kind: "ResourceClaim"},
+			schema.GroupKind{Group: "resource.k8s.io", Kind: "DeviceTaintRule"},
+			schema.GroupKind{Group: "storage.k8s.io", Kind: "VolumeAttachment"},
+			schema.GroupKind{Group: "storage.k8s.io", Kind: "CSINode"},
+			schema.GroupKind{Group: "admissionregistration.k8s.io", Kind: "ValidatingAdmissionPolicy"},
+			schema.GroupKind{Group: "certificates.k8s.io", Kind: "PodCertificateRequest"}:
+			return []fieldpath.Path{p("metadata"), p("spec")}
+		}
+		return []fieldpath.Path{p("spec")}
+	case "finalize":
+		return []fieldpath.Path{p("status")}
+	}
+	return nil
 }

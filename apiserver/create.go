@@ -1,7 +1,6 @@
 package apiserver
 
 import (
-	"errors"
 
 	"github.com/kubesem/kubesem/namespace"
 	corev1 "k8s.io/api/core/v1"
@@ -97,7 +96,10 @@ func (s *Server) createOnce(ri *resourceInfo, o Object, generate, dry bool) (Obj
 		return nil, err
 	}
 	if o.GetResourceVersion() != "" {
-		return nil, apierrors.NewInternalError(errors.New("resourceVersion should not be set on objects to be created"))
+		// The storage's plain error, which the handler answers as a 500
+		// with no reason (apierrors' ErrorToAPIStatus).
+		return nil, &apierrors.StatusError{ErrStatus: metav1.Status{Status: metav1.StatusFailure, Code: 500,
+			Message: "resourceVersion should not be set on objects to be created"}}
 	}
 	t := s.tables[ri.storage]
 	if old := t.get(Key{o.GetNamespace(), o.GetName()}); old != nil {

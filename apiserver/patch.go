@@ -98,7 +98,7 @@ func (s *Server) Patch(gvr schema.GroupVersionResource, ns, name string, pt type
 		in = ri.strategy.withDefaults(in)
 	}
 	in = s.trackUpdate(ri, sub, s.output(ri, old), in, opts.FieldManager)
-	o, err := s.update(ri, sub, ns, in, isDryRun(opts.DryRun))
+	o, err := s.updateObject(ri, sub, ns, in, isDryRun(opts.DryRun), false)
 	if err != nil {
 		return nil, err
 	}

@@ -60,6 +60,11 @@ func (s *Server) selectors(ri *resourceInfo, opts metav1.ListOptions) (labels.Se
 	}
 	for _, r := range fs.Requirements() {
 		if _, ok := known[r.Field]; !ok {
+			if len(ri.facts.fields) == 0 && ri.custom == nil {
+				// A kind with no field label conversion of its own:
+				// runtime.DefaultMetaV1FieldSelectorConversion.
+				return nil, nil, apierrors.NewBadRequest(fmt.Sprintf("%q is not a known field selector: only %q, %q", r.Field, "metadata.name", "metadata.namespace"))
+			}
 			return nil, nil, apierrors.NewBadRequest(fmt.Sprintf("field label not supported: %s", r.Field))
 		}
 	}

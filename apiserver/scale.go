@@ -193,7 +193,9 @@ func (s *Server) writeScale(ri *resourceInfo, ns string, obj runtime.Object, man
 	k := Key{ns, sc.Name}
 	old := s.tables[ri.storage].get(k)
 	if old == nil {
-		return nil, s.notFound(ri, "scale", k.Name)
+		// The store finds nothing before the scale's own check runs:
+		// the resource's NotFound (Store.Update, GuaranteedUpdate).
+		return nil, apierrors.NewNotFound(ri.GroupResource(), k.Name)
 	}
 	gv := ri.GroupVersionKind().GroupVersion()
 	handler := managedfields.NewScaleHandler(old.GetManagedFields(), gv, managedfields.ResourcePathMappings{gv.String(): s.replicasPath(ri)})

@@ -75,6 +75,14 @@ func (s *Server) lookupSub(gvr schema.GroupVersionResource, subresource []string
 
 // update runs an update of in, which the server owns.
 func (s *Server) update(ri *resourceInfo, sub, ns string, in Object, dry bool) (Object, error) {
+	return s.updateObject(ri, sub, ns, in, dry, true)
+}
+
+// updateObject is update; uidPrecondition says the object's uid is a
+// precondition, as for a PUT (rest.DefaultUpdatedObjectInfo of the
+// request object). A patch has none: a uid it changes is refused by the
+// update validation as immutable.
+func (s *Server) updateObject(ri *resourceInfo, sub, ns string, in Object, dry, uidPrecondition bool) (Object, error) {
 	st := ri.strategy
 	if err := matchNamespace(ri, ns, in); err != nil {
 		return nil, err
@@ -94,7 +102,7 @@ func (s *Server) update(ri *resourceInfo, sub, ns string, in Object, dry bool) (
 		}
 		return nil, s.notFound(ri, sub, k.Name)
 	}
-	if uid := in.GetUID(); uid != "" && uid != old.GetUID() {
+	if uid := in.GetUID(); uidPrecondition && uid != "" && uid != old.GetUID() {
 		return nil, s.preconditionConflict(ri, sub, k, fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", uid, old.GetUID()))
 	}
 	if err := s.checkResourceVersion(ri, in, old); err != nil {

@@ -104,7 +104,10 @@ func TestClientsetMatchesLiveAPIServer(t *testing.T) {
 			steps++
 			var views [2]string
 			for j, s := range sides {
-				views[j] = s.run(rt, r)
+				// A precondition's error names the stored resourceVersion,
+				// which may come from a write no answer showed (the live
+				// side's stand-in for the garbage collector): unnumbered.
+				views[j] = unseenRecordRV.ReplaceAllString(s.run(rt, r), "in record (<unseen>)")
 				requests++
 			}
 			outcome := "ok"
@@ -118,6 +121,16 @@ func TestClientsetMatchesLiveAPIServer(t *testing.T) {
 			if csKnownAnswerDifference(r, views[0], views[1]) {
 				known++
 				continue
+			}
+			if r.kind.invalid != nil && strings.HasPrefix(views[0], "error 422 Invalid") && !strings.HasPrefix(views[1], "error ") {
+				// The kind validation kubesem does not have (see
+				// csKnownDifference), met through the stored state rather
+				// than one request (a PodDisruptionBudget left with both
+				// minAvailable and maxUnavailable by a patch and an
+				// apply): kubesem stored what kube-apiserver refused, so
+				// the sequence ends here.
+				known++
+				return
 			}
 			if diff := gocmp.Diff(views[0], views[1]); diff != "" {
 				rt.Fatalf("step %d %s (-kube-apiserver +kubesem):\n%s", i, r, diff)
@@ -134,6 +147,10 @@ func TestClientsetMatchesLiveAPIServer(t *testing.T) {
 }
 
 var clientsDiffSeq atomic.Int64
+
+// unseenRecordRV is a stored resourceVersion in a precondition's error
+// that no earlier answer numbered.
+var unseenRecordRV = regexp.MustCompile(`in record \((\d+)\)`)
 
 // csKnownDifference names a request whose answers are known to differ
 // between kubesem and kube-apiserver (a kubesem bug reported elsewhere),
@@ -156,35 +173,12 @@ func csKnownDifference(r csRequest) string {
 		// the invalid requests differ.
 		return "kind validation"
 	}
-	if r.sneak && r.kind.status {
-		switch r.verb {
-		case "create", "create-generate", "update", "update-stale", "update-unconditional", "update-status", "release":
-			// kubesem bug: apiserver/apply.go, (*Server).fieldManager builds
-			// the field managers of built-in kinds without the strategies'
-			// reset fields (GetResetFields), so the status sent to the main
-			// resource of a kind with a status subresource (or the spec
-			// and metadata sent to its status) is recorded in
-			// managedFields, where kube-apiserver records none (the values
-			// themselves are dropped alike).
-			return "reset fields in managedFields"
-		}
-	}
 	return ""
 }
 
 // csKnownAnswerDifference recognizes a pair of answers known to differ
 // (a kubesem bug) that csKnownDifference cannot tell from the request.
 func csKnownAnswerDifference(r csRequest, live, ours string) bool {
-	if r.verb == "update-scale" {
-		// kubesem bug: apiserver/scale.go, (*Server).writeScale answers
-		// an update (PUT) of the scale subresource of a missing object
-		// with NotFound naming the subresource, `statefulsets/scale.apps
-		// "x" not found`, where kube-apiserver's store.Update names the
-		// resource: `statefulsets.apps "x" not found`.
-		want := fmt.Sprintf(`error 404 NotFound: %s.apps %q not found`, r.kind.resource, r.name)
-		got := fmt.Sprintf(`error 404 NotFound: %s/scale.apps %q not found`, r.kind.resource, r.name)
-		return live == want && ours == got
-	}
 	return false
 }
 

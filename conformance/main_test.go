@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-logr/logr"
 	"k8s.io/klog/v2"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 )
 
 // TestMain silences the upstream controllers' klog output (thousands of
@@ -15,5 +16,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("KUBESEM_KLOG") == "" {
 		klog.SetLogger(logr.Discard())
 	}
+	// controller-runtime's clients log through their own root logger.
+	ctrllog.SetLogger(logr.Discard())
 	os.Exit(m.Run())
 }
