@@ -1,7 +1,6 @@
 package apiserver
 
 import (
-
 	"github.com/kubesem/kubesem/namespace"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
