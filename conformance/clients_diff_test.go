@@ -107,7 +107,10 @@ func TestClientsetMatchesLiveAPIServer(t *testing.T) {
 				// A precondition's error names the stored resourceVersion,
 				// which may come from a write no answer showed (the live
 				// side's stand-in for the garbage collector): unnumbered.
-				views[j] = unseenRecordRV.ReplaceAllString(s.run(rt, r), "in record (<unseen>)")
+				// The live server's storage keys carry the test's own
+				// etcd prefix.
+				v := unseenRecordRV.ReplaceAllString(s.run(rt, r), "in record (<unseen>)")
+				views[j] = liveKeyPrefix.ReplaceAllString(v, "Key: /registry/")
 				requests++
 			}
 			outcome := "ok"
@@ -151,6 +154,9 @@ var clientsDiffSeq atomic.Int64
 // unseenRecordRV is a stored resourceVersion in a precondition's error
 // that no earlier answer numbered.
 var unseenRecordRV = regexp.MustCompile(`in record \((\d+)\)`)
+
+// liveKeyPrefix is the live server's etcd prefix in a storage key.
+var liveKeyPrefix = regexp.MustCompile(`Key: /kubesem-live-\d+-\d+/registry/`)
 
 // csKnownDifference names a request whose answers are known to differ
 // between kubesem and kube-apiserver (a kubesem bug reported elsewhere),
