@@ -176,9 +176,10 @@ func TestWebAppProperties(t *testing.T) {
 func TestKitFindsIgnoredConflict(t *testing.T) {
 	rec := &recorder{name: "TestKitFindsIgnoredConflict_expected_failure"}
 	defer os.RemoveAll(filepath.Join("testdata", "rapid", rec.name))
-	// Shrinking gets 10 s here (rapid's default is 30 s) and writes no
-	// fail file: the failure is this test's expected result.
-	for name, v := range map[string]string{"rapid.shrinktime": "10s", "rapid.nofailfile": "true"} {
+	// Up to 1,000 scenarios (it stops at the first failure); shrinking
+	// gets 10 s (rapid's default is 30 s) and writes no fail file: the
+	// failure is this test's expected result.
+	for name, v := range map[string]string{"rapid.shrinktime": "10s", "rapid.nofailfile": "true", "rapid.checks": "1000"} {
 		old := flag.Lookup(name).Value.String()
 		if err := flag.Set(name, v); err != nil {
 			t.Fatal(err)
@@ -188,7 +189,10 @@ func TestKitFindsIgnoredConflict(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		// The faults that meet a status write: conflicts, and pods that
+		// come and go (so the status has something new to report).
 		op := webAppOperator(true)
+		op.Faults = []optest.Action{optest.ConflictFault(), optest.CrashFault(), optest.EvictionFault()}
 		op.MaxSteps = 20
 		rapid.Check(rec, op.Check)
 	}()
