@@ -55,7 +55,10 @@ type Step struct {
 // or Failed, or 0 once that long has passed since the deletion (15 s for
 // items held by finalizers); then every other object; when nothing is
 // left the kubernetes finalizer is removed, and the namespace goes when no
-// finalizer is left (RS-12.3).
+// finalizer is left (RS-12.3). A namespace whose spec.finalizers is empty
+// is finalized already: the pass deletes nothing and writes nothing but
+// the Terminating phase, as upstream's deleter returns at once
+// (namespaced_resources_deleter.go: Delete, finalized).
 //
 // Every pass sets the five deletion conditions upstream maintains, in its
 // order and with its texts (status_condition_utils.go):
@@ -79,6 +82,15 @@ func Finalize(ns *corev1.Namespace, c Content, now time.Time) Step {
 	if out.Status.Phase != corev1.NamespaceTerminating {
 		out.Status.Phase = corev1.NamespaceTerminating
 		changed = true
+	}
+	if len(out.Spec.Finalizers) == 0 {
+		// Finalized already: the content is not this controller's to
+		// delete any more, and nothing but the phase is written.
+		if changed {
+			s.Namespace = out
+		}
+		s.Gone = len(out.Finalizers) == 0
+		return s
 	}
 	// durations saturate where seconds × 1e9 would overflow an int64
 	// (upstream's arithmetic wraps there)

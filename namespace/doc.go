@@ -42,7 +42,9 @@
 //
 //  6. The namespace controller deletes pods first and waits for them
 //     (estimate/2 + 1 s), then every other object with background
-//     propagation, then removes the kubernetes finalizer (RS-12.5).
+//     propagation, then removes the kubernetes finalizer (RS-12.5). A
+//     namespace whose spec.finalizers is already empty is left alone: no
+//     content deleted, nothing written but the Terminating phase.
 //
 //  7. Names are unique per kind and namespace, cluster-wide for
 //     cluster-scoped kinds; errors name the resource as the API does:

@@ -310,6 +310,33 @@ func TestFinalize(t *testing.T) {
 	}
 }
 
+// TestFinalizeFinalized: a namespace whose spec.finalizers is empty is
+// finalized already (RS-12.3): its content is not deleted and nothing is
+// written, however much is left in it.
+func TestFinalizeFinalized(t *testing.T) {
+	ns, _, _ := namespace.Delete(namespace.PrepareForCreate(nsNamed("office")), t0)
+	ns.Spec.Finalizers = nil
+	ns.Finalizers = []string{"example.com/keep"}
+	content := namespace.Content{
+		Pods:   []*corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Name: "web-1"}, Spec: corev1.PodSpec{NodeName: "worker1"}, Status: corev1.PodStatus{Phase: corev1.PodRunning}}},
+		Others: []namespace.Object{{Kind: "ConfigMap", Name: "settings"}},
+	}
+	if s := namespace.Finalize(ns, content, t0.Add(time.Minute)); !cmp.Equal(s, namespace.Step{}) {
+		t.Errorf("finalized namespace with a metadata finalizer: %+v, want nothing", s)
+	}
+	// Without the Terminating phase the phase alone is written (upstream
+	// updates the status before it looks at the finalizers).
+	active := ns.DeepCopy()
+	active.Status.Phase = corev1.NamespaceActive
+	s := namespace.Finalize(active, content, t0.Add(time.Minute))
+	if s.Namespace == nil || s.Namespace.Status.Phase != corev1.NamespaceTerminating || len(s.Namespace.Status.Conditions) != 0 || s.DeletePods != nil || s.Delete != nil || s.Gone || s.RequeueAfter != 0 {
+		t.Errorf("finalized namespace not yet Terminating: %+v", s)
+	}
+	if active.Status.Phase != corev1.NamespaceActive {
+		t.Error("input modified")
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
 
 // No input panics, none is modified, and the same input gives the same

@@ -105,6 +105,14 @@
 //     pass a scaling event that resizes nothing: no rollout and no cleanup
 //     until replicas change. Upstream does this; kubesem keeps it.
 //
+//  17. The condition helpers are upstream's: SetDeploymentCondition leaves
+//     a condition of the same type, status and reason as it is (message
+//     and update time included), else replaces every condition of the type
+//     with the new one appended last, keeping the lastTransitionTime when
+//     only the reason changed; GetDeploymentCondition returns a copy of the
+//     first of its type; RemoveDeploymentCondition drops every one of the
+//     type (PG-1).
+//
 // The controller's own rollback, for the legacy annotation
 // deprecated.deployment.rollback.to, comes out as Plan.Update (RB-*);
 // kubectl rollout undo does not use it (see Undo).

@@ -3,6 +3,7 @@ package rollout_test
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -139,4 +140,23 @@ func ExampleUndo() {
 	// Output:
 	// deployment.apps/http-go rolled back
 	// gasbugs/http-go:v1
+}
+
+// A controller of one's own keeps a Deployment's conditions as the
+// Deployment controller does: a new reason with the same status moves the
+// update time, and the transition time stays.
+func ExampleSetDeploymentCondition() {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var status appsv1.DeploymentStatus
+	rollout.SetDeploymentCondition(&status, *rollout.NewDeploymentCondition(appsv1.DeploymentProgressing, corev1.ConditionTrue,
+		rollout.ReasonNewReplicaSetCreated, `Created new replica set "http-go-5d8d4c4b9c"`, t0))
+	rollout.SetDeploymentCondition(&status, *rollout.NewDeploymentCondition(appsv1.DeploymentProgressing, corev1.ConditionTrue,
+		rollout.ReasonNewReplicaSetAvailable, `ReplicaSet "http-go-5d8d4c4b9c" has successfully progressed.`, t0.Add(time.Minute)))
+	c := rollout.GetDeploymentCondition(status, appsv1.DeploymentProgressing)
+	fmt.Println(c.Reason, c.LastUpdateTime.Sub(t0), c.LastTransitionTime.Sub(t0))
+	rollout.RemoveDeploymentCondition(&status, appsv1.DeploymentProgressing)
+	fmt.Println(rollout.GetDeploymentCondition(status, appsv1.DeploymentProgressing) == nil)
+	// Output:
+	// NewReplicaSetAvailable 1m0s 0s
+	// true
 }

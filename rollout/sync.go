@@ -188,28 +188,6 @@ func (p *pass) newCondition(t appsv1.DeploymentConditionType, s corev1.Condition
 	return appsv1.DeploymentCondition{Type: t, Status: s, LastUpdateTime: now, LastTransitionTime: now, Reason: reason, Message: msg}
 }
 
-// setCondition is SetDeploymentCondition (PG-1).
-func setCondition(s *appsv1.DeploymentStatus, c appsv1.DeploymentCondition) {
-	cur := condition(s.Conditions, c.Type)
-	if cur != nil && cur.Status == c.Status && cur.Reason == c.Reason {
-		return
-	}
-	if cur != nil && cur.Status == c.Status {
-		c.LastTransitionTime = cur.LastTransitionTime
-	}
-	s.Conditions = append(removeCondition(s.Conditions, c.Type), c)
-}
-
-func removeCondition(cs []appsv1.DeploymentCondition, t appsv1.DeploymentConditionType) []appsv1.DeploymentCondition {
-	var out []appsv1.DeploymentCondition
-	for _, c := range cs {
-		if c.Type != t {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 func (p *pass) setStatus(s appsv1.DeploymentStatus) { p.d.Status = s }
 
 // syncStatus is syncDeploymentStatus: write s when it differs.

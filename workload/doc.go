@@ -23,7 +23,14 @@
 //  1. A controller sees the active pods of its namespace that it controls
 //     or that have no controller; pods of another controller never (RS-3.1,
 //     RS-3.2). Active: not Succeeded, not Failed, not being deleted.
-//  2. It owns those its selector matches, adopts matching orphans, and
+//  2. It sees its own pods and orphans: a pod is its own when the
+//     pod's controller reference names its kind, name and UID — the key of
+//     the pod index upstream lists them through (controller_utils.go:
+//     FilterPodsByOwner, PodControllerIndexKey); a reference with its UID
+//     but a stale or missing kind or name hides the pod from it (not
+//     counted, adopted or released; the garbage collector's business),
+//     although ClaimObject alone would compare the UID only. It owns those
+//     of its pods its selector matches, adopts matching orphans, and
 //     releases its own pods whose labels stopped matching — and creates a
 //     replacement in the same sync. A controller being deleted only claims
 //     (RS-3.4, RS-3.8, RS-4.2).
@@ -33,8 +40,9 @@
 //     the controller as its only owner (RS-5.7); its name is generateName
 //     cut to 58 characters plus 5 of "bcdfghjklmnpqrstvwxz2456789" (RS-5.8).
 //  4. Too many: delete the difference, at most 500; when that is all of
-//     them, in name order; otherwise the first after ranking: unassigned,
-//     Pending < Unknown < Running, not ready, lower deletion cost, more
+//     them, in name order (PodsToDelete: in the order given); otherwise
+//     the first after ranking: unassigned, Pending < Unknown < Running,
+//     not ready, lower deletion cost, more
 //     related pods on the node, more recently ready (log2 age bands, the
 //     same band by UID), more restarts, newer (RS-6).
 //  5. Status counts the pods the sync saw, not the ones it created or

@@ -224,6 +224,14 @@ func (s byDeletion) fullUIDLess(a, b *rankKey) bool { return s.pods[a.idx].UID <
 // sort; kubesem sorts pods first by namespace and name, then with Go's
 // sort.Sort, so equivalent pods are always chosen the same way.
 func PodsToDelete(pods, related []*corev1.Pod, n int, now time.Time) []*corev1.Pod {
+	if n <= 0 {
+		return nil
+	}
+	if n >= len(pods) {
+		// Upstream sorts only when it keeps some: all of them go in the
+		// order they were given.
+		return slices.Clone(pods)
+	}
 	ordered := slices.Clone(pods)
 	slices.SortFunc(ordered, byKey)
 	return podsToDelete(ordered, related, nil, n, now)

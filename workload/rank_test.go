@@ -167,3 +167,31 @@ func TestBucketFastPath(t *testing.T) {
 		check(d)
 	}
 }
+
+// TestPodsToDeleteAllKeepsOrder: when every pod goes, upstream skips the
+// sort (RS-6.2), so the pods come back in the order they were given.
+func TestPodsToDeleteAllKeepsOrder(t *testing.T) {
+	now := at(3600)
+	c, a, b := rp("c", nil), rp("a", func(p *corev1.Pod) { p.Spec.NodeName = "" }), rp("b", nil)
+	for _, n := range []int{3, 4} {
+		got := workload.PodsToDelete([]*corev1.Pod{c, a, b}, nil, n, now)
+		if len(got) != 3 || got[0] != c || got[1] != a || got[2] != b {
+			t.Errorf("n=%d: got %v, want c, a, b in the given order", n, podNames(got))
+		}
+	}
+	// Fewer than all: sorted (the unassigned pod a first).
+	if got := workload.PodsToDelete([]*corev1.Pod{c, a, b}, nil, 1, now); len(got) != 1 || got[0] != a {
+		t.Errorf("n=1: got %v, want [a]", podNames(got))
+	}
+	if got := workload.PodsToDelete([]*corev1.Pod{c, a, b}, nil, 0, now); got != nil {
+		t.Errorf("n=0: got %v, want nothing", podNames(got))
+	}
+}
+
+func podNames(pods []*corev1.Pod) []string {
+	var out []string
+	for _, p := range pods {
+		out = append(out, p.Name)
+	}
+	return out
+}

@@ -71,6 +71,36 @@ func TestClaim(t *testing.T) {
 	}
 }
 
+// TestClaimByIndexKey (RS-3.4): a controller lists its pods by the key
+// namespace/kind/name/UID of their controller reference, so a reference
+// with its UID but a stale or missing kind or name hides the pod — not
+// counted, not adopted, not released, replaced — and a foreign UID under
+// its kind and name is another's. (conformance: case 4 of
+// TestReplicaSetSyncMatchesUpstream's pods.)
+func TestClaimByIndexKey(t *testing.T) {
+	rc := nginxRC()
+	nginx := map[string]string{"app": "nginx"}
+	staleName := pod("stale-name", nginx, rc, "ReplicationController")
+	staleName.OwnerReferences[0].Name = "nginx-old"
+	noKind := pod("no-kind", nginx, rc, "")
+	otherKind := pod("other-kind", nginx, rc, "ReplicaSet")
+	foreign := pod("foreign-uid", nginx, rc, "ReplicationController")
+	foreign.OwnerReferences[0].UID = "someone-else"
+	ours := pod("ours", nginx, rc, "ReplicationController")
+	for _, memo := range []*workload.Memo{nil, {}} {
+		plan, err := workload.SyncReplicationController(rc, []*corev1.Pod{staleName, noKind, otherKind, foreign, ours}, t0, workload.Options{Memo: memo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(plan.Owned); !cmp.Equal(got, []string{"ours"}) {
+			t.Errorf("memo %v: owned %v, want [ours]", memo != nil, got)
+		}
+		if len(plan.Adopt) != 0 || len(plan.Release) != 0 || plan.Create != 2 {
+			t.Errorf("memo %v: adopt %v release %v create %d, want nothing adopted or released and 2 created", memo != nil, names(plan.Adopt), names(plan.Release), plan.Create)
+		}
+	}
+}
+
 func TestScaleUpAndDown(t *testing.T) {
 	rc := nginxRC()
 	plan, _ := workload.SyncReplicationController(rc, nil, t0, workload.Options{})
