@@ -89,7 +89,7 @@ func TestRankingComparatorMatchesUpstream(t *testing.T) {
 }
 
 // workload.PodsToDelete picks what upstream's getPodsToDelete picks when
-// upstream is given the same (name-ordered) list: ranks counted from the
+// upstream is given the same list (name-ordered when it sorts): ranks counted from the
 // related pods per node, then sort.Sort with ActivePodsWithRanks.
 func TestPodsToDeleteMatchesUpstream(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -104,6 +104,7 @@ func TestPodsToDeleteMatchesUpstream(t *testing.T) {
 			}
 			pods = append(pods, p)
 		}
+		pods = rapid.Permutation(pods).Draw(t, "order")
 		related := slices.Clone(pods)
 		for i := range rapid.IntRange(0, 4).Draw(t, "others") {
 			related = append(related, genPod(t, 100+i))
@@ -118,8 +119,12 @@ func TestPodsToDeleteMatchesUpstream(t *testing.T) {
 				perNode[p.Spec.NodeName]++
 			}
 		}
-		want := ordered
+		// Deleting all of them, upstream takes the list as it is given;
+		// fewer, it sorts (the name order is kubesem's MODEL for the
+		// informer's).
+		want := pods
 		if del < len(ordered) {
+			want = ordered
 			ranks := make([]int, len(ordered))
 			for i, p := range ordered {
 				ranks[i] = perNode[p.Spec.NodeName]

@@ -50,11 +50,17 @@ var genRSScenario = rapid.Custom(func(t *rapid.T) rsScenario {
 			Labels:            map[string]string{"app": rapid.SampledFrom([]string{"web", "web", "web", "db"}).Draw(t, "app")},
 			CreationTimestamp: metav1.NewTime(base.Add(time.Duration(rapid.IntRange(0, 5).Draw(t, "created")) * time.Minute)),
 		}}
-		switch rapid.IntRange(0, 4).Draw(t, "owner") {
+		switch rapid.IntRange(0, 5).Draw(t, "owner") {
 		case 0, 1, 2:
 			p.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(rs, workload.ReplicaSetKind)}
 		case 3:
 			p.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(other, workload.ReplicaSetKind)}
+		case 4:
+			// rs's UID under a stale name and another or no kind: still
+			// rs's pod (claimed by UID alone)
+			ref := *metav1.NewControllerRef(rs, workload.ReplicaSetKind)
+			ref.Name, ref.Kind = "web-old", rapid.SampledFrom([]string{"", "ReplicationController", "ReplicaSet"}).Draw(t, "staleKind")
+			p.OwnerReferences = []metav1.OwnerReference{ref}
 		}
 		p.Spec = *rs.Spec.Template.Spec.DeepCopy()
 		p.Spec.NodeName = rapid.SampledFrom([]string{"", "worker1", "worker2"}).Draw(t, "node")

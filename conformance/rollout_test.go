@@ -277,3 +277,54 @@ func TestNewReplicaSetAnnotationsMatchUpstream(t *testing.T) {
 		}
 	})
 }
+
+func genDeploymentCondition(t *rapid.T, label string) appsv1.DeploymentCondition {
+	times := []time.Time{{}, at(0), at(60), at(3600)}
+	return appsv1.DeploymentCondition{
+		Type:               rapid.SampledFrom([]appsv1.DeploymentConditionType{appsv1.DeploymentAvailable, appsv1.DeploymentProgressing, appsv1.DeploymentReplicaFailure, "Custom"}).Draw(t, label+"Type"),
+		Status:             rapid.SampledFrom([]corev1.ConditionStatus{corev1.ConditionTrue, corev1.ConditionFalse, corev1.ConditionUnknown}).Draw(t, label+"Status"),
+		Reason:             rapid.SampledFrom([]string{"", rollout.ReasonNewReplicaSetAvailable, rollout.ReasonReplicaSetUpdated, rollout.ReasonMinimumReplicasAvailable}).Draw(t, label+"Reason"),
+		Message:            rapid.SampledFrom([]string{"", "a", "b"}).Draw(t, label+"Message"),
+		LastUpdateTime:     metav1.NewTime(rapid.SampledFrom(times).Draw(t, label+"Update")),
+		LastTransitionTime: metav1.NewTime(rapid.SampledFrom(times).Draw(t, label+"Transition")),
+	}
+}
+
+// The exported condition helpers give deploymentutil's results on any
+// list of conditions, duplicates of a type included, and leave the
+// conditions slice they were given as it was.
+func TestDeploymentConditionHelpersMatchUpstream(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var s appsv1.DeploymentStatus
+		for i := range rapid.IntRange(0, 4).Draw(t, "conditions") {
+			s.Conditions = append(s.Conditions, genDeploymentCondition(t, fmt.Sprint(i)))
+		}
+		before := slices.Clone(s.Conditions)
+		typ := rapid.SampledFrom([]appsv1.DeploymentConditionType{appsv1.DeploymentAvailable, appsv1.DeploymentProgressing, "Custom", "Missing"}).Draw(t, "type")
+		if diff := cmp.Diff(deploymentutil.GetDeploymentCondition(s, typ), rollout.GetDeploymentCondition(s, typ)); diff != "" {
+			t.Fatalf("GetDeploymentCondition differs (-upstream +kubesem):\n%s", diff)
+		}
+		c := genDeploymentCondition(t, "new")
+		want, got := *s.DeepCopy(), s
+		deploymentutil.SetDeploymentCondition(&want, c)
+		rollout.SetDeploymentCondition(&got, c)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("SetDeploymentCondition differs (-upstream +kubesem):\n%s", diff)
+		}
+		want, got = *s.DeepCopy(), s
+		deploymentutil.RemoveDeploymentCondition(&want, typ)
+		rollout.RemoveDeploymentCondition(&got, typ)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("RemoveDeploymentCondition differs (-upstream +kubesem):\n%s", diff)
+		}
+		if !cmp.Equal(before, s.Conditions) {
+			t.Fatal("the conditions slice given was changed")
+		}
+		n := rollout.NewDeploymentCondition(c.Type, c.Status, c.Reason, c.Message, at(60))
+		u := deploymentutil.NewDeploymentCondition(c.Type, c.Status, c.Reason, c.Message)
+		u.LastUpdateTime, u.LastTransitionTime = metav1.NewTime(at(60)), metav1.NewTime(at(60)) // upstream's are the wall clock's
+		if diff := cmp.Diff(u, n); diff != "" {
+			t.Fatalf("NewDeploymentCondition differs (-upstream +kubesem):\n%s", diff)
+		}
+	})
+}
