@@ -54,8 +54,10 @@ type Step struct {
 // terminationGracePeriodSeconds (30 when unset) among pods not Succeeded
 // or Failed, or 0 once that long has passed since the deletion (15 s for
 // items held by finalizers); then every other object; when nothing is
-// left the kubernetes finalizer is removed, and the namespace goes when no
-// finalizer is left (RS-12.3). A namespace whose spec.finalizers is empty
+// left the kubernetes finalizer is removed — the others kept sorted and
+// without duplicates, as upstream's finalize request sends them
+// (namespaced_resources_deleter.go: finalizeNamespace) — and the namespace
+// goes when no finalizer is left (RS-12.3). A namespace whose spec.finalizers is empty
 // is finalized already: the pass deletes nothing and writes nothing but
 // the Terminating phase, as upstream's deleter returns at once
 // (namespaced_resources_deleter.go: Delete, finalized).
@@ -172,11 +174,18 @@ func Finalize(ns *corev1.Namespace, c Content, now time.Time) Step {
 	if updateConditions(out, r.conditions(ns.Name), now) {
 		changed = true
 	}
-	if i := slices.Index(out.Spec.Finalizers, FinalizerKubernetes); i >= 0 {
-		out.Spec.Finalizers = slices.Delete(out.Spec.Finalizers, i, i+1)
-		if len(out.Spec.Finalizers) == 0 {
-			out.Spec.Finalizers = nil
+	// Upstream's finalize request sends the other finalizers as a sorted
+	// set: every copy of kubernetes goes, duplicates and order with it.
+	var rest []corev1.FinalizerName
+	for _, f := range out.Spec.Finalizers {
+		if f != FinalizerKubernetes {
+			rest = append(rest, f)
 		}
+	}
+	slices.Sort(rest)
+	rest = slices.Compact(rest)
+	if !slices.Equal(rest, out.Spec.Finalizers) {
+		out.Spec.Finalizers = rest
 		changed = true
 	}
 	if changed {

@@ -42,7 +42,8 @@
 //
 //  6. The namespace controller deletes pods first and waits for them
 //     (estimate/2 + 1 s), then every other object with background
-//     propagation, then removes the kubernetes finalizer (RS-12.5). A
+//     propagation, then removes the kubernetes finalizer, the other
+//     finalizers kept sorted and without duplicates (RS-12.5). A
 //     namespace whose spec.finalizers is already empty is left alone: no
 //     content deleted, nothing written but the Terminating phase.
 //

@@ -337,6 +337,19 @@ func TestFinalizeFinalized(t *testing.T) {
 	}
 }
 
+// TestFinalizeSortsRemainingFinalizers: the pass that removes the
+// kubernetes finalizer sends the others as upstream's finalize request
+// does (RS-12.5): every copy of kubernetes gone, the rest sorted, no
+// duplicates.
+func TestFinalizeSortsRemainingFinalizers(t *testing.T) {
+	ns, _, _ := namespace.Delete(namespace.PrepareForCreate(nsNamed("office")), t0)
+	ns.Spec.Finalizers = []corev1.FinalizerName{"example.com/z", "kubernetes", "example.com/a", "example.com/z", "kubernetes"}
+	s := namespace.Finalize(ns, namespace.Content{}, t0.Add(time.Minute))
+	if s.Namespace == nil || !cmp.Equal(s.Namespace.Spec.Finalizers, []corev1.FinalizerName{"example.com/a", "example.com/z"}) || s.Gone {
+		t.Errorf("got %+v, want finalizers [example.com/a example.com/z] and the namespace kept", s)
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
 
 // No input panics, none is modified, and the same input gives the same
