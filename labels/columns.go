@@ -52,9 +52,10 @@ func ColumnValues(set map[string]string, keys []string) []string {
 // always the last column.
 const ShowLabelsHeader = "LABELS"
 
-// Format renders a label set as --show-labels prints it (rule L1.2):
-// "key=value" pairs sorted and joined by ",", or "<none>" when there are
-// none.
+// Format renders a label set as --show-labels prints it (rule L1.2), as
+// apimachinery's labels.FormatLabels does: String's "key=value" pairs,
+// sorted as whole strings and joined by "," (rule 9), or "<none>" when
+// there are none.
 func Format(set map[string]string) string {
 	return k8slabels.FormatLabels(set)
 }

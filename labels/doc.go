@@ -41,6 +41,16 @@
 //  8. -L columns are headed by the upper-cased part of the key after its
 //     last "/", and empty for objects without the label; --show-labels
 //     adds a last LABELS column with the sorted pairs or "<none>" (L1.2).
+//  9. String writes a label set as k8s.io/apimachinery/pkg/labels/labels.go's
+//     Set.String does: the "key=value" strings sorted as wholes (so
+//     "a.b=1" precedes "a=1"), joined by ","; "" when there are none.
+//     Format is the same with "<none>" for an empty set (FormatLabels).
+//  10. ConvertSelectorToLabelsMap reads "k=v,k=v" as labels.go's
+//     ConvertSelectorToLabelsMap does: "" is the empty set; each
+//     comma-separated item must split at "=" into exactly two parts, else
+//     "invalid selector: [parts]"; key and value are trimmed of spaces and
+//     validated, key first; a later pair wins; on error the pairs read so
+//     far come back with it.
 //
 // Where kubectl or the apiserver walk a map in Go's random order, this
 // package walks it in ascending key order and says so (MODEL).

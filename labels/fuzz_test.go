@@ -1,8 +1,11 @@
 package labels_test
 
 import (
+	"maps"
 	"strings"
 	"testing"
+
+	k8slabels "k8s.io/apimachinery/pkg/labels"
 
 	"github.com/kubesem/kubesem/labels"
 )
@@ -32,6 +35,29 @@ func FuzzEdits(f *testing.F) {
 		}
 		if len(cur) != n {
 			t.Fatal("current labels mutated")
+		}
+	})
+}
+
+// FuzzConvertSelectorToLabelsMap: any string gives a label set or an
+// error, never a panic, as apimachinery's does (rule 10); a set it reads
+// prints back (rule 9) to a string that reads as the same set.
+func FuzzConvertSelectorToLabelsMap(f *testing.F) {
+	for _, s := range []string{"", "app=http-go,rel=beta", " a = b ", "a==b", "a!=b", "a=b,", "=", ",", "a=-x", "a=1,a=2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := labels.ConvertSelectorToLabelsMap(s)
+		want, upErr := k8slabels.ConvertSelectorToLabelsMap(s)
+		if errMsg(err) != errMsg(upErr) || !maps.Equal(got, map[string]string(want)) {
+			t.Fatalf("ConvertSelectorToLabelsMap(%q) = %v, %v; apimachinery %v, %v", s, got, err, want, upErr)
+		}
+		if err != nil {
+			return
+		}
+		again, err := labels.ConvertSelectorToLabelsMap(labels.String(got))
+		if err != nil || !maps.Equal(got, again) {
+			t.Fatalf("%q read as %v, printed as %q, read back as %v, %v", s, got, labels.String(got), again, err)
 		}
 	})
 }

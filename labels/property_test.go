@@ -5,9 +5,11 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"pgregory.net/rapid"
@@ -114,4 +116,34 @@ func errorStrings(errs field.ErrorList) []string {
 		out = append(out, e.Error())
 	}
 	return out
+}
+
+// String (rule 9) sorts the pairs, changes nothing and gives the same text
+// twice; ConvertSelectorToLabelsMap (rule 10) reads that text back to the
+// same set exactly when the set is valid.
+func TestPropertyStringRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		set := genSet(t, "labels")
+		before := maps.Clone(set)
+		s := labels.String(set)
+		if s != labels.String(set) || !cmp.Equal(before, set) {
+			t.Fatal("String is not deterministic or changed its input")
+		}
+		pairs := []string{}
+		for k, v := range set {
+			pairs = append(pairs, k+"="+v)
+		}
+		sort.Strings(pairs)
+		if want := strings.Join(pairs, ","); s != want {
+			t.Fatalf("String(%v) = %q, want %q", set, s, want)
+		}
+		got, err := labels.ConvertSelectorToLabelsMap(s)
+		valid := len(labels.Validate(set, field.NewPath("labels"))) == 0
+		if valid != (err == nil) {
+			t.Fatalf("ConvertSelectorToLabelsMap(%q) error %v, but the set's validity is %v", s, err, valid)
+		}
+		if valid && !cmp.Equal(set, got, cmpopts.EquateEmpty()) {
+			t.Fatalf("ConvertSelectorToLabelsMap(%q) = %v, want %v", s, got, set)
+		}
+	})
 }

@@ -45,6 +45,42 @@
 //  10. A controller's selector must select its template's labels, unless
 //     it is empty (L10.6).
 //
+// Requirements, and the conversions users reach for, follow apimachinery
+// (paths are within k8s.io/apimachinery):
+//
+//  11. NewRequirement refuses what pkg/labels/selector.go's NewRequirement
+//     refuses, with its texts, and reports every problem at once, in this
+//     order: an invalid key; then "in"/"notin" with no value, "=", "==" or
+//     "!=" without exactly one, "exists"/"!" with any, "gt"/"lt" without
+//     exactly one or with a value that is not a base-10 int64, or an
+//     operator outside the nine (listed in the error); then each value
+//     that is not a valid label value. Several problems make one
+//     bracketed, comma-separated error.
+//  12. Add and FromRequirements build a selector from requirements as
+//     pkg/labels/selector.go's internalSelector.Add does: nothing is
+//     checked, the requirements are sorted by key as upstream sorts them
+//     (those on one key stay in the order given up to twelve
+//     requirements), the receiver is never changed, and Nothing stays
+//     Nothing whatever is added.
+//  13. A requirement whose operator is not one of the nine, the zero
+//     Requirement among them, matches no label set, and neither does a
+//     "gt"/"lt" requirement without exactly one integer value, as in
+//     pkg/labels/selector.go's Requirement.Matches; "in" with no values
+//     matches nothing and "notin" with none matches everything.
+//  14. LabelSelectorAsMap follows pkg/apis/meta/v1/helpers.go's
+//     LabelSelectorAsMap: nil is a nil map; matchLabels are copied and an
+//     "In" with one value becomes key=value; every other expression is an
+//     error, returned with the map built so far. Nothing is validated.
+//  15. ParseToLabelSelector follows helpers.go's ParseToLabelSelector: the
+//     -l parser's "=" and "==" become matchLabels, in/notin/exists/! the
+//     four expression operators with sorted, de-duplicated values; ">"
+//     and "<" are refused as not supported in label selectors, "!=" as not
+//     a label selector operator, a parse error is wrapped with the string
+//     it came from.
+//  16. FormatLabelSelector follows helpers.go's FormatLabelSelector: the
+//     selector's String, "<none>" for a nil or empty one, "<error>" for an
+//     invalid one.
+//
 // MODEL: where upstream walks matchLabels in Go's random map order, this
 // package walks it in ascending key order, so errors and String are
 // always the same.

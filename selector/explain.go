@@ -141,6 +141,13 @@ func (r *req) reason(v string, present, matched bool) string {
 		default:
 			return fmt.Sprintf("%s, not %s %d", has, cmp, r.n)
 		}
+	case opNever:
+		switch op := r.source.Operator; op {
+		case selection.GreaterThan, selection.LessThan:
+			return fmt.Sprintf("operator %q needs exactly one integer value, so the requirement never matches", op)
+		default:
+			return fmt.Sprintf("%q is not a selector operator, so the requirement never matches", op)
+		}
 	}
 	return ""
 }

@@ -210,6 +210,8 @@ func (ix *Index) reqCandidates(r *req) ([][]*entry, bool) {
 			return nil, true
 		}
 		return [][]*entry{p.all}, true
+	case opNever:
+		return nil, true // it matches no object at all
 	}
 	return nil, false
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8slabels "k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 	"pgregory.net/rapid"
 
 	"github.com/kubesem/kubesem/selector"
@@ -312,4 +313,115 @@ func keysOf(m map[string]map[string]string) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+// genRequirement draws a requirement as a literal, unchecked: any key of
+// the pool, any operator (the nine, a LabelSelector's spellings, "" and
+// nonsense) and none to three values, nil and empty both.
+func genRequirement(t *rapid.T, label string) selector.Requirement {
+	var vals []string
+	switch rapid.IntRange(0, 3).Draw(t, label+"-valsShape") {
+	case 0: // nil
+	case 1:
+		vals = []string{}
+	default:
+		vals = rapid.SliceOfN(rapid.SampledFrom(valuePool), 1, 3).Draw(t, label+"-vals")
+	}
+	return selector.Requirement{
+		Key:      rapid.SampledFrom(keyPool).Draw(t, label+"-key"),
+		Operator: selection.Operator(rapid.SampledFrom(operatorPool).Draw(t, label+"-op")),
+		Values:   vals,
+	}
+}
+
+var operatorPool = []string{"=", "==", "!=", "in", "notin", "exists", "!", "gt", "lt", "", "In", "Exists", ">", "~"}
+
+// NewRequirement, Requirement.Matches, FromRequirements and Add never
+// change what they are given, give the same answer twice, and agree with
+// each other: a selector matches exactly when all its requirements do, an
+// Index selects what a scan does (rules 11–13).
+func TestPropertyRequirementsConsistent(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		reqs := make([]selector.Requirement, rapid.IntRange(0, 4).Draw(t, "n"))
+		for i := range reqs {
+			reqs[i] = genRequirement(t, fmt.Sprintf("r%d", i))
+		}
+		before := make([]selector.Requirement, len(reqs))
+		for i, r := range reqs {
+			before[i] = selector.Requirement{Key: r.Key, Operator: r.Operator, Values: slices.Clone(r.Values)}
+		}
+		for _, r := range reqs {
+			a, errA := selector.NewRequirement(r.Key, r.Operator, r.Values)
+			b, errB := selector.NewRequirement(r.Key, r.Operator, r.Values)
+			if errText(errA) != errText(errB) || !cmp.Equal(a, b) {
+				t.Fatalf("two NewRequirement(%#v) differ", r)
+			}
+			if errA == nil && !cmp.Equal(a, r, cmpEmpty) {
+				t.Fatalf("NewRequirement(%#v) = %#v", r, a)
+			}
+		}
+		base, err := selector.Parse(genSelectorString(t))
+		if err != nil {
+			base = selector.Everything()
+		}
+		baseStr, baseReqs := base.String(), base.Requirements()
+		added := base.Add(reqs...)
+		if base.String() != baseStr || !cmp.Equal(baseReqs, base.Requirements()) {
+			t.Fatal("Add changed its receiver")
+		}
+		if !cmp.Equal(before, reqs) {
+			t.Fatal("the requirements were changed")
+		}
+		if again := base.Add(reqs...); again.String() != added.String() {
+			t.Fatalf("two Adds differ: %q / %q", added, again)
+		}
+		var items []selector.Item
+		for i := range 3 {
+			set := genLabelSet(t, fmt.Sprintf("set%d", i))
+			items = append(items, selector.Item{Key: fmt.Sprint(i), Labels: set})
+			want := base.Matches(set)
+			for _, r := range reqs {
+				want = want && r.Matches(set)
+			}
+			if got := added.Matches(set); got != want {
+				t.Fatalf("%q.Add(%v).Matches(%v) = %v, its requirements say %v", base, reqs, set, got, want)
+			}
+			if got := added.Explain(set).Matched; got != want {
+				t.Fatalf("Explain(%v).Matched = %v, want %v", set, got, want)
+			}
+		}
+		var scan []string
+		for _, it := range items {
+			if added.Matches(it.Labels) {
+				scan = append(scan, it.Key)
+			}
+		}
+		if got := selector.NewIndex(items...).Select(added); !cmp.Equal(scan, got, cmpEmpty) {
+			t.Fatalf("Index.Select(%q) = %v, a scan %v", added, got, scan)
+		}
+	})
+}
+
+// The conversions of rules 14–16 give the same answer twice and never
+// change their input.
+func TestPropertyConversionsDeterministic(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genSelectorString(t)
+		a, errA := selector.ParseToLabelSelector(s)
+		b, errB := selector.ParseToLabelSelector(s)
+		if errText(errA) != errText(errB) || !cmp.Equal(a, b) {
+			t.Fatalf("two ParseToLabelSelector(%q) differ", s)
+		}
+		ls := genLabelSelector(t)
+		before := ls.DeepCopy()
+		m1, err1 := selector.LabelSelectorAsMap(ls)
+		m2, err2 := selector.LabelSelectorAsMap(ls)
+		f1, f2 := selector.FormatLabelSelector(ls), selector.FormatLabelSelector(ls)
+		if errText(err1) != errText(err2) || !cmp.Equal(m1, m2) || f1 != f2 {
+			t.Fatalf("two conversions of %v differ", ls)
+		}
+		if diff := cmp.Diff(before, ls); diff != "" {
+			t.Fatalf("the LabelSelector was changed:\n%s", diff)
+		}
+	})
 }

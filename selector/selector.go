@@ -39,6 +39,10 @@ const (
 	opDoesNotExist
 	opGreaterThan
 	opLessThan
+	// opNever is a requirement that matches no label set: an operator
+	// that is not one of the nine, the zero Requirement's "" among them,
+	// and "gt"/"lt" without exactly one integer bound (rule 13).
+	opNever
 )
 
 // req is one requirement compiled for matching. source keeps upstream's
@@ -57,6 +61,10 @@ type req struct {
 // an operator (selection.Operator: "=", "==", "!=", "in", "notin",
 // "exists", "!", "gt", "lt") and its values in the order given (the -l
 // parser sorts and de-duplicates them; a LabelSelector keeps its order).
+//
+// A Requirement written as a literal is not checked; NewRequirement checks
+// one with apimachinery's rules and texts (rule 11). The zero Requirement,
+// like any with an operator not among the nine, never matches (rule 13).
 type Requirement struct {
 	Key      string
 	Operator selection.Operator
@@ -205,12 +213,20 @@ func compileReq(u *k8slabels.Requirement) req {
 	case selection.DoesNotExist:
 		r.op = opDoesNotExist
 	case selection.GreaterThan, selection.LessThan:
-		r.op = opGreaterThan
-		if u.Operator() == selection.LessThan {
-			r.op = opLessThan
+		// A requirement that did not come through NewRequirement may have
+		// no bound, several, or one that is not an integer: upstream's
+		// Matches then says false for every label set.
+		r.op = opNever
+		if len(vals) == 1 {
+			if n, err := parseInt(vals[0]); err == nil {
+				r.op, r.n = opGreaterThan, n
+				if u.Operator() == selection.LessThan {
+					r.op = opLessThan
+				}
+			}
 		}
-		// NewRequirement guarantees exactly one integer value.
-		r.n, _ = strconv.ParseInt(vals[0], 10, 64)
+	default:
+		r.op = opNever
 	}
 	return r
 }
