@@ -512,6 +512,11 @@ func (c *Cluster) observe(ch apiserver.Change) {
 		return
 	}
 	kind := c.srv.KindFor(ch.Resource)
+	if o, ok := ch.Object.(Object); ok {
+		// A pod written through the registry counts as a pod change for
+		// the controllers' quiet shortcut, as the store's own writes do.
+		c.st.changed(kind, keyOf(o))
+	}
 	switch ch.Type {
 	case watch.Added:
 		c.notify(kind, "ADDED", nil, ch.Object)

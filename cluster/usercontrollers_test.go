@@ -554,3 +554,30 @@ func TestUserControllerNeverSettles(t *testing.T) {
 		t.Fatalf("Settle: %v", err)
 	}
 }
+
+// A pod relabelled through the API (a merge patch, as kubectl label
+// sends it) wakes its ReplicaSet as a pod the cluster wrote would: the
+// pod is released and a replacement created at once, even at the instant
+// of the ReplicaSet's last, quiet, sync.
+func TestAPIPodRelabelWakesReplicaSet(t *testing.T) {
+	c := newCluster(t)
+	_, err := c.Create(rsObject("web", 2))
+	must(t, err)
+	// no time passes: the ReplicaSet's last sync is at this instant
+	pods, err := c.Pods("default", "app=web")
+	must(t, err)
+	if len(pods) != 2 {
+		t.Fatalf("%d pods, want 2", len(pods))
+	}
+	podRes := corev1.SchemeGroupVersion.WithResource("pods")
+	if _, err := c.API().Patch(context.Background(), podRes, "default", pods[0].Name, types.MergePatchType, []byte(`{"metadata":{"labels":{"app":"red"}}}`), metav1.PatchOptions{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	web, err := c.Pods("default", "app=web")
+	must(t, err)
+	red, err := c.Pods("default", "app=red")
+	must(t, err)
+	if len(web) != 2 || len(red) != 1 || metav1.GetControllerOf(red[0]) != nil {
+		t.Errorf("after the relabel: %d web pods, %d red (owner %v); want 2 web and 1 released red", len(web), len(red), red)
+	}
+}

@@ -27,8 +27,11 @@ const (
 	dryRunServer
 )
 
-// dryRun reads --dry-run as cmdutil.GetDryRunStrategy does.
-func dryRun(c *command) (dryRunStrategy, error) {
+// dryRunFlag reads --dry-run as cmdutil.GetDryRunStrategy does: "client",
+// "server" or "none", a boolean (deprecated: true is client, false none),
+// or the flag alone (deprecated: client); anything else is an error.
+// kubectl's deprecation warnings go to klog, which kubesem does not print.
+func dryRunFlag(c *command) (dryRunStrategy, error) {
 	v := c.str("dry-run")
 	if b, err := strconv.ParseBool(v); err == nil {
 		if b {
@@ -40,11 +43,33 @@ func dryRun(c *command) (dryRunStrategy, error) {
 	case "unchanged", "client":
 		return dryRunClient, nil
 	case "server":
-		return dryRunServer, errors.New("kubesem's kubectl does not model --dry-run=server")
+		return dryRunServer, nil
 	case "none", "":
 		return dryRunNone, nil
 	}
 	return dryRunNone, fmt.Errorf(`Invalid dry-run value (%v). Must be "none", "server", or "client".`, v)
+}
+
+// dryRun is dryRunFlag for the commands whose server dry run kubesem
+// does not model.
+func dryRun(c *command) (dryRunStrategy, error) {
+	d, err := dryRunFlag(c)
+	if err == nil && d == dryRunServer {
+		return d, errors.New("kubesem's kubectl does not model --dry-run=server")
+	}
+	return d, err
+}
+
+// dryRunSuffix is what PrintFlagsWithDryRunStrategy adds to the
+// operation kubectl prints.
+func dryRunSuffix(d dryRunStrategy) string {
+	switch d {
+	case dryRunClient:
+		return " (dry run)"
+	case dryRunServer:
+		return " (server dry run)"
+	}
+	return ""
 }
 
 // checkOutput is PrintFlags.ToPrinter's check of -o for commands that
@@ -57,16 +82,14 @@ func checkOutput(c *command) error {
 }
 
 // printName prints "<kind>/<name> <operation>", with " (dry run)" for a
-// client dry run, or just "<kind>/<name>" with -o name (NamePrinter).
+// client dry run and " (server dry run)" for a server one, or just
+// "<kind>/<name>" with -o name (NamePrinter).
 func printName(c *command, r *resource, name, operation string, dry dryRunStrategy) {
 	if c.str("output") == "name" {
 		fmt.Fprintf(c.out, "%s/%s\n", r.kindName(), name)
 		return
 	}
-	if dry == dryRunClient {
-		operation += " (dry run)"
-	}
-	fmt.Fprintf(c.out, "%s/%s %s\n", r.kindName(), name, operation)
+	fmt.Fprintf(c.out, "%s/%s %s%s\n", r.kindName(), name, operation, dryRunSuffix(dry))
 }
 
 // record sets kubernetes.io/change-cause as --record=true does.

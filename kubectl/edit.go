@@ -33,69 +33,6 @@ func (s *Shell) objects(c *command, sel selection) ([]*item, error) {
 	return s.fetch(v, listNS), nil
 }
 
-// runLabel is `kubectl label` and `kubectl annotate` (L12, RS-14.3,
-// RS-14.4): every object is tried; the errors come last.
-func runLabel(s *Shell, c *command) error {
-	isLabel := c.spec.path == "label"
-	pairType := map[bool]string{true: "label", false: "annotation"}[isLabel]
-	if err := checkOutput(c); err != nil {
-		return err
-	}
-	resources, changes, err := labels.SplitArgs(c.args, pairType)
-	if err != nil {
-		return err
-	}
-	if isLabel {
-		_, err = labels.ParseLabelEdits(changes)
-	} else {
-		_, err = labels.ParseAnnotationEdits(changes)
-	}
-	if err != nil {
-		return err
-	}
-	all, files := c.bool("all"), c.list("filename")
-	if all && c.str("selector") != "" {
-		return errors.New("cannot set --all and --selector at the same time")
-	}
-	if len(resources) < 1 && len(files) == 0 {
-		return errors.New("one or more resources must be specified as <resource> <name> or <resource>/<name>")
-	}
-	if len(changes) == 0 {
-		return fmt.Errorf("at least one %s update is required", pairType)
-	}
-	items, err := s.objects(c, selection{args: resources, allowEmpty: all, selector: c.str("selector"), files: files, allNS: c.bool("all-namespaces")})
-	if err != nil {
-		return err
-	}
-	var errs []error
-	overwrite := c.bool("overwrite")
-	for _, it := range items {
-		if it.err != nil {
-			errs = append(errs, it.err)
-			continue
-		}
-		var line string
-		if isLabel {
-			line, err = s.Cluster.Label(it.res.kind, it.ns, it.name, overwrite, changes...)
-		} else {
-			line, err = s.Cluster.Annotate(it.res.kind, it.ns, it.name, overwrite, changes...)
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if c.str("output") == "name" {
-			// The "label not found." lines, then the name alone.
-			if i := strings.LastIndex(line, "\n"); i >= 0 {
-				c.out.WriteString(line[:i+1])
-			}
-			line = it.res.kindName() + "/" + it.name
-		}
-		c.out.WriteString(line + "\n")
-	}
-	return flatAggregate(errs)
-}
-
 // notScalable is what the scale subresource answers for a kind without
 // one.
 func notScalable() error {

@@ -66,6 +66,8 @@ var (
 	fLabelCols  = flagDef{name: "label-columns", short: 'L', typ: stringSliceFlag}
 	fNoHeaders  = flagDef{name: "no-headers", typ: boolFlag, def: "false", noOpt: "true"}
 	fShowKind   = flagDef{name: "show-kind", typ: boolFlag, def: "false", noOpt: "true"}
+	// fResourceVersion is label's and annotate's --resource-version.
+	fResourceVersion = flagDef{name: "resource-version", typ: stringFlag}
 )
 
 // commandSpec is one kubectl command kubesem understands.

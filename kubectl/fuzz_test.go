@@ -77,6 +77,10 @@ func FuzzRun(f *testing.F) {
 	}
 	f.Add(`kubectl label pod http-go "a=b c" --overwrite`)
 	f.Add("kubectl get pods,rs,rc -A -L app --show-labels -o wide")
+	f.Add("kubectl label pod http-go a=b --dry-run=server --resource-version=3 -o yaml")
+	f.Add("kubectl annotate -f pod.yaml a- --dry-run=client -o json")
+	f.Add("kubectl rollout history deploy http-go --revision=1")
+	f.Add("kubectl rollout history deploy -o yaml --revision=1")
 	f.Fuzz(func(t *testing.T, line string) {
 		sh := newShell(t)
 		sh.Files = fuzzFiles

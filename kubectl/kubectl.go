@@ -83,10 +83,10 @@
 //     object is gone, running the cluster's virtual clock; --wait=false
 //     does not wait.
 //
-//  8. label and annotate (L12, RS-14.3, RS-14.4), scale (RS-14.2), set
-//     image (KH-7), patch, expose and rollout history, undo, pause,
-//     resume, restart and status (KH-1..8, KU-1..7) print kubectl's lines
-//     and errors. set image, pause, resume and restart change the object
+//  8. label and annotate (L12, RS-14.3, RS-14.4; rule 16), scale
+//     (RS-14.2), set image (KH-7), patch, expose and rollout history
+//     (rule 17), undo, pause, resume, restart and status (KH-1..8,
+//     KU-1..7) print kubectl's lines and errors. set image, pause, resume and restart change the object
 //     on the client as kubectl does and send nothing when the patch is
 //     empty: set image prints nothing then, a second restart within the
 //     second fails. --record stores the command line as
@@ -172,6 +172,59 @@
 //     the apiserver's 415; apply (three-way) and edit (two-way) send a JSON
 //     merge patch for a kind without a Go type, a strategic one otherwise; describe prints
 //     kubectl's generic description (printers.DescribeObject).
+//
+//  16. label and annotate (pkg/cmd/label/label.go: Complete, Validate,
+//     RunLabel; pkg/cmd/annotate/annotate.go: ToOptions, RunAnnotate)
+//     read each object, change it on the client, and send the difference
+//     as a JSON merge patch through the cluster's apiserver
+//     (cluster.API) under the field manager kubectl-label or
+//     kubectl-annotate (--field-manager); --record adds the change-cause
+//     with the change. label sends nothing when no label changes; annotate
+//     always sends its patch. --dry-run is read as cmdutil's
+//     GetDryRunStrategy reads it (client, server, none, a boolean, or the
+//     flag alone for client): a client dry run sends nothing (and label
+//     then prints no "not found" lines), a server dry run is a dry-run
+//     request — the apiserver's validation and admission run, nothing is
+//     stored — and the line ends in " (dry run)" or " (server dry run)".
+//     --resource-version=V is refused unless the builder implies a single
+//     item (one name, one TYPE/NAME, one -f path: "--resource-version may
+//     only be used with a single resource"), checked after the builder and
+//     before any object is read; the object's own version is dropped and V
+//     put in its place, so V travels in the patch and a stale V is the
+//     apiserver's Conflict ("Error from server (Conflict): Operation
+//     cannot be fulfilled on ..."). -o name prints the name, -o yaml and
+//     -o json the object: label the one it changed on the client (the
+//     version it read, or V), annotate the server's answer; managedFields
+//     are left out, and annotate's YAML documents after the first begin
+//     with "---" (one printer for the command, where label makes one per
+//     object). annotate checks -o before it reads anything; label only
+//     when it prints, after its write. MODEL: template and JSONPath
+//     formats and kyaml are refused as kubesem's error; --list and
+//     --local are not modelled.
+//
+//  17. rollout history (pkg/cmd/rollout/rollout_history.go: Run;
+//     pkg/polymorphichelpers/history.go: DeploymentHistoryViewer) reads a
+//     Deployment's ReplicaSets as GetAllReplicaSets does (matched by its
+//     selector and controlled by it; the old ones by name, the new one
+//     last; of two with one revision the later counts). Without -o it
+//     prints "<kind>/<name> " and the table, or with --revision=N
+//     "<kind>/<name> with revision #N" and the revision's pod template as
+//     printTemplate writes it (printers.DescribePodTemplate: describe's
+//     lines with their tabs, unaligned, the ReplicaSet's change-cause among
+//     the template's annotations), then a blank line; a Deployment with no
+//     ReplicaSet says "No rollout history found." either way, and a
+//     revision it lacks is "unable to find the specified revision". With
+//     -o (an empty -o is the name printer) the printer is made once, after
+//     the builder and before any object is read, so an unknown format fails
+//     first; then per object the ReplicaSet of --revision=N — a missing
+//     revision is the same error, before anything is printed — or every
+//     revision's ReplicaSet in ascending order: -o name
+//     "replicaset.apps/<name>", -o json the typed object in its Go field
+//     order, -o yaml with sorted keys and "---" between documents,
+//     managedFields left out. Kinds without a history viewer (ReplicaSets)
+//     are "no history viewer has been implemented for ...". MODEL:
+//     DaemonSets and StatefulSets (ControllerRevisions) are not modelled
+//     and get the same error.
 //
 // MODEL choices: a command that waits (rules 7 and 8) runs the cluster at
 // most Shell.WaitLimit of virtual time (kubectl would wait a week, or for
@@ -313,8 +366,10 @@ var commands = []*commandSpec{
 		{name: "wait", typ: boolFlag, def: "true", noOpt: "true"},
 	}},
 	{path: "edit", run: runEdit, flags: []flagDef{fFilename, fOutput}},
-	{path: "label", run: runLabel, flags: []flagDef{fOverwrite, fAll, fAllNS, fSelector, fFilename, fOutput}},
-	{path: "annotate", run: runLabel, flags: []flagDef{fOverwrite, fAll, fAllNS, fSelector, fFilename, fOutput}},
+	{path: "label", run: runLabel, flags: []flagDef{fOverwrite, fAll, fAllNS, fSelector, fFilename, fOutput, fDryRun, fRecord, fResourceVersion,
+		{name: "field-manager", typ: stringFlag, def: "kubectl-label"}}},
+	{path: "annotate", run: runLabel, flags: []flagDef{fOverwrite, fAll, fAllNS, fSelector, fFilename, fOutput, fDryRun, fRecord, fResourceVersion,
+		{name: "field-manager", typ: stringFlag, def: "kubectl-annotate"}}},
 	{path: "scale", run: runScale, required: []string{"replicas"}, flags: []flagDef{
 		fAll, fSelector, fFilename, fRecord, fOutput,
 		{name: "replicas", typ: intFlag, def: "-2"},

@@ -27,10 +27,7 @@ func runRollout(s *Shell, c *command) error {
 			return fmt.Errorf("revision must be a positive integer: %v", r)
 		}
 	}
-	switch {
-	case sub == "history" && c.str("output") != "":
-		return fmt.Errorf("kubesem's kubectl does not print rollout history -o %s (the revisions' pod templates)", c.str("output"))
-	case sub != "status":
+	if sub != "status" && sub != "history" {
 		if err := checkOutput(c); err != nil {
 			return err
 		}
@@ -46,6 +43,14 @@ func runRollout(s *Shell, c *command) error {
 	if err != nil {
 		return err
 	}
+	// history -o: the printer is made once, after the builder, before
+	// any object is read.
+	var hp *historyPrinter
+	if sub == "history" && c.changed("output") {
+		if hp, err = newHistoryPrinter(c.str("output")); err != nil {
+			return err
+		}
+	}
 	var errs []error
 	for _, it := range s.fetch(v, c.ns) {
 		if it.err != nil {
@@ -53,10 +58,12 @@ func runRollout(s *Shell, c *command) error {
 			continue
 		}
 		var err error
-		switch sub {
-		case "history":
+		switch {
+		case hp != nil:
+			err = s.rolloutHistoryObjects(c, it, hp)
+		case sub == "history":
 			err = s.rolloutHistory(c, it)
-		case "undo":
+		default:
 			err = s.rolloutUndo(c, it)
 		}
 		if err != nil {
@@ -64,21 +71,6 @@ func runRollout(s *Shell, c *command) error {
 		}
 	}
 	return flatAggregate(errs)
-}
-
-func (s *Shell) rolloutHistory(c *command, it *item) error {
-	if it.res.kind != cluster.KindDeployment {
-		return fmt.Errorf("no history viewer has been implemented for %q", it.res.groupKind())
-	}
-	if c.int("revision") > 0 {
-		return errors.New("kubesem's kubectl does not print rollout history --revision (a pod template description)")
-	}
-	out, err := s.Cluster.RolloutHistory(it.ns, it.name)
-	if err != nil {
-		return err
-	}
-	c.out.WriteString(out)
-	return nil
 }
 
 func (s *Shell) rolloutUndo(c *command, it *item) error {

@@ -31,9 +31,7 @@ func TestRolloutHistory(t *testing.T) {
 				"")),
 			ok("kubectl rollout history deployment -l app=none", ""),
 			fails("kubectl rollout history deployment/http-go -l app=none", "error: selectors and the all flag cannot be used when passing resource/name arguments\n"),
-			fails("kubectl rollout history deploy http-go -o yaml", "error: kubesem's kubectl does not print rollout history -o yaml (the revisions' pod templates)\n"),
 			fails("kubectl rollout history deploy http-go --revision=-1", "error: revision must be a positive integer: -1\n"),
-			fails("kubectl rollout history deploy http-go --revision=1", "error: kubesem's kubectl does not print rollout history --revision (a pod template description)\n"),
 			fails("kubectl rollout history", "error: required resource not specified\n"),
 			fails("kubectl rollout history deploy nope", "Error from server (NotFound): deployments.apps \"nope\" not found\n"),
 			// One error per ReplicaSet, each on its own line.

@@ -135,16 +135,16 @@ func describable(t *corev1.PodTemplateSpec) error {
 // per level into a tabwriter (minimum width 0, tab width 8, padding 2),
 // terminal escapes made visible.
 type describeWriter struct {
-	tw *tabwriter.Writer
+	tw io.Writer // a tabwriter, or a bare writer (DescribePodTemplate)
 }
 
 var describeEscaper = strings.NewReplacer("\x1b", "^[", "\r", `\r`)
 
 func describing(f func(w *describeWriter)) string {
 	var b strings.Builder
-	w := &describeWriter{tw: tabwriter.NewWriter(&b, 0, 8, 2, ' ', 0)}
-	f(w)
-	_ = w.tw.Flush()
+	tw := tabwriter.NewWriter(&b, 0, 8, 2, ' ', 0)
+	f(&describeWriter{tw: tw})
+	_ = tw.Flush()
 	return b.String()
 }
 
@@ -557,7 +557,9 @@ func (w *describeWriter) events(evs []corev1.Event, now time.Time) {
 		w.line(0, "Events:\t<none>\n")
 		return
 	}
-	_ = w.tw.Flush()
+	if tw, ok := w.tw.(*tabwriter.Writer); ok {
+		_ = tw.Flush()
+	}
 	// sort.Sort, not a stable sort: equal times keep kubectl's order.
 	sort.Sort(byLastTimestamp(evs))
 	w.line(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
