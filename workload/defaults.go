@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"regexp"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -55,7 +56,7 @@ func DefaultReplicationController(rc *corev1.ReplicationController) *corev1.Repl
 // SetDefaults_Container, SetDefaults_Volume and the generated defaulters):
 // restartPolicy Always, dnsPolicy ClusterFirst, an empty securityContext,
 // terminationGracePeriodSeconds 30, schedulerName default-scheduler;
-// per container imagePullPolicy (Always for a :latest or untagged image,
+// per container (init, app and ephemeral) imagePullPolicy (Always for a :latest or untagged image,
 // else IfNotPresent), terminationMessagePath /dev/termination-log and
 // policy File, port protocol TCP, probe defaults, env fieldRef apiVersion
 // v1, resource quantities rounded up to milli-units; a volume without a
@@ -101,6 +102,9 @@ func defaultPodTemplate(t *corev1.PodTemplateSpec) {
 		for i := range cs {
 			defaultContainer(&cs[i])
 		}
+	}
+	for i := range s.EphemeralContainers {
+		defaultContainer((*corev1.Container)(&s.EphemeralContainers[i].EphemeralContainerCommon))
 	}
 }
 
@@ -206,23 +210,59 @@ func defaultContainer(c *corev1.Container) {
 	}
 }
 
-// imageTag is the tag of an image reference as the kubelet's parser reads
+// imageTag is the tag of an image reference as the kubelet's parser
+// (the distribution reference grammar, normalized as Docker does) reads
 // it: "latest" when there is neither a tag nor a digest, "" with only a
-// digest.
+// digest, and "" when the reference does not parse (upstream ignores the
+// error and sees no tag): surrounding whitespace, an upper-case
+// repository path, a name over 255 characters once normalized, a digest
+// that is not sha256, sha384 or sha512 of the right length, a 64-digit
+// hex string as the whole name.
 func imageTag(image string) string {
-	if image == "" {
-		return "" // unparsable: upstream ignores the error and sees no tag
-	}
-	name, _, hasDigest := strings.Cut(image, "@")
-	last := name[strings.LastIndex(name, "/")+1:]
-	if i := strings.LastIndex(last, ":"); i >= 0 {
-		return last[i+1:]
-	}
-	if hasDigest {
+	if fullHex.MatchString(image) {
 		return ""
 	}
-	return "latest"
+	m := imageReference.FindStringSubmatch(image)
+	if m == nil {
+		return ""
+	}
+	name, tag, digest := m[1], m[2], m[3]
+	domain, remainder := "docker.io", name
+	if i := strings.IndexByte(name, '/'); i >= 0 && (strings.ContainsAny(name[:i], ".:") || name[:i] == "localhost" || strings.ToLower(name[:i]) != name[:i]) {
+		domain, remainder = name[:i], name[i+1:]
+	}
+	if strings.ToLower(remainder) != remainder {
+		return ""
+	}
+	if domain == "docker.io" && !strings.Contains(remainder, "/") {
+		remainder = "library/" + remainder
+	}
+	if len(domain)+1+len(remainder) > 255 {
+		return ""
+	}
+	if digest != "" {
+		alg, hex, _ := strings.Cut(digest, ":")
+		want := map[string]int{"sha256": 64, "sha384": 96, "sha512": 128}[alg]
+		if want == 0 || len(hex) != want || strings.ToLower(hex) != hex {
+			return ""
+		}
+	}
+	if tag == "" && digest == "" {
+		return "latest"
+	}
+	return tag
 }
+
+var (
+	fullHex = regexp.MustCompile(`^[a-f0-9]{64}$`)
+	// imageReference is name[:tag][@digest], written from the reference
+	// grammar: an optional domain (DNS labels or a bracketed IPv6
+	// address, with a port), then lower-case path components.
+	imageReference = regexp.MustCompile(`^(` +
+		`(?:(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?/)?` +
+		`[a-z0-9]+(?:(?:[_.]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[_.]|__|[-]+)[a-z0-9]+)*)*` +
+		`)(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`)
+)
 
 func copyMap(m map[string]string) map[string]string {
 	if m == nil {

@@ -59,7 +59,7 @@
 //     its template; the pod template gets the apiserver's pod defaults
 //     (RS-1.3). Validation has upstream's texts, including the ReplicaSet's
 //     "empty selector is invalid for deployment" and the immutable
-//     ReplicaSet selector (RS-2).
+//     ReplicaSet selector (RS-2); for the pod template see rule 11.
 //  9. Pods controlled by another controller matter to a sync only through
 //     the ranking of rule 4, and only when it deletes some but not all
 //     its pods: a caller may leave them out of any sync that cannot own
@@ -67,6 +67,86 @@
 //  10. Options.Memo lets a caller that syncs the same controller over
 //     mostly unchanged pod objects (a store that keeps a new object per
 //     write) skip reading them again; the plan is the same (see Memo).
+//  11. Pod specs, in a controller's template (ValidatePodTemplate) and in
+//     a pod created directly (ValidatePod), are checked as
+//     pkg/apis/core/validation checks them (ValidatePodTemplateSpec,
+//     ValidatePodCreate, ValidatePodSpec and the functions it calls), with
+//     the options a v1.37.2 apiserver uses for a new object, and upstream's
+//     paths, texts and order:
+//     a. terminationGracePeriodSeconds is set (ValidatePodSpec); a pod's is
+//     ≥ 0 (validatePodMetadataAndSpec).
+//     b. Volumes (ValidateVolumes): a name that is a DNS label, unique;
+//     exactly one source ("may not specify more than 1 volume type",
+//     "must specify a volume type"); emptyDir sizeLimit ≥ 0 and mode ≤
+//     01777; hostPath path set, without "..", a known type; secret and
+//     configMap names set, modes ≤ 0777, valid user ids, items with key and
+//     a relative path without ".."; a claim name for persistentVolumeClaim.
+//     Only volumes without errors can be mounted.
+//     c. Every container (validateContainerCommon): name a DNS label,
+//     image and terminationMessagePolicy set; ports (validateContainerPorts:
+//     name an IANA service name and unique, containerPort set and in
+//     1–65535, hostPort in range, protocol TCP, UDP or SCTP); env
+//     (ValidateEnv: names relaxed env var names, valueFrom with exactly one
+//     source and no value — fieldRef through the downward API's field
+//     labels, resourceFieldRef resources and divisors, configMapKeyRef and
+//     secretKeyRef names and keys); envFrom (ValidateEnvFrom: prefix, one
+//     of configMapRef and secretRef); volumeMounts (ValidateVolumeMounts:
+//     naming a volume of the pod, a unique mountPath, relative subPath and
+//     subPathExpr without "..", not both, mountPropagation Bidirectional
+//     only when privileged, recursiveReadOnly only when readOnly and not
+//     propagating, bind-mount options); imagePullPolicy; resources
+//     (ValidateContainerResourceRequirements: cpu, memory,
+//     ephemeral-storage, hugepages-<size> or extended names, quantities ≥
+//     0 and whole for extended resources, requests not above limits — equal
+//     for hugepages and extended resources, which need a limit —, hugepages
+//     in whole pages and only with cpu or memory); resizePolicy.
+//     d. App containers (validateContainers): at least one, names unique
+//     among them, probes, the container restartPolicy and
+//     restartPolicyRules; then every protocol/hostIP/hostPort at most once
+//     across them (checkHostPortConflicts).
+//     e. Init containers (validateInitContainers): restartPolicy (Always
+//     makes a sidecar) and its rules; names unique across app and init
+//     containers; host ports unique within each one; lifecycle and probes
+//     only on sidecars; no RestartContainer resize policy otherwise.
+//     f. Ephemeral containers (validateEphemeralContainers) are checked even
+//     where refused: names unique across every kind, an existing
+//     targetContainerName, only the allowed fields ("cannot be set for an
+//     Ephemeral Container"), no subPath; a template may have none
+//     ("ephemeral containers not allowed in pod template"), nor may a
+//     create ("cannot be set on create").
+//     g. With hostNetwork a hostPort equals its containerPort (in a
+//     template it may also be 0) (validatePodHostNetworkDeps); restartPolicy
+//     and dnsPolicy known; nodeSelector labels; serviceAccountName,
+//     nodeName and priorityClassName DNS subdomains; activeDeadlineSeconds
+//     in 1–2147483647; hostname and subdomain DNS labels; in a pod, images
+//     without surrounding whitespace and no nodeName while schedulingGates
+//     remain.
+//     Resource limits and requests are checked in key order (MODEL:
+//     upstream walks the maps in Go's random order).
+//     Not checked yet (upstream refuses them, kubesem lets them through):
+//     security contexts (pod and container, sysctls, seccomp, AppArmor,
+//     privileged), affinity, tolerations, topology spread constraints, DNS
+//     config (and dnsPolicy None without one), host aliases, readiness and
+//     scheduling gates' names, lifecycle handlers and stop signals, volume
+//     devices, resource claims and DRA, pod-level resources, overhead, the
+//     OS field and OS-specific rules, hostUsers, shareProcessNamespace,
+//     imagePullSecrets, runtimeClassName, preemptionPolicy, hostnameOverride,
+//     schedulingGroup, the details of volume sources other than emptyDir,
+//     hostPath, secret, configMap and persistentVolumeClaim (projected
+//     service-account tokens, ephemeral PVC names, image volumes…),
+//     fileKeyRef env sources, deprecatedServiceAccount, and the
+//     pod-specific annotations (ValidatePodSpecificAnnotations); a pod's
+//     update rules are the apiserver package's.
+//  12. Status writes (ValidateReplicaSetStatusUpdate,
+//     ValidateReplicationControllerStatusUpdate; apps and core validation,
+//     Validate{ReplicaSet,ReplicationController}Status{,Update}): the
+//     metadata update rules, then replicas, fullyLabeledReplicas,
+//     readyReplicas, availableReplicas and observedGeneration ≥ 0,
+//     terminatingReplicas ≥ 0 when set (ReplicaSet only), fullyLabeled,
+//     ready and available replicas not above replicas, available not above
+//     ready. Metadata, on create and update, also follows core's finalizer
+//     rule: an unqualified finalizer must be kubernetes, orphan or
+//     foregroundDeletion (validateKubeFinalizerName).
 //
 // MODEL choices, where upstream depends on cache order, goroutines or
 // randomness (spec §15): pods are considered in name order; creates run

@@ -1,6 +1,8 @@
 package workload
 
 import (
+	"strings"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
@@ -8,11 +10,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/sets"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kubesem/kubesem/labels"
-	"github.com/kubesem/kubesem/probe"
 	"github.com/kubesem/kubesem/selector"
 )
 
@@ -36,7 +36,7 @@ func ValidateReplicaSetUpdate(rs, old *appsv1.ReplicaSet) field.ErrorList {
 	if rs == nil || old == nil {
 		return field.ErrorList{field.Required(field.NewPath(""), "the new and the old ReplicaSet are required")}
 	}
-	errs := apivalidation.ValidateObjectMetaUpdate(&rs.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
+	errs := ValidateObjectMetaUpdate(&rs.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
 	errs = append(errs, validateReplicaSetSpec(&rs.Spec, field.NewPath("spec"), "ReplicaSet")...)
 	return append(errs, apivalidation.ValidateImmutableField(rs.Spec.Selector, old.Spec.Selector, field.NewPath("spec", "selector"))...)
 }
@@ -59,37 +59,94 @@ func ValidateReplicationControllerUpdate(rc, old *corev1.ReplicationController) 
 	if rc == nil || old == nil {
 		return field.ErrorList{field.Required(field.NewPath(""), "the new and the old ReplicationController are required")}
 	}
-	errs := apivalidation.ValidateObjectMetaUpdate(&rc.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
+	errs := ValidateObjectMetaUpdate(&rc.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
 	return append(errs, validateRCSpec(&rc.Spec, field.NewPath("spec"))...)
 }
 
-// ValidateStatus checks a status write (RS-2.4): counts ≥ 0 and
-// fullyLabeled, ready and available replicas not above replicas, available
-// not above ready.
+// ValidateStatus checks a ReplicaSet's status (ValidateReplicaSetStatus,
+// rule 12): replicas, fullyLabeledReplicas, readyReplicas,
+// availableReplicas and observedGeneration ≥ 0, then terminatingReplicas
+// ≥ 0 when set; fullyLabeled, ready and available replicas not above
+// replicas ("cannot be greater than status.replicas"), available not above
+// ready ("cannot be greater than readyReplicas").
 func ValidateStatus(s appsv1.ReplicaSetStatus, fldPath *field.Path) field.ErrorList {
+	return validateReplicaCounts(s.Replicas, s.FullyLabeledReplicas, s.ReadyReplicas, s.AvailableReplicas, s.ObservedGeneration, s.TerminatingReplicas, fldPath)
+}
+
+// ValidateReplicationControllerStatus is ValidateStatus for an RC, which
+// has no terminatingReplicas (ValidateReplicationControllerStatus, rule
+// 12).
+func ValidateReplicationControllerStatus(s corev1.ReplicationControllerStatus, fldPath *field.Path) field.ErrorList {
+	return validateReplicaCounts(s.Replicas, s.FullyLabeledReplicas, s.ReadyReplicas, s.AvailableReplicas, s.ObservedGeneration, nil, fldPath)
+}
+
+func validateReplicaCounts(replicas, fullyLabeled, ready, available int32, observedGeneration int64, terminating *int32, fldPath *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for _, f := range []struct {
 		name string
 		v    int64
-	}{{"replicas", int64(s.Replicas)}, {"fullyLabeledReplicas", int64(s.FullyLabeledReplicas)}, {"readyReplicas", int64(s.ReadyReplicas)}, {"availableReplicas", int64(s.AvailableReplicas)}} {
+	}{{"replicas", int64(replicas)}, {"fullyLabeledReplicas", int64(fullyLabeled)}, {"readyReplicas", int64(ready)}, {"availableReplicas", int64(available)}, {"observedGeneration", observedGeneration}} {
 		errs = append(errs, apivalidation.ValidateNonnegativeField(f.v, fldPath.Child(f.name))...)
 	}
-	if s.TerminatingReplicas != nil {
-		errs = append(errs, apivalidation.ValidateNonnegativeField(int64(*s.TerminatingReplicas), fldPath.Child("terminatingReplicas"))...)
+	if terminating != nil {
+		errs = append(errs, apivalidation.ValidateNonnegativeField(int64(*terminating), fldPath.Child("terminatingReplicas"))...)
 	}
-	errs = append(errs, apivalidation.ValidateNonnegativeField(s.ObservedGeneration, fldPath.Child("observedGeneration"))...)
 	msg := "cannot be greater than status.replicas"
-	if s.FullyLabeledReplicas > s.Replicas {
-		errs = append(errs, field.Invalid(fldPath.Child("fullyLabeledReplicas"), s.FullyLabeledReplicas, msg))
+	if fullyLabeled > replicas {
+		errs = append(errs, field.Invalid(fldPath.Child("fullyLabeledReplicas"), fullyLabeled, msg))
 	}
-	if s.ReadyReplicas > s.Replicas {
-		errs = append(errs, field.Invalid(fldPath.Child("readyReplicas"), s.ReadyReplicas, msg))
+	if ready > replicas {
+		errs = append(errs, field.Invalid(fldPath.Child("readyReplicas"), ready, msg))
 	}
-	if s.AvailableReplicas > s.Replicas {
-		errs = append(errs, field.Invalid(fldPath.Child("availableReplicas"), s.AvailableReplicas, msg))
+	if available > replicas {
+		errs = append(errs, field.Invalid(fldPath.Child("availableReplicas"), available, msg))
 	}
-	if s.AvailableReplicas > s.ReadyReplicas {
-		errs = append(errs, field.Invalid(fldPath.Child("availableReplicas"), s.AvailableReplicas, "cannot be greater than readyReplicas"))
+	if available > ready {
+		errs = append(errs, field.Invalid(fldPath.Child("availableReplicas"), available, "cannot be greater than readyReplicas"))
+	}
+	return errs
+}
+
+// ValidateReplicaSetStatusUpdate checks a write to a ReplicaSet's status
+// subresource (ValidateReplicaSetStatusUpdate, rule 12): the metadata
+// update rules, then the new status; the spec is not looked at.
+func ValidateReplicaSetStatusUpdate(rs, old *appsv1.ReplicaSet) field.ErrorList {
+	if rs == nil || old == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "the new and the old ReplicaSet are required")}
+	}
+	errs := ValidateObjectMetaUpdate(&rs.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
+	return append(errs, ValidateStatus(rs.Status, field.NewPath("status"))...)
+}
+
+// ValidateReplicationControllerStatusUpdate is the same for an RC
+// (ValidateReplicationControllerStatusUpdate, rule 12).
+func ValidateReplicationControllerStatusUpdate(rc, old *corev1.ReplicationController) field.ErrorList {
+	if rc == nil || old == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "the new and the old ReplicationController are required")}
+	}
+	errs := ValidateObjectMetaUpdate(&rc.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
+	return append(errs, ValidateReplicationControllerStatus(rc.Status, field.NewPath("status"))...)
+}
+
+// ValidateObjectMetaUpdate is core's ValidateObjectMetaUpdate:
+// apimachinery's (immutable name, namespace, uid, creationTimestamp;
+// generation not decreased; …), then each finalizer of the new object
+// either qualified or a standard one (kubernetes, orphan,
+// foregroundDeletion).
+func ValidateObjectMetaUpdate(m, old *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
+	errs := apivalidation.ValidateObjectMetaUpdate(m, old, fldPath)
+	return append(errs, kubeFinalizerNames(m.Finalizers, fldPath.Child("finalizers"))...)
+}
+
+var standardFinalizers = sets.New(string(corev1.FinalizerKubernetes), metav1.FinalizerOrphanDependents, metav1.FinalizerDeleteDependents)
+
+// kubeFinalizerNames: an unqualified finalizer must be a standard one.
+func kubeFinalizerNames(finalizers []string, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, f := range finalizers {
+		if !strings.Contains(f, "/") && !standardFinalizers.Has(f) {
+			errs = append(errs, field.Invalid(fldPath.Index(i), f, "name is neither a standard finalizer name nor is it fully qualified"))
+		}
 	}
 	return errs
 }
@@ -124,7 +181,9 @@ func ValidateObjectMeta(m *metav1.ObjectMeta, fldPath *field.Path) field.ErrorLi
 	errs = append(errs, labels.ValidateAnnotations(m.Annotations, fldPath.Child("annotations"))...)
 	errs = append(errs, apivalidation.ValidateOwnerReferences(m.OwnerReferences, fldPath.Child("ownerReferences"))...)
 	errs = append(errs, apivalidation.ValidateFinalizers(m.Finalizers, fldPath.Child("finalizers"))...)
-	return append(errs, metav1validation.ValidateManagedFields(m.ManagedFields, fldPath.Child("managedFields"))...)
+	errs = append(errs, metav1validation.ValidateManagedFields(m.ManagedFields, fldPath.Child("managedFields"))...)
+	// core's ValidateObjectMeta adds the finalizer-name check.
+	return append(errs, kubeFinalizerNames(m.Finalizers, fldPath.Child("finalizers"))...)
 }
 
 func validateReplicaSetSpec(spec *appsv1.ReplicaSetSpec, fldPath *field.Path, kind string) field.ErrorList {
@@ -166,16 +225,24 @@ func validateRCSpec(spec *corev1.ReplicationControllerSpec, fldPath *field.Path)
 	return append(errs, ValidatePodTemplate(spec.Template, selector.FromSet(spec.Selector), fldPath.Child("template"), "ReplicationController")...)
 }
 
-// ValidatePodTemplate is ValidatePodTemplateSpecFor{ReplicaSet,RC}: the
-// selector must select the template's labels (unless empty), the template
-// must be a valid pod template, restartPolicy must be Always and
-// activeDeadlineSeconds unset ("activeDeadlineSeconds in <kind> is not
-// Supported"; a Deployment's template says ReplicaSet).
+// ValidatePodTemplate is ValidatePodTemplateSpecFor{ReplicaSet,RC}
+// (rule 11): the selector must select the template's labels (unless
+// empty); the template's labels and annotations and its pod spec must be
+// valid (see the rules of validatePodSpec in the package doc: volumes,
+// mounts, containers, init and ephemeral containers, ports, env,
+// resources, restart policies); a template may not have ephemeral
+// containers ("ephemeral containers not allowed in pod template");
+// restartPolicy must be Always and activeDeadlineSeconds unset
+// ("activeDeadlineSeconds in <kind> is not Supported"; a Deployment's
+// template says ReplicaSet).
 //
-// Of the pod spec it checks the containers (see validateContainers) and
-// the restart policy. Volumes, env, security contexts, resources, affinity
-// and the other pod spec rules are not modelled here; the conformance
-// module compares the modelled part with upstream.
+// Not checked (upstream checks them; see the package doc's list): security
+// contexts, affinity, tolerations, topology spread, DNS config, host
+// aliases, readiness and scheduling gates, lifecycle handlers, volume
+// devices, resource claims, pod-level resources, overhead, OS-specific
+// rules, the details of volume sources other than emptyDir, hostPath,
+// secret, configMap and persistentVolumeClaim, fileKeyRef env sources,
+// and the pod-specific, seccomp and AppArmor annotations.
 func ValidatePodTemplate(t *corev1.PodTemplateSpec, sel *selector.Selector, fldPath *field.Path, kind string) field.ErrorList {
 	errs := sel.ValidateTemplate(t.Labels, fldPath)
 	// ValidatePodTemplateSpec puts the template's labels and annotations
@@ -183,14 +250,9 @@ func ValidatePodTemplate(t *corev1.PodTemplateSpec, sel *selector.Selector, fldP
 	errs = append(errs, labels.Validate(t.Labels, fldPath.Child("labels"))...)
 	errs = append(errs, labels.ValidateAnnotations(t.Annotations, fldPath.Child("annotations"))...)
 	specPath := fldPath.Child("spec")
-	errs = append(errs, validateContainers(t.Spec.Containers, specPath.Child("containers"))...)
-	switch t.Spec.RestartPolicy {
-	case corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever:
-	case "":
-		errs = append(errs, field.Required(specPath.Child("restartPolicy"), ""))
-	default:
-		errs = append(errs, field.NotSupported(specPath.Child("restartPolicy"), t.Spec.RestartPolicy,
-			[]corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}))
+	errs = append(errs, validatePodSpec(&t.Spec, specPath, podSpecContext{})...)
+	if len(t.Spec.EphemeralContainers) > 0 {
+		errs = append(errs, field.Forbidden(specPath.Child("ephemeralContainers"), "ephemeral containers not allowed in pod template"))
 	}
 	if t.Spec.RestartPolicy != corev1.RestartPolicyAlways {
 		errs = append(errs, field.NotSupported(specPath.Child("restartPolicy"), t.Spec.RestartPolicy, []corev1.RestartPolicy{corev1.RestartPolicyAlways}))
@@ -201,91 +263,36 @@ func ValidatePodTemplate(t *corev1.PodTemplateSpec, sel *selector.Selector, fldP
 	return errs
 }
 
-var (
-	terminationMessagePolicies = []corev1.TerminationMessagePolicy{corev1.TerminationMessageReadFile, corev1.TerminationMessageFallbackToLogsOnError}
-	pullPolicies               = sets.New(corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever)
-	portProtocols              = sets.New(corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP)
-)
-
-// validateContainers is upstream's validateContainers for the parts
-// modelled: name, image, termination message policy, ports, pull policy,
-// name uniqueness, probes.
-func validateContainers(cs []corev1.Container, fldPath *field.Path) field.ErrorList {
-	if len(cs) == 0 {
-		return field.ErrorList{field.Required(fldPath, "")}
+// ValidatePod checks a defaulted pod on create as the apiserver does
+// (ValidatePodCreate, rule 11), with upstream's paths and texts:
+// metadata (name a DNS subdomain), the pod spec as in a template (see
+// ValidatePodTemplate, with what it does not check), and what only a pod
+// is checked for: with hostNetwork every hostPort equals its
+// containerPort, terminationGracePeriodSeconds ≥ 0, images without
+// surrounding whitespace, no ephemeral containers ("cannot be set on
+// create": they come through the ephemeralcontainers subresource), no
+// nodeName while schedulingGates remain.
+func ValidatePod(p *corev1.Pod) field.ErrorList {
+	if p == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "a Pod is required")}
 	}
-	var errs field.ErrorList
-	names := sets.New[string]()
-	for i := range cs {
-		c := &cs[i]
-		p := fldPath.Index(i)
-		if c.Name == "" {
-			errs = append(errs, field.Required(p.Child("name"), ""))
-		} else {
-			for _, msg := range validation.IsDNS1123Label(c.Name) {
-				errs = append(errs, field.Invalid(p.Child("name"), c.Name, msg))
-			}
-		}
-		if c.Image == "" {
-			errs = append(errs, field.Required(p.Child("image"), ""))
-		}
-		switch c.TerminationMessagePolicy {
-		case corev1.TerminationMessageReadFile, corev1.TerminationMessageFallbackToLogsOnError:
-		case "":
-			errs = append(errs, field.Required(p.Child("terminationMessagePolicy"), ""))
-		default:
-			errs = append(errs, field.NotSupported(p.Child("terminationMessagePolicy"), c.TerminationMessagePolicy, terminationMessagePolicies))
-		}
-		errs = append(errs, validatePorts(c.Ports, p.Child("ports"))...)
-		switch {
-		case c.ImagePullPolicy == "":
-			errs = append(errs, field.Required(p.Child("imagePullPolicy"), ""))
-		case !pullPolicies.Has(c.ImagePullPolicy):
-			errs = append(errs, field.NotSupported(p.Child("imagePullPolicy"), c.ImagePullPolicy, sets.List(pullPolicies)))
-		}
-		if names.Has(c.Name) {
-			errs = append(errs, field.Duplicate(p.Child("name"), c.Name))
-		} else {
-			names.Insert(c.Name)
-		}
-		errs = append(errs, probe.ValidateContainer(c, false, p)...)
+	errs := ValidateObjectMeta(&p.ObjectMeta, field.NewPath("metadata"))
+	specPath := field.NewPath("spec")
+	errs = append(errs, validatePodSpec(&p.Spec, specPath, podSpecContext{isPod: true})...)
+	if g := p.Spec.TerminationGracePeriodSeconds; g != nil {
+		errs = append(errs, apivalidation.ValidateNonnegativeField(*g, specPath.Child("terminationGracePeriodSeconds"))...)
 	}
-	return errs
-}
-
-func validatePorts(ports []corev1.ContainerPort, fldPath *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	names := sets.New[string]()
-	for i, port := range ports {
-		p := fldPath.Index(i)
-		if port.Name != "" {
-			if msgs := validation.IsValidPortName(port.Name); len(msgs) != 0 {
-				for _, msg := range msgs {
-					errs = append(errs, field.Invalid(p.Child("name"), port.Name, msg))
-				}
-			} else if names.Has(port.Name) {
-				errs = append(errs, field.Duplicate(p.Child("name"), port.Name))
-			} else {
-				names.Insert(port.Name)
-			}
-		}
-		if port.ContainerPort == 0 {
-			errs = append(errs, field.Required(p.Child("containerPort"), ""))
-		} else {
-			for _, msg := range validation.IsValidPortNum(int(port.ContainerPort)) {
-				errs = append(errs, field.Invalid(p.Child("containerPort"), port.ContainerPort, msg))
-			}
-		}
-		if port.HostPort != 0 {
-			for _, msg := range validation.IsValidPortNum(int(port.HostPort)) {
-				errs = append(errs, field.Invalid(p.Child("hostPort"), port.HostPort, msg))
-			}
-		}
-		if port.Protocol == "" {
-			errs = append(errs, field.Required(p.Child("protocol"), ""))
-		} else if !portProtocols.Has(port.Protocol) {
-			errs = append(errs, field.NotSupported(p.Child("protocol"), port.Protocol, sets.List(portProtocols)))
-		}
+	for i := range p.Spec.Containers {
+		errs = append(errs, imageWhitespace(&p.Spec.Containers[i], specPath.Child("containers").Index(i))...)
+	}
+	for i := range p.Spec.InitContainers {
+		errs = append(errs, imageWhitespace(&p.Spec.InitContainers[i], specPath.Child("initContainers").Index(i))...)
+	}
+	if len(p.Spec.EphemeralContainers) > 0 {
+		errs = append(errs, field.Forbidden(specPath.Child("ephemeralContainers"), "cannot be set on create"))
+	}
+	if p.Spec.NodeName != "" && len(p.Spec.SchedulingGates) != 0 {
+		errs = append(errs, field.Forbidden(specPath.Child("nodeName"), "cannot be set until all schedulingGates have been cleared"))
 	}
 	return errs
 }
@@ -293,25 +300,3 @@ func validatePorts(ports []corev1.ContainerPort, fldPath *field.Path) field.Erro
 // SpecChanged reports whether an update changes the spec, which is when
 // the apiserver raises metadata.generation by one (RS-2.5).
 func SpecChanged(oldSpec, newSpec any) bool { return !apiequality.Semantic.DeepEqual(oldSpec, newSpec) }
-
-// ValidatePod checks a defaulted pod created directly, with upstream's
-// paths and texts, for the parts this package models: metadata (name a DNS
-// subdomain), the containers (see ValidatePodTemplate) and the restart
-// policy.
-func ValidatePod(p *corev1.Pod) field.ErrorList {
-	if p == nil {
-		return field.ErrorList{field.Required(field.NewPath(""), "a Pod is required")}
-	}
-	errs := ValidateObjectMeta(&p.ObjectMeta, field.NewPath("metadata"))
-	specPath := field.NewPath("spec")
-	errs = append(errs, validateContainers(p.Spec.Containers, specPath.Child("containers"))...)
-	switch p.Spec.RestartPolicy {
-	case corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever:
-	case "":
-		errs = append(errs, field.Required(specPath.Child("restartPolicy"), ""))
-	default:
-		errs = append(errs, field.NotSupported(specPath.Child("restartPolicy"), p.Spec.RestartPolicy,
-			[]corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}))
-	}
-	return errs
-}
