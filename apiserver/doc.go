@@ -28,8 +28,9 @@
 // Controller, Deployment, garbage collector, namespace, node lifecycle,
 // scheduler, kubelet) over this store. Pods, ReplicaSets, RCs,
 // Deployments and Namespaces also get kubesem's defaults and full
-// validation; ConfigMaps and Secrets their immutability; the other kinds
-// the generic metadata validation with the apiserver's texts.
+// validation (Deployments and Namespaces on status writes too);
+// ConfigMaps and Secrets their keys, size, types and immutability; the
+// other kinds the generic metadata validation with the apiserver's texts.
 //
 // The rules, each written out with its upstream source in
 // docs/rules/apiserver.md:
@@ -72,6 +73,11 @@
 //     subresources, selectable fields, printer columns (CustomResource
 //     Columns), JSON/merge patches and server-side apply (a strategic
 //     merge patch is a 415).
+//  14. API-14: a kind's own validation runs on create, update and status
+//     writes with upstream's texts: Deployments (status counts,
+//     collisionCount never lowered), Namespaces (update, status phase),
+//     ConfigMaps and Secrets (keys, size, types, immutability) besides
+//     the workload kinds; the core group's finalizer-name rule.
 //
 // Storage is the raw store of one resource, for a driver that owns the
 // server (the cluster package): its controllers' writes land as they

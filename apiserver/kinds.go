@@ -216,6 +216,9 @@ func deploymentStrategy(st *strategy) {
 	st.validateUpdate = func(o, old Object) field.ErrorList {
 		return rollout.ValidateUpdate(o.(*appsv1.Deployment), old.(*appsv1.Deployment))
 	}
+	st.validateStatus = func(o, old Object) field.ErrorList {
+		return rollout.ValidateStatusUpdate(o.(*appsv1.Deployment), old.(*appsv1.Deployment))
+	}
 }
 
 func namespaceStrategy(st *strategy) {
@@ -228,6 +231,15 @@ func namespaceStrategy(st *strategy) {
 		ns.Spec.Finalizers = on.Spec.Finalizers
 	}
 	st.validate = func(o Object) field.ErrorList { return namespace.Validate(o.(*corev1.Namespace)) }
+	// The update checks the namespace as on create, then the metadata
+	// update (pkg/registry/core/namespace: Strategy.ValidateUpdate).
+	st.validateUpdate = func(o, old Object) field.ErrorList {
+		ns := o.(*corev1.Namespace)
+		return append(namespace.Validate(ns), namespace.ValidateUpdate(ns, old.(*corev1.Namespace))...)
+	}
+	st.validateStatus = func(o, old Object) field.ErrorList {
+		return namespace.ValidateStatusUpdate(o.(*corev1.Namespace), old.(*corev1.Namespace))
+	}
 }
 
 // canonicalNamespace labels a namespace with its name, on every create
@@ -241,23 +253,28 @@ func canonicalNamespace(o Object) {
 	}
 }
 
+// configMapStrategy: data defaults to an empty map (SetDefaults_ConfigMap);
+// validation is ValidateConfigMap and ValidateConfigMapUpdate (API-14),
+// against the stored object as etcd gives it back: protobuf keeps no
+// empty map, and decoding defaults data again.
 func configMapStrategy(st *strategy) {
+	st.defaults = func(o Object) Object {
+		cm := o.(*corev1.ConfigMap)
+		if cm.Data != nil {
+			return cm
+		}
+		cm = cm.DeepCopy()
+		cm.Data = map[string]string{}
+		return cm
+	}
+	st.validate = func(o Object) field.ErrorList { return validateConfigMap(o.(*corev1.ConfigMap)) }
 	st.validateUpdate = func(o, old Object) field.ErrorList {
-		cm, ocm := o.(*corev1.ConfigMap), old.(*corev1.ConfigMap)
-		if ocm.Immutable == nil || !*ocm.Immutable {
-			return nil
+		stored := old.(*corev1.ConfigMap).DeepCopy()
+		stored.BinaryData = asStoredData(stored.BinaryData)
+		if stored.Data == nil {
+			stored.Data = map[string]string{}
 		}
-		var errs field.ErrorList
-		if cm.Immutable == nil || !*cm.Immutable {
-			errs = append(errs, field.Forbidden(field.NewPath("immutable"), immutableSet))
-		}
-		if !equal(cm.Data, ocm.Data) {
-			errs = append(errs, field.Forbidden(field.NewPath("data"), immutableSet))
-		}
-		if !equal(cm.BinaryData, ocm.BinaryData) {
-			errs = append(errs, field.Forbidden(field.NewPath("binaryData"), immutableSet))
-		}
-		return errs
+		return validateConfigMapUpdate(o.(*corev1.ConfigMap), stored)
 	}
 }
 
@@ -285,21 +302,11 @@ func secretStrategy(st *strategy) {
 		s.StringData = nil
 		return s
 	}
+	st.validate = func(o Object) field.ErrorList { return validateSecret(o.(*corev1.Secret)) }
 	st.validateUpdate = func(o, old Object) field.ErrorList {
-		s, os := o.(*corev1.Secret), old.(*corev1.Secret)
-		var errs field.ErrorList
-		if s.Type != os.Type {
-			errs = append(errs, apivalidation.ValidateImmutableField(s.Type, os.Type, field.NewPath("type"))...)
-		}
-		if os.Immutable != nil && *os.Immutable {
-			if s.Immutable == nil || !*s.Immutable {
-				errs = append(errs, field.Forbidden(field.NewPath("immutable"), immutableSet))
-			}
-			if !equal(s.Data, os.Data) {
-				errs = append(errs, field.Forbidden(field.NewPath("data"), immutableSet))
-			}
-		}
-		return errs
+		stored := old.(*corev1.Secret).DeepCopy()
+		stored.Data = asStoredData(stored.Data)
+		return validateSecretUpdate(o.(*corev1.Secret), stored)
 	}
 	st.fieldValue = func(o Object, f string) (string, bool) {
 		if f == "type" {

@@ -11,6 +11,7 @@
 //	ns, _ := namespace.Resolve("", kubeconfigBytes)        // "office" after kubectl config set-context --current --namespace=office
 //	obj := namespace.PrepareForCreate(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "office"}})
 //	errs := namespace.Validate(obj)                          // metadata.name must be a DNS-1123 label
+//	errs = namespace.ValidateStatusUpdate(upd, obj)          // status.Phase: may only be 'Active' if `deletionTimestamp` is empty
 //	obj, gone, err := namespace.Delete(obj, now)             // Terminating; default may not be deleted
 //	err = namespace.AdmitCreate("Pod", "web", "office", obj) // pods "web" is forbidden: ... being terminated
 //	step := namespace.Finalize(obj, namespace.Content{Pods: pods}, now)
@@ -63,6 +64,27 @@
 //     take a quota over its hard limit is Forbidden with "exceeded quota"
 //     and the requested, used and limited amounts; otherwise status.used
 //     rises. Checked against the apiserver's own CheckRequest.
+//
+//  10. An update of a namespace is checked as a create is (rule 1), then
+//     for its metadata: name, uid, creationTimestamp, deletionTimestamp and
+//     the grace period unchanged, generation not lowered, a resourceVersion
+//     given, no finalizer added once it is being deleted, the new labels,
+//     annotations and owner references valid, each metadata finalizer
+//     without a "/" a standard one. spec.finalizers and the status are
+//     kept as stored, so not checked (pkg/apis/core/validation/
+//     validation.go ValidateNamespaceUpdate; pkg/registry/core/namespace/
+//     strategy.go namespaceStrategy.ValidateUpdate). ValidateUpdate checks
+//     the metadata part; Validate then ValidateUpdate is the whole.
+//
+//  11. A write to the status subresource checks the metadata as in rule 10,
+//     then the phase: Active while deletionTimestamp is unset, Terminating
+//     once it is set, anything else refused at upstream's path
+//     "status.Phase" (ValidateNamespaceStatusUpdate). ValidateStatusUpdate.
+//
+//  12. A write to the finalize subresource checks the metadata as in rule
+//     10, then each spec.finalizers entry at its own index (spec.finalizers[i])
+//     as a qualified name and, without a "/", a standard finalizer
+//     (ValidateNamespaceFinalizeUpdate). ValidateFinalizeUpdate.
 //
 // Not yet: quota scopes (refused with an error), hugepages and extended
 // resources in quotas, quota for kinds other than pods, the status

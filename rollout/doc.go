@@ -113,6 +113,32 @@
 //     first of its type; RemoveDeploymentCondition drops every one of the
 //     type (PG-1).
 //
+//  18. A Deployment's status is valid when observedGeneration and every
+//     replica count (and terminatingReplicas and collisionCount when set)
+//     are ≥ 0, updated, ready and available replicas are none of them
+//     above replicas, and available replicas are not above ready ones;
+//     conditions are not looked at (V-7; pkg/apis/apps/validation/
+//     validation.go ValidateDeploymentStatus). ValidateStatus.
+//
+//  19. A write to the status subresource is checked for the metadata that
+//     may not change, then for the new status as in §18, and the
+//     collisionCount may only grow: lowering it, or dropping it once set,
+//     is "cannot be decremented" (reported as 0 when dropped); the spec is
+//     not checked, since the write keeps the stored one (V-8;
+//     ValidateDeploymentStatusUpdate, with pkg/registry/apps/deployment/
+//     strategy.go deploymentStatusStrategy). ValidateStatusUpdate.
+//
+//  20. The metadata checks of create, update and status writes are the core
+//     API group's: besides apimachinery's, a metadata.finalizers entry
+//     without a "/" must be kubernetes, orphan or foregroundDeletion, named
+//     at its index; an update also checks the new labels and annotations
+//     (in key order here, map order upstream) after the immutable fields
+//     (V-9; pkg/apis/core/validation/validation.go ValidateObjectMeta,
+//     ValidateObjectMetaUpdate, validateKubeFinalizerName). Validate,
+//     ValidateUpdate and ValidateStatusUpdate; ValidateUpdate is otherwise
+//     ValidateDeploymentUpdate: the spec as on create, the selector
+//     immutable.
+//
 // The controller's own rollback, for the legacy annotation
 // deprecated.deployment.rollback.to, comes out as Plan.Update (RB-*);
 // kubectl rollout undo does not use it (see Undo).

@@ -1,20 +1,26 @@
 package rollout
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/kubesem/kubesem/labels"
 	"github.com/kubesem/kubesem/selector"
 	"github.com/kubesem/kubesem/workload"
 )
 
 // Validate checks a defaulted Deployment as the apiserver does on create
-// (V-1 … V-4, V-6), with upstream's paths and texts: metadata; replicas ≥
+// (V-1 … V-4, V-6, V-9), with upstream's paths and texts: metadata (a
+// finalizer name without a "/" one of the standard ones); replicas ≥
 // 0; a required, valid, non-empty selector that selects the template; the
 // template (as a ReplicaSet's, see workload.ValidatePodTemplate); the
 // strategy (Recreate without rollingUpdate; maxSurge and maxUnavailable
@@ -31,6 +37,7 @@ func Validate(d *appsv1.Deployment) field.ErrorList {
 	rollback, hasRollback := meta.Annotations[RollbackToAnnotation]
 	delete(meta.Annotations, RollbackToAnnotation)
 	errs := workload.ValidateObjectMeta(meta, field.NewPath("metadata"))
+	errs = appendMissing(errs, finalizerNames(meta.Finalizers, field.NewPath("metadata", "finalizers")))
 	var rollbackTo *int64
 	if hasRollback {
 		if v, err := strconv.ParseInt(rollback, 10, 64); err == nil {
@@ -40,15 +47,135 @@ func Validate(d *appsv1.Deployment) field.ErrorList {
 	return append(errs, validateSpec(&d.Spec, rollbackTo, field.NewPath("spec"))...)
 }
 
-// ValidateUpdate checks an update: the metadata that may not change, the
-// spec again, and the selector, which is immutable (V-2).
+// ValidateUpdate checks an update (V-2, V-9): the metadata that may not
+// change (and the new metadata's finalizer names), the spec again as on
+// create, and the selector, which is immutable. It does not look at the
+// status, which the main resource's update keeps as stored.
 func ValidateUpdate(d, old *appsv1.Deployment) field.ErrorList {
 	if d == nil || old == nil {
 		return field.ErrorList{field.Required(field.NewPath(""), "the new and the old Deployment are required")}
 	}
-	errs := apivalidation.ValidateObjectMetaUpdate(&d.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
+	errs := validateObjectMetaUpdate(&d.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
 	errs = append(errs, validateSpec(&d.Spec, nil, field.NewPath("spec"))...)
 	return append(errs, apivalidation.ValidateImmutableField(d.Spec.Selector, old.Spec.Selector, field.NewPath("spec", "selector"))...)
+}
+
+// ValidateStatus checks a Deployment's status as the apiserver does on a
+// status write (V-7), under fldPath ("status"): observedGeneration,
+// replicas, updatedReplicas, readyReplicas, availableReplicas,
+// unavailableReplicas and, when set, terminatingReplicas and
+// collisionCount are ≥ 0; updated, ready and available replicas are not
+// above replicas ("cannot be greater than status.replicas"); available
+// replicas are not above ready ones ("cannot be greater than
+// readyReplicas"). Conditions are not checked, as upstream does not check
+// them. A nil status is the zero status, which is valid.
+func ValidateStatus(s *appsv1.DeploymentStatus, fldPath *field.Path) field.ErrorList {
+	if s == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	nonNegative := func(v int64, name string) {
+		errs = append(errs, apivalidation.ValidateNonnegativeField(v, fldPath.Child(name))...)
+	}
+	nonNegative(s.ObservedGeneration, "observedGeneration")
+	nonNegative(int64(s.Replicas), "replicas")
+	nonNegative(int64(s.UpdatedReplicas), "updatedReplicas")
+	nonNegative(int64(s.ReadyReplicas), "readyReplicas")
+	nonNegative(int64(s.AvailableReplicas), "availableReplicas")
+	nonNegative(int64(s.UnavailableReplicas), "unavailableReplicas")
+	if s.TerminatingReplicas != nil {
+		nonNegative(int64(*s.TerminatingReplicas), "terminatingReplicas")
+	}
+	if s.CollisionCount != nil {
+		nonNegative(int64(*s.CollisionCount), "collisionCount")
+	}
+	const aboveReplicas = "cannot be greater than status.replicas"
+	for _, c := range []struct {
+		name string
+		v    int32
+	}{{"updatedReplicas", s.UpdatedReplicas}, {"readyReplicas", s.ReadyReplicas}, {"availableReplicas", s.AvailableReplicas}} {
+		if c.v > s.Replicas {
+			errs = append(errs, field.Invalid(fldPath.Child(c.name), c.v, aboveReplicas))
+		}
+	}
+	if s.AvailableReplicas > s.ReadyReplicas {
+		errs = append(errs, field.Invalid(fldPath.Child("availableReplicas"), s.AvailableReplicas, "cannot be greater than readyReplicas"))
+	}
+	return errs
+}
+
+// ValidateStatusUpdate checks a write to a Deployment's status
+// subresource (V-8): the metadata that may not change (as ValidateUpdate),
+// the new status (ValidateStatus under "status"), and a collisionCount
+// that may not go down — nor be dropped once set: "status.collisionCount:
+// Invalid value: 0: cannot be decremented". The spec is not checked: the
+// status write keeps the stored one.
+func ValidateStatusUpdate(d, old *appsv1.Deployment) field.ErrorList {
+	if d == nil || old == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "the new and the old Deployment are required")}
+	}
+	errs := validateObjectMetaUpdate(&d.ObjectMeta, &old.ObjectMeta, field.NewPath("metadata"))
+	p := field.NewPath("status")
+	errs = append(errs, ValidateStatus(&d.Status, p)...)
+	if now, was := d.Status.CollisionCount, old.Status.CollisionCount; was != nil && (now == nil || *now < *was) {
+		v := int32(0)
+		if now != nil {
+			v = *now
+		}
+		errs = append(errs, field.Invalid(p.Child("collisionCount"), v, "cannot be decremented"))
+	}
+	return errs
+}
+
+// validateObjectMetaUpdate is the core API group's metadata update check:
+// apimachinery's, then the new metadata's finalizer names (V-9). Label
+// and annotation errors, which apimachinery reports in map order, come
+// in key order where apimachinery reports them: after the immutable
+// fields, before owner references (MODEL: deterministic).
+func validateObjectMetaUpdate(m, old *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
+	bare := *m
+	bare.Labels, bare.Annotations = nil, nil
+	errs := apivalidation.ValidateObjectMetaUpdate(&bare, old, fldPath)
+	owners, managed := fldPath.Child("ownerReferences").String(), fldPath.Child("managedFields").String()
+	at := slices.IndexFunc(errs, func(e *field.Error) bool {
+		return strings.HasPrefix(e.Field, owners) || strings.HasPrefix(e.Field, managed)
+	})
+	if at < 0 {
+		at = len(errs)
+	}
+	maps := append(labels.Validate(m.Labels, fldPath.Child("labels")), labels.ValidateAnnotations(m.Annotations, fldPath.Child("annotations"))...)
+	errs = slices.Insert(errs, at, maps...)
+	return append(errs, finalizerNames(m.Finalizers, fldPath.Child("finalizers"))...)
+}
+
+// finalizerNames is the core API group's extra rule for metadata
+// finalizers (V-9): a name without a "/" must be one of the standard
+// ones — kubernetes, orphan, foregroundDeletion.
+func finalizerNames(finalizers []string, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, f := range finalizers {
+		if strings.Contains(f, "/") {
+			continue
+		}
+		switch f {
+		case string(corev1.FinalizerKubernetes), metav1.FinalizerOrphanDependents, metav1.FinalizerDeleteDependents:
+			continue
+		}
+		errs = append(errs, field.Invalid(fldPath.Index(i), f, "name is neither a standard finalizer name nor is it fully qualified"))
+	}
+	return errs
+}
+
+// appendMissing appends the errors of more that errs does not already
+// hold: workload.ValidateObjectMeta may come to check finalizer names
+// itself, and an error must not be reported twice.
+func appendMissing(errs, more field.ErrorList) field.ErrorList {
+	for _, e := range more {
+		if !slices.ContainsFunc(errs, func(x *field.Error) bool { return x.Error() == e.Error() }) {
+			errs = append(errs, e)
+		}
+	}
+	return errs
 }
 
 func validateSpec(spec *appsv1.DeploymentSpec, rollbackTo *int64, fldPath *field.Path) field.ErrorList {
