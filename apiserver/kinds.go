@@ -189,6 +189,9 @@ func replicaSetStrategy(st *strategy) {
 	st.validateUpdate = func(o, old Object) field.ErrorList {
 		return workload.ValidateReplicaSetUpdate(o.(*appsv1.ReplicaSet), old.(*appsv1.ReplicaSet))
 	}
+	st.validateStatus = func(o, old Object) field.ErrorList {
+		return workload.ValidateReplicaSetStatusUpdate(o.(*appsv1.ReplicaSet), old.(*appsv1.ReplicaSet))
+	}
 }
 
 func replicationControllerStrategy(st *strategy) {
@@ -200,6 +203,9 @@ func replicationControllerStrategy(st *strategy) {
 	}
 	st.validateUpdate = func(o, old Object) field.ErrorList {
 		return workload.ValidateReplicationControllerUpdate(o.(*corev1.ReplicationController), old.(*corev1.ReplicationController))
+	}
+	st.validateStatus = func(o, old Object) field.ErrorList {
+		return workload.ValidateReplicationControllerStatusUpdate(o.(*corev1.ReplicationController), old.(*corev1.ReplicationController))
 	}
 	st.fieldValue = func(o Object, f string) (string, bool) {
 		if f == "status.replicas" {

@@ -77,3 +77,26 @@ func TestConfigMapAndSecretValidation(t *testing.T) {
 	_, err = s.Update(cmGVR, "default", edit, metav1.UpdateOptions{})
 	wantError(t, err, 422, "ConfigMap \"frozen\" is invalid: data: Forbidden: field is immutable when `immutable` is set")
 }
+
+// API-14: a ReplicaSet's or ReplicationController's status write is
+// checked by the status rules, with the apiserver's 422 text.
+func TestReplicaSetAndRCStatusValidation(t *testing.T) {
+	s, _ := newTestServer(t)
+	rsGVR := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "replicasets"}
+	d := testDeployment("web")
+	rs := mustCreate(t, s, rsGVR, &appsv1.ReplicaSet{ObjectMeta: d.ObjectMeta, Spec: appsv1.ReplicaSetSpec{Replicas: d.Spec.Replicas, Selector: d.Spec.Selector, Template: d.Spec.Template}}).(*appsv1.ReplicaSet)
+	rs.Status = appsv1.ReplicaSetStatus{Replicas: 2, ReadyReplicas: 3, AvailableReplicas: 1}
+	_, err := s.Update(rsGVR, "default", rs, metav1.UpdateOptions{}, "status")
+	wantError(t, err, 422, `ReplicaSet.apps "web" is invalid: status.readyReplicas: Invalid value: 3: cannot be greater than status.replicas`)
+	rs.Status.ReadyReplicas = 2
+	if _, err := s.Update(rsGVR, "default", rs, metav1.UpdateOptions{}, "status"); err != nil {
+		t.Fatalf("a valid status: %v", err)
+	}
+
+	rcGVR := schema.GroupVersionResource{Version: "v1", Resource: "replicationcontrollers"}
+	rc := mustCreate(t, s, rcGVR, &corev1.ReplicationController{ObjectMeta: d.ObjectMeta, Spec: corev1.ReplicationControllerSpec{Replicas: d.Spec.Replicas, Selector: d.Spec.Selector.MatchLabels, Template: &d.Spec.Template}}).(*corev1.ReplicationController)
+	rc.Status = corev1.ReplicationControllerStatus{Replicas: -1}
+	_, err = s.Update(rcGVR, "default", rc, metav1.UpdateOptions{}, "status")
+	// Upstream also compares the other counts (0) with the negative replicas.
+	wantError(t, err, 422, `ReplicationController "web" is invalid: [status.replicas: Invalid value: -1: must be greater than or equal to 0, status.fullyLabeledReplicas: Invalid value: 0: cannot be greater than status.replicas, status.readyReplicas: Invalid value: 0: cannot be greater than status.replicas, status.availableReplicas: Invalid value: 0: cannot be greater than status.replicas]`)
+}
