@@ -216,7 +216,7 @@ func (s *Server) writeScale(ri *resourceInfo, ns string, obj runtime.Object, man
 			field.Invalid(field.NewPath("spec", "replicas"), sc.Spec.Replicas, "must be greater than or equal to 0")})
 	}
 	if sc.UID != "" && sc.UID != old.GetUID() {
-		return nil, s.preconditionConflict(ri, "", k, fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", sc.UID, old.GetUID()))
+		return nil, s.preconditionConflict(ri, "", k, fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", sc.UID, old.GetUID()), dry)
 	}
 	in := old.DeepCopyObject().(Object)
 	if ri.custom != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -103,7 +104,7 @@ func (s *Server) updateObject(ri *resourceInfo, sub, ns string, in Object, dry, 
 		return nil, s.notFound(ri, sub, k.Name)
 	}
 	if uid := in.GetUID(); uidPrecondition && uid != "" && uid != old.GetUID() {
-		return nil, s.preconditionConflict(ri, sub, k, fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", uid, old.GetUID()))
+		return nil, s.preconditionConflict(ri, sub, k, fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", uid, old.GetUID()), dry)
 	}
 	if err := s.checkResourceVersion(ri, in, old); err != nil {
 		return nil, err
@@ -204,13 +205,21 @@ func (s *Server) notFound(ri *resourceInfo, sub, name string) error {
 }
 
 // preconditionConflict is the storage layer's refusal of a write whose
-// precondition failed, as the apiserver wraps it.
-func (s *Server) preconditionConflict(ri *resourceInfo, sub string, k Key, msg string) error {
+// precondition failed, as the apiserver wraps it. A dry run's refusal
+// comes from the registry's dry-run storage, which names the key without
+// etcd's /registry prefix (k8s.io/apiserver
+// pkg/registry/generic/registry/dryrun.go: GuaranteedUpdate).
+func (s *Server) preconditionConflict(ri *resourceInfo, sub string, k Key, msg string, dry bool) error {
+	key := storageKey(ri, k)
+	if dry {
+		key = strings.TrimPrefix(key, "/registry")
+	}
 	return apierrors.NewConflict(subResource(ri, sub), k.Name, fmt.Errorf(
-		"StorageError: invalid object, Code: 4, Key: %s, ResourceVersion: 0, AdditionalErrorMsg: %s", storageKey(ri, k), msg))
+		"StorageError: invalid object, Code: 4, Key: %s, ResourceVersion: 0, AdditionalErrorMsg: %s", key, msg))
 }
 
-// storageKey is the etcd key the object would have in a real cluster.
+// storageKey is the etcd key the object would have in a real cluster:
+// etcd's /registry prefix and the resource's own key.
 func storageKey(ri *resourceInfo, k Key) string {
 	prefix := "/registry/"
 	if ri.Group != "" && ri.Group != "apps" && ri.Group != "batch" && ri.Group != "autoscaling" && ri.Group != "policy" {

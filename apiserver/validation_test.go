@@ -1,6 +1,7 @@
 package apiserver
 
 import (
+	"fmt"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -99,4 +100,19 @@ func TestReplicaSetAndRCStatusValidation(t *testing.T) {
 	_, err = s.Update(rcGVR, "default", rc, metav1.UpdateOptions{}, "status")
 	// Upstream also compares the other counts (0) with the negative replicas.
 	wantError(t, err, 422, `ReplicationController "web" is invalid: [status.replicas: Invalid value: -1: must be greater than or equal to 0, status.fullyLabeledReplicas: Invalid value: 0: cannot be greater than status.replicas, status.readyReplicas: Invalid value: 0: cannot be greater than status.replicas, status.availableReplicas: Invalid value: 0: cannot be greater than status.replicas]`)
+}
+
+// API-5: an update whose uid is not the object's fails the storage's
+// precondition; a dry run's error names the key as the dry-run storage
+// does, without etcd's /registry prefix.
+func TestUIDPreconditionKey(t *testing.T) {
+	s, _ := newTestServer(t)
+	cm := mustCreate(t, s, cmGVR, configMap("cmb", map[string]string{"k": "v"})).(*corev1.ConfigMap)
+	uid := cm.UID
+	cm.UID = "not-its-uid"
+	msg := `Operation cannot be fulfilled on configmaps "cmb": StorageError: invalid object, Code: 4, Key: %s, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: not-its-uid, UID in object meta: ` + string(uid)
+	_, err := s.Update(cmGVR, "default", cm, metav1.UpdateOptions{})
+	wantError(t, err, 409, fmt.Sprintf(msg, "/registry/configmaps/default/cmb"))
+	_, err = s.Update(cmGVR, "default", cm, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})
+	wantError(t, err, 409, fmt.Sprintf(msg, "/configmaps/default/cmb"))
 }
