@@ -610,3 +610,68 @@ func TestRepeatedDeleteWritesNothing(t *testing.T) {
 		t.Fatalf("foreground delete: %v, resourceVersion %d", err, s.ResourceVersion())
 	}
 }
+
+// A write to a pod's main resource never changes its status; conditions
+// set through the status subresource — a readiness gate's — are stored
+// and survive later main-resource writes; a status write that leaves
+// observedGeneration out keeps the stored one (pod strategy:
+// PrepareForUpdate, podStatusStrategy.PrepareForUpdate).
+func TestPodStatusKeptAcrossWrites(t *testing.T) {
+	s, _ := newTestServer(t)
+	in := testPod("gated")
+	in.Spec.ReadinessGates = []corev1.PodReadinessGate{{ConditionType: "example.com/lb-ready"}}
+	p := mustCreate(t, s, podGVR, in).(*corev1.Pod)
+
+	st := p.DeepCopy()
+	st.Status.Phase = corev1.PodRunning
+	st.Status.ObservedGeneration = 1
+	st.Status.Conditions = []corev1.PodCondition{
+		{Type: "example.com/lb-ready", Status: corev1.ConditionTrue, ObservedGeneration: 1},
+		{Type: corev1.PodReady, Status: corev1.ConditionFalse, ObservedGeneration: 1},
+	}
+	sent := st.DeepCopy()
+	out, err := s.Update(podGVR, "default", st, metav1.UpdateOptions{}, "status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equal(st, sent) {
+		t.Fatal("the status update changed the caller's object")
+	}
+	stored := out.(*corev1.Pod)
+	if len(stored.Status.Conditions) != 2 || stored.Status.Conditions[0].Type != "example.com/lb-ready" || stored.Status.Conditions[0].Status != corev1.ConditionTrue {
+		t.Fatalf("readiness gate condition not stored: %+v", stored.Status.Conditions)
+	}
+
+	// The main resource: a client's status is ignored, whatever it says.
+	main := stored.DeepCopy()
+	main.Labels["tier"] = "front"
+	main.Status = corev1.PodStatus{Phase: corev1.PodFailed, Reason: "Mine"}
+	got := mustUpdate(t, s, podGVR, main).(*corev1.Pod)
+	if !equal(got.Status, stored.Status) || got.Labels["tier"] != "front" {
+		t.Fatalf("main update changed the status:\n got %+v\nwant %+v", got.Status, stored.Status)
+	}
+	// A merge patch of the main resource naming status: ignored too.
+	out, err = s.Patch(podGVR, "default", "gated", types.MergePatchType, []byte(`{"status":{"conditions":null,"phase":"Succeeded"}}`), metav1.PatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out.(*corev1.Pod); !equal(got.Status, stored.Status) {
+		t.Fatalf("main patch changed the status: %+v", got.Status)
+	}
+
+	// A status write without observedGeneration keeps the stored ones.
+	st = got.DeepCopy()
+	st.Status.ObservedGeneration = 0
+	for i := range st.Status.Conditions {
+		st.Status.Conditions[i].ObservedGeneration = 0
+	}
+	st.Status.Conditions = append(st.Status.Conditions, corev1.PodCondition{Type: corev1.ContainersReady, Status: corev1.ConditionFalse})
+	out, err = s.Update(podGVR, "default", st, metav1.UpdateOptions{}, "status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := out.(*corev1.Pod).Status
+	if kept.ObservedGeneration != 1 || kept.Conditions[0].ObservedGeneration != 1 || kept.Conditions[1].ObservedGeneration != 1 || kept.Conditions[2].ObservedGeneration != 0 {
+		t.Fatalf("observedGeneration not kept: %+v", kept)
+	}
+}

@@ -90,12 +90,29 @@ func podStrategy(st *strategy) {
 		p := o.(*corev1.Pod)
 		p.Status = corev1.PodStatus{Phase: corev1.PodPending, QOSClass: podQOS(p)}
 	}
+	// A write to the main resource keeps the stored status (the generic
+	// rule, podStrategy.PrepareForUpdate) and, with
+	// PodLevelResourcesFixDefaulting (beta, on), the stored pod-level
+	// resources when the client left them out.
+	st.prepareUpdate = func(o, old Object) {
+		p, op := o.(*corev1.Pod), old.(*corev1.Pod)
+		if p.Spec.Resources == nil && op.Spec.Resources != nil {
+			p.Spec.Resources = op.Spec.Resources.DeepCopy()
+		}
+	}
+	// A status write keeps the spec (the generic rule), the owner
+	// references, the QoS class when left out, and observedGeneration —
+	// the status's and each condition's — when left out
+	// (podStatusStrategy.PrepareForUpdate, preserveOldObservedGeneration).
+	// The conditions are the client's: a readiness gate's condition set
+	// here is stored as sent.
 	st.prepareStatus = func(o, old Object) {
 		p, op := o.(*corev1.Pod), old.(*corev1.Pod)
 		p.OwnerReferences = op.OwnerReferences
 		if p.Status.QOSClass == "" {
 			p.Status.QOSClass = op.Status.QOSClass
 		}
+		keepObservedGeneration(&p.Status, &op.Status)
 	}
 	st.validate = func(o Object) field.ErrorList { return workload.ValidatePod(o.(*corev1.Pod)) }
 	st.validateUpdate = func(o, old Object) field.ErrorList { return validatePodUpdate(o.(*corev1.Pod), old.(*corev1.Pod)) }
@@ -132,6 +149,30 @@ func podStrategy(st *strategy) {
 			return "", true
 		}
 		return "", false
+	}
+}
+
+// keepObservedGeneration gives a status write that leaves observedGeneration
+// out the stored one: the status's, and each condition's from the stored
+// condition of its type in the same position among that type's (several
+// conditions of one type pass validation).
+func keepObservedGeneration(st, old *corev1.PodStatus) {
+	if st.ObservedGeneration == 0 {
+		st.ObservedGeneration = old.ObservedGeneration
+	}
+	stored := map[corev1.PodConditionType][]int64{}
+	for _, c := range old.Conditions {
+		stored[c.Type] = append(stored[c.Type], c.ObservedGeneration)
+	}
+	for i := range st.Conditions { // the request's own copy
+		c := &st.Conditions[i]
+		var g int64
+		if gs := stored[c.Type]; len(gs) > 0 {
+			g, stored[c.Type] = gs[0], gs[1:]
+		}
+		if c.ObservedGeneration == 0 {
+			c.ObservedGeneration = g
+		}
 	}
 }
 

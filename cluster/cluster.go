@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubesem/kubesem/apiserver"
+	"github.com/kubesem/kubesem/features"
 	"github.com/kubesem/kubesem/internal/events"
 	"github.com/kubesem/kubesem/probe"
 	"github.com/kubesem/kubesem/workload"
@@ -51,6 +52,21 @@ type Options struct {
 	// MaxRounds bounds the controller passes at one instant (a safety net
 	// against a livelock; zero means 10,000).
 	MaxRounds int
+	// TerminatedPodGCThreshold is kube-controller-manager's
+	// --terminated-pod-gc-threshold: how many terminated pods the pod
+	// garbage collector lets exist before it deletes the oldest; zero
+	// means DefaultTerminatedPodGCThreshold (12,500), a negative value
+	// switches that duty off (upstream: a value ≤ 0).
+	TerminatedPodGCThreshold int
+	// Gates are the cluster's feature gates (--feature-gates of every
+	// component); nil is v1.37.2's defaults. The kubelets take them
+	// (restart rules, CrashLoopBackOff); an unknown gate, or an enabled
+	// gate whose dependency is off, is an error of New.
+	Gates features.Gates
+	// MaxContainerRestartPeriod is the kubelets'
+	// crashLoopBackOff.maxContainerRestartPeriod (with the gate
+	// KubeletCrashLoopBackOffMax on); zero means 300 s.
+	MaxContainerRestartPeriod time.Duration
 	// Scheme is the apiserver's scheme (apiserver.Options.Scheme): nil
 	// means apiserver.NewScheme(); with the Go types of a user's custom
 	// resources added, the cluster answers with those types.
@@ -84,8 +100,8 @@ type Cluster struct {
 	schedDirty bool
 
 	nodes     map[string]*nodeState
-	zoneNext  map[string]time.Time // per zone: when the NoExecute rate limiter lets the next taint through
-	allDown   bool                 // every zone in full disruption (RS-10.4)
+	life      nodeLifecycle // the node lifecycle controller's zones and tainting queues (lifecycle.go)
+	podgc     podGC         // the pod garbage collector's bookkeeping (podgc.go)
 	evictions map[key]*eviction
 	pods      map[key]*podRuntime
 	pending   map[key]bool         // pods waiting for a node
@@ -153,6 +169,9 @@ func New(opts Options) (*Cluster, error) {
 	if opts.Nodes == nil {
 		opts.Nodes = DefaultNodes()
 	}
+	if err := opts.Gates.Validate(); err != nil {
+		return nil, err
+	}
 	c := &Cluster{
 		opts:                opts,
 		now:                 opts.Start,
@@ -163,7 +182,6 @@ func New(opts Options) (*Cluster, error) {
 		dirty:               map[string]map[key]bool{},
 		gcDirty:             map[string]bool{},
 		nodes:               map[string]*nodeState{},
-		zoneNext:            map[string]time.Time{},
 		evictions:           map[key]*eviction{},
 		pods:                map[key]*podRuntime{},
 		pending:             map[key]bool{},

@@ -366,7 +366,7 @@ func TestUnschedulablePodStaysPending(t *testing.T) {
 	o, err := c.Get(KindPod, "", "big")
 	must(t, err)
 	p := o.(*corev1.Pod)
-	want := "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+	want := "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
 	var cond corev1.PodCondition
 	for _, c := range p.Status.Conditions {
 		if c.Type == corev1.PodScheduled {

@@ -59,13 +59,64 @@
 //     orphan), namespace (RS-12.5, after 5 s), resource quota and the
 //     scheduler. A failed sync is retried after 5 ms doubling (the
 //     workqueue's rate limit).
-//  4. Scheduler: a node fits when it is not cordoned (or the pod tolerates
-//     node.kubernetes.io/unschedulable), its NoSchedule/NoExecute taints
-//     are tolerated (a node that is not Ready carries them, rule 6) and
-//     the pod's cpu/memory requests and one more pod fit its allocatable;
-//     the fitting node with fewest pods wins, ties by name; a pod that
-//     fits nowhere stays Pending with PodScheduled=False (a simplification
-//     of kube-scheduler).
+//  4. Scheduler (Schedule, KubeletAdmit): a pending pod is put through
+//     the default profile's filters that kubesem models, in the profile's
+//     order, a node rejected by the first that refuses it
+//     (pkg/scheduler/framework/runtime: RunFilterPlugins):
+//     NodeUnschedulable — a cordoned node only for a pod tolerating
+//     node.kubernetes.io/unschedulable ("node(s) were unschedulable");
+//     TaintToleration — every NoSchedule and NoExecute taint tolerated (a
+//     node that is not Ready carries them, rule 6; "node(s) had
+//     untolerated taint(s)"); NodeAffinity — the nodeSelector and the
+//     required node affinity, its terms ORed and each term's
+//     matchExpressions (In, NotIn, Exists, DoesNotExist, Gt, Lt) and
+//     matchFields (metadata.name) ANDed, matched by
+//     k8s.io/component-helpers nodeaffinity ("node(s) didn't match Pod's
+//     node affinity/selector"); NodeResourcesFit — one more pod within
+//     allocatable pods ("Too many pods"), then, unless the pod requests
+//     nothing, cpu, memory, ephemeral storage and every extended resource
+//     or hugepage it requests within what the pods bound there leave
+//     ("Insufficient cpu", one reason per resource short; a resource the
+//     node does not list is 0), the pod's requests as
+//     component-helpers' resource.PodRequests counts them
+//     (noderesources/fit.go: fitsRequest). When every required term
+//     names nodes with metadata.name In, only those nodes are filtered
+//     and the others count as "node(s) didn't satisfy plugin(s)
+//     [NodeAffinity]"; when the names cancel out no node is, with "pod
+//     affinity terms conflict" (nodeaffinity/node_affinity.go:
+//     PreFilter). The fitting node with fewest pods wins, ties by name.
+//     A pod that fits nowhere stays Pending with PodScheduled=False,
+//     reason Unschedulable, and a FailedScheduling event from
+//     default-scheduler, both with FitError.Error's text
+//     (pkg/scheduler/framework/types.go, schedule_one.go:
+//     handleSchedulingFailure): "0/N nodes are available: " and the
+//     PreFilter's message or each reason with its count of nodes, the
+//     strings sorted, then the default preemption plugin's PostFilter
+//     message (defaultpreemption PostFilter, preemption.Evaluator): for a
+//     pod with preemptionPolicy Never "preemption: not eligible due to
+//     preemptionPolicy=Never.", else "preemption: 0/N nodes are
+//     available: " with "No preemption victims found for incoming pod"
+//     for each node refused only for resources it could hold when empty
+//     and "Preemption is not helpful for scheduling" for the rest (a pod
+//     asking more than a node's whole allocatable, or refused by any
+//     other filter); "no nodes available to schedule pods" with no node.
+//     A pod created with spec.nodeName set is never scheduled: the kubelet
+//     of that node takes it when the node is one of the cluster's and is
+//     up (a node that does not exist, or a Node object no kubelet runs,
+//     leaves it Pending). The kubelet admits every pod it receives,
+//     scheduled or not, as pkg/kubelet/lifecycle/predicate.go's Admit
+//     does, against the other pods bound there: a kubernetes.io/os label
+//     or spec.os other than linux is refused
+//     (PodOSSelectorNodeLabelDoesNotMatch, PodOSNotSupported), then the
+//     first failure among the resources (OutOfpods, OutOfcpu,
+//     OutOfmemory, ...: "Node didn't have enough resource: cpu,
+//     requested: 3000, used: 0, capacity: 2000"), the node affinity
+//     ("Predicate NodeAffinity failed: node(s) didn't match Pod's node
+//     affinity/selector") and the NoExecute taints ("Predicate
+//     TaintToleration failed: node(s) had taints that the pod didn't
+//     tolerate"). A rejected pod gets phase Failed, that reason, the
+//     message "Pod was rejected: <message>", and a Warning event from the
+//     kubelet with the reason and message (kubelet.go: rejectPod).
 //  5. Kubelet: a bound pod gets an IP at once; its containers start after
 //     Options.StartDelay (2 s) and are run by probe.Runner (probes,
 //     restarts, CrashLoopBackOff). What a container does comes from
@@ -96,6 +147,67 @@
 //     20 s from the cluster's start: the first pass after the deletion
 //     quarantines the node, the pass 40 s later deletes its pods unless
 //     the node exists again (RS-10.8).
+//     6a. Taint manager, node writes (pkg/controller/tainteviction,
+//     taint_eviction.go: NodeUpdated, handleNodeUpdate, processPodOnNode):
+//     any write that changes a node's NoExecute taints — the lifecycle
+//     controller's, a user's TaintNode/UntaintNode, a client's update or
+//     patch, `kubectl taint` — makes the taint manager look again at every
+//     pod bound to the node against the NoExecute taints it now carries:
+//     a pod that does not tolerate one of them is evicted now (any
+//     eviction it had is cancelled first); one tolerating all of them
+//     forever has its eviction cancelled; the others are evicted at the
+//     smallest tolerationSeconds of the tolerations used (≤ 0 is now),
+//     counted from the first decision still pending (a changed taint
+//     neither postpones nor advances it unless it comes due earlier).
+//     With no NoExecute taint left every pending eviction on the node is
+//     cancelled, each with "Cancelling deletion of Pod ns/name".
+//     TaintNode validates as the apiserver's validateNodeTaints.
+//     6b. Zone disruption (node_lifecycle_controller.go: monitorNodeHealth,
+//     handleDisruption, ComputeZoneState, setLimiterInZone,
+//     markNodeForTainting, markNodeAsReachable; scheduler
+//     RateLimitedTimedQueue): the monitor runs a pass on its 5 s grid
+//     after any node write (and at a silent kubelet's deadline): every
+//     node's health first (rule 6c), its NoExecute decision (Ready False
+//     → not-ready, Unknown → unreachable: swapped at once for the other
+//     kind if the node has it, else queued in its zone's queue; Ready
+//     True → both removed and the node dequeued), then the zones are
+//     judged together from the pass's Ready conditions (nodes labelled
+//     node.kubernetes.io/exclude-disruption left out; zone = ZoneKey):
+//     FullDisruption when none is ready, PartialDisruption when more than
+//     two and at least 0.55 (float32) are not, else Normal (ZoneStates).
+//     A zone's queue taints one node per token of a burst-1 bucket: 10 s
+//     in Normal and FullDisruption, 100 s in PartialDisruption above 50
+//     nodes, never at 50 or fewer. Every zone in FullDisruption: every
+//     node loses its not-ready/unreachable NoExecute taints and nothing
+//     is tainted; leaving it restarts every silent node's grace period
+//     and sets each zone's bucket anew (a new rate starts full, empty
+//     when the old one had no token: the first taint one interval
+//     later). Upstream only logs zone changes: no event is recorded.
+//     6c. Node status is the kubelet's (tryUpdateNodeHealth; kubelet
+//     nodestatus setters): SetNodeCondition posts Ready, MemoryPressure,
+//     DiskPressure, PIDPressure or NetworkUnavailable with the kubelet's
+//     reason, message and event ("Node w status is now:
+//     NodeHasInsufficientMemory"); the NoSchedule taints of rule 6 follow
+//     at once (node.kubernetes.io/memory-pressure:NoSchedule, …), the
+//     NoExecute ones on the next pass (rule 6b). A kubelet silent past its
+//     grace (50 s after its last lease renewal; 60 s after creation for a
+//     node that never posted, AddNodeWithoutStatus) has Ready,
+//     MemoryPressure, DiskPressure and PIDPressure set Unknown —
+//     "NodeStatusUnknown"/"Kubelet stopped posting node status." for a
+//     condition it had, "NodeStatusNeverUpdated"/"Kubelet never posted
+//     node status." (heartbeat = creation) for one it never posted —
+//     written only when Ready changes; "NodeNotReady" (node-controller)
+//     and the pods' Ready=False only when Ready was True.
+//     6d. Pod GC's other duties (pkg/controller/podgc/gc_controller.go: gc,
+//     gcTerminated, gcTerminating, gcUnscheduledTerminating), on the 20 s
+//     grid when a write gave them work: terminated pods (phase not
+//     Pending, Running or Unknown) beyond Options.TerminatedPodGCThreshold
+//     (12,500; negative: off) deleted, evicted first then oldest
+//     (creationTimestamp, then name); pods being deleted on a node that
+//     is not Ready and carries node.kubernetes.io/out-of-service, and pods
+//     being deleted that were never scheduled, force-deleted: phase Failed
+//     unless terminal, then DELETE with grace 0 (PodGCVictims is the
+//     choice).
 //  7. Services get a ClusterIP from 10.96.0.0/12; Endpoints lists the pods
 //     the selector matches that have an IP, ready when the pod is ready
 //     and not terminating.
@@ -159,9 +271,16 @@
 //     controller and request named.
 //
 // MODEL choices: controllers react within the same instant (upstream:
-// milliseconds); a pod create's quota usage is written after the pod
+// milliseconds); the monitor's tainting queues run at the pass's instant
+// and when a token is due (upstream: every 100 ms), nodes of one pass
+// queued in name order (upstream: its workers' order); a pass over
+// healthy nodes in Normal zones is applied at the write (it decides
+// nothing else); a pod kept by finalizers only gets phase Failed from
+// the pod GC; a pod create's quota usage is written after the pod
 // (upstream: before); admission runs after the strategy's validation; kubectl apply replaces spec, labels and annotations
 // instead of a three-way merge; the kubelet acts on a deletion after 1 s.
-// Not modelled: ResourceQuota scopes, preemption, affinity, DaemonSets,
+// Not modelled: ResourceQuota scopes, preemption (every pod has the same
+// priority, so there is never a victim), the scheduler's scoring, preferred
+// and inter-pod affinity, topology spread, host ports, DaemonSets,
 // Jobs, system pods.
 package cluster

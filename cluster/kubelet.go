@@ -2,8 +2,6 @@ package cluster
 
 import (
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -14,205 +12,6 @@ import (
 	"github.com/kubesem/kubesem/probe"
 	"github.com/kubesem/kubesem/workload"
 )
-
-// ---- scheduler ------------------------------------------------------------
-
-// nodeLoad is what the scheduler counts on a node.
-type nodeLoad struct {
-	pods          int64
-	milliCPU, mem int64 // requested cpu in millicores, memory in bytes
-}
-
-// podRequests sums the containers' cpu (millicores) and memory (bytes)
-// requests.
-func podRequests(p *corev1.Pod) (milliCPU, mem int64) {
-	for _, ctr := range p.Spec.Containers {
-		if q, ok := ctr.Resources.Requests[corev1.ResourceCPU]; ok {
-			milliCPU += q.MilliValue()
-		}
-		if q, ok := ctr.Resources.Requests[corev1.ResourceMemory]; ok {
-			mem += q.Value()
-		}
-	}
-	return milliCPU, mem
-}
-
-func podTerminal(p *corev1.Pod) bool {
-	return p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed
-}
-
-// schedule binds every pending pod it can, in (namespace, name) order.
-//
-// The rule (a simplification of kube-scheduler's default profile,
-// documented in the package doc): a node fits when its Ready condition is
-// True, it is not cordoned, the pod tolerates its NoSchedule and NoExecute
-// taints, and the pod's cpu and memory requests and one more pod fit in
-// its allocatable after the pods already bound there; among the fitting
-// nodes the one with the fewest pods wins, ties by name. A pod that fits
-// nowhere stays Pending with PodScheduled=False (Unschedulable).
-func (c *Cluster) schedule() {
-	if !c.schedDirty {
-		return
-	}
-	c.schedDirty = false
-	if len(c.pending) == 0 {
-		return
-	}
-	keys := make([]key, 0, len(c.pending))
-	for k := range c.pending {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, compareKeys)
-	var nodes []*corev1.Node
-	for _, o := range c.st.list(KindNode, "") {
-		nodes = append(nodes, o.(*corev1.Node))
-	}
-	for _, k := range keys {
-		o := c.st.get(KindPod, k)
-		if o == nil || !c.pending[k] {
-			continue
-		}
-		p := o.(*corev1.Pod)
-		cpu, mem := podRequests(p)
-		var best *corev1.Node
-		var bestPods int64
-		reasons := map[string]int{}
-		for _, n := range nodes {
-			l := c.loadOf(n.Name)
-			if why := fits(p, n, l, cpu, mem); why != "" {
-				reasons[why]++
-				continue
-			}
-			if best == nil || l.pods < bestPods {
-				best, bestPods = n, l.pods
-			}
-		}
-		if best == nil {
-			c.unschedulable(p, len(nodes), reasons)
-			continue
-		}
-		c.bind(p, best.Name)
-	}
-}
-
-func (c *Cluster) loadOf(node string) *nodeLoad {
-	l := c.load[node]
-	if l == nil {
-		l = &nodeLoad{}
-		c.load[node] = l
-	}
-	return l
-}
-
-// trackPod keeps the scheduler's books (pending pods, per-node load) as
-// pods are written.
-func (c *Cluster) trackPod(old, cur *corev1.Pod) {
-	account := func(p *corev1.Pod, sign int64) {
-		if p == nil || p.Spec.NodeName == "" || podTerminal(p) {
-			return
-		}
-		l := c.loadOf(p.Spec.NodeName)
-		cpu, mem := podRequests(p)
-		l.pods += sign
-		l.milliCPU += sign * cpu
-		l.mem += sign * mem
-	}
-	account(old, -1)
-	account(cur, 1)
-	if cur == nil {
-		delete(c.pending, keyOf(old))
-		return
-	}
-	if cur.Spec.NodeName == "" && cur.DeletionTimestamp == nil && !podTerminal(cur) {
-		c.pending[keyOf(cur)] = true
-	} else {
-		delete(c.pending, keyOf(cur))
-	}
-}
-
-// fits says why pod p does not fit node n ("" when it does), in the
-// scheduler's words.
-func fits(p *corev1.Pod, n *corev1.Node, l *nodeLoad, cpu, mem int64) string {
-	// NodeUnschedulable: a cordoned node takes only pods that tolerate
-	// its unschedulable taint, whether or not the taint is there yet
-	if n.Spec.Unschedulable && !tolerated(p.Spec.Tolerations, &corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule}) {
-		return reasonUnschedulable
-	}
-	for i := range n.Spec.Taints {
-		t := &n.Spec.Taints[i]
-		if t.Effect == corev1.TaintEffectPreferNoSchedule {
-			continue
-		}
-		if !tolerated(p.Spec.Tolerations, t) {
-			return reasonTaint
-		}
-	}
-	alloc := n.Status.Allocatable
-	if q, ok := alloc[corev1.ResourcePods]; ok && l.pods+1 > q.Value() {
-		return "Too many pods"
-	}
-	if q, ok := alloc[corev1.ResourceCPU]; ok && l.milliCPU+cpu > q.MilliValue() {
-		return "Insufficient cpu"
-	}
-	if q, ok := alloc[corev1.ResourceMemory]; ok && l.mem+mem > q.Value() {
-		return "Insufficient memory"
-	}
-	return ""
-}
-
-// The scheduler's reasons: taints and cordons cannot be helped by
-// preemption; the resource ones could, but every pod here has the same
-// priority, so there are no victims.
-const (
-	reasonTaint         = "node(s) had untolerated taint(s)"
-	reasonUnschedulable = "node(s) were unschedulable"
-)
-
-// unschedulable records why a pod fits nowhere, in kube-scheduler's words
-// (FitError and the default preemption plugin's PostFilter message).
-func (c *Cluster) unschedulable(p *corev1.Pod, total int, reasons map[string]int) {
-	histogram := func(m map[string]int) string {
-		var parts []string
-		for why, n := range m {
-			parts = append(parts, fmt.Sprintf("%d %s", n, why))
-		}
-		sort.Strings(parts)
-		return strings.Join(parts, ", ")
-	}
-	preemption := map[string]int{}
-	for why, n := range reasons {
-		if why == reasonTaint || why == reasonUnschedulable {
-			preemption["Preemption is not helpful for scheduling"] += n
-		} else {
-			preemption["No preemption victims found for incoming pod"] += n
-		}
-	}
-	msg := fmt.Sprintf("0/%d nodes are available: %s. preemption: 0/%d nodes are available: %s.", total, histogram(reasons), total, histogram(preemption))
-	if total == 0 {
-		msg = "no nodes available to schedule pods"
-	}
-	for _, cond := range p.Status.Conditions {
-		if cond.Type == corev1.PodScheduled && cond.Message == msg {
-			return
-		}
-	}
-	np := p.DeepCopy()
-	setPodCondition(np, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
-		Reason: corev1.PodReasonUnschedulable, Message: msg, LastTransitionTime: metav1.NewTime(c.now)})
-	c.writeStatus(KindPod, np)
-	c.record(np, KindPod, "Warning", "FailedScheduling", "default-scheduler", "%s", msg)
-}
-
-func (c *Cluster) bind(p *corev1.Pod, node string) {
-	np := p.DeepCopy()
-	np.Spec.NodeName = node
-	setPodCondition(np, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(c.now)})
-	c.writeStatus(KindPod, np)
-	c.record(np, KindPod, "Normal", "Scheduled", "default-scheduler", "Successfully assigned %s/%s to %s", np.Namespace, np.Name, node)
-	if ns := c.nodes[node]; ns != nil && ns.up {
-		c.admitPod(np, ns, nil)
-	}
-}
 
 // ---- kubelet ----------------------------------------------------------------
 
@@ -226,6 +25,9 @@ type podRuntime struct {
 	base        map[string]int32 // restart counts from before a node restart
 	ip          string
 	admitted    time.Time
+	// gates is what the runner was last told of the pod's readiness
+	// gate conditions (rule P16.6), as "type=status" pairs.
+	gates string
 }
 
 type podContainer struct {
@@ -238,7 +40,8 @@ type podContainer struct {
 // the probe model runs from then on.
 func (c *Cluster) admitPod(p *corev1.Pod, ns *nodeState, base map[string]int32) {
 	k := keyOf(p)
-	sc := probe.Scenario{Pod: p, Scripts: map[string]probe.Script{}, StartDelay: c.opts.StartDelay}
+	sc := probe.Scenario{Pod: p, Scripts: map[string]probe.Script{}, StartDelay: c.opts.StartDelay,
+		Gates: c.opts.Gates, MaxContainerRestartPeriod: c.opts.MaxContainerRestartPeriod, KubeletStart: ns.kubeletStart}
 	for _, ctr := range p.Spec.Containers {
 		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr)
 	}
@@ -248,7 +51,7 @@ func (c *Cluster) admitPod(p *corev1.Pod, ns *nodeState, base map[string]int32) 
 		return
 	}
 	rt := &podRuntime{runner: r, node: ns.name, base: base, admitted: c.now,
-		ip: fmt.Sprintf("10.244.%d.%d", ns.index, ns.nextIP)}
+		ip: fmt.Sprintf("10.244.%d.%d", ns.index, ns.nextIP), gates: gateConditions(p)}
 	ns.nextIP++
 	if old := c.pods[k]; old != nil {
 		rt.token = old.token + 1
@@ -370,15 +173,66 @@ func (c *Cluster) kubeletEvents(k key, evs []probe.Event) {
 	}
 }
 
+// gateConditions renders the conditions a pod's readiness gates name, in
+// the gates' order, as "type=status" pairs ("" without gates).
+func gateConditions(p *corev1.Pod) string {
+	if len(p.Spec.ReadinessGates) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, g := range p.Spec.ReadinessGates {
+		b.WriteString(string(g.ConditionType))
+		b.WriteByte('=')
+		for _, cond := range p.Status.Conditions {
+			if cond.Type == g.ConditionType {
+				b.WriteString(string(cond.Status))
+				break
+			}
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+// kubeletPodChanged is the kubelet hearing of a pod write (rule P16.6):
+// when the conditions of the pod's readiness gates changed, its kubelet
+// syncs the pod KubeletDelay later (MODEL, as for a deletion) and writes
+// the Ready condition they make.
+func (c *Cluster) kubeletPodChanged(old, cur *corev1.Pod) {
+	if old == nil || cur == nil || len(cur.Spec.ReadinessGates) == 0 {
+		return
+	}
+	k := keyOf(cur)
+	rt := c.pods[k]
+	if rt == nil || rt.frozen || gateConditions(cur) == rt.gates {
+		return
+	}
+	c.after(KubeletDelay, func() {
+		if c.pods[k] != rt || rt.frozen {
+			return
+		}
+		c.syncPodStatus(k, rt)
+	})
+}
+
 // syncPodStatus writes the status the kubelet reports when it differs from
-// the stored one. Conditions owned by others (DisruptionTarget,
-// PodScheduled) are kept.
+// the stored one. Conditions the kubelet does not own (a readiness gate's,
+// DisruptionTarget) are kept as stored, and come first, as the status
+// manager's merge puts them; PodScheduled keeps the scheduler's (rule
+// P16.6).
 func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 	o := c.st.get(KindPod, k)
 	if o == nil {
 		return
 	}
 	p := o.(*corev1.Pod)
+	if g := gateConditions(p); g != rt.gates {
+		// The kubelet's view of the gates' conditions is the stored one.
+		if evs, err := rt.runner.SetConditions(c.now, p.Status.Conditions); err == nil {
+			rt.gates = g
+			c.kubeletEvents(k, evs)
+		}
+	}
 	st := rt.runner.Status(c.now)
 	for i := range st.ContainerStatuses {
 		st.ContainerStatuses[i].RestartCount += rt.base[st.ContainerStatuses[i].Name]
@@ -400,14 +254,18 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 		st.QOSClass = workload.QOSClass(p)
 	}
 	conds := make([]corev1.PodCondition, 0, len(st.Conditions)+len(p.Status.Conditions))
-	for _, cond := range st.Conditions {
-		if cond.Type == corev1.PodScheduled || cond.Type == corev1.DisruptionTarget {
-			continue
+	for _, cond := range p.Status.Conditions {
+		if !probe.KubeletOwnsCondition(cond.Type, c.opts.Gates) {
+			conds = append(conds, cond)
 		}
-		conds = append(conds, cond)
+	}
+	for _, cond := range st.Conditions {
+		if cond.Type != corev1.PodScheduled && probe.KubeletOwnsCondition(cond.Type, c.opts.Gates) {
+			conds = append(conds, cond)
+		}
 	}
 	for _, cond := range p.Status.Conditions {
-		if cond.Type == corev1.PodScheduled || cond.Type == corev1.DisruptionTarget {
+		if cond.Type == corev1.PodScheduled {
 			conds = append(conds, cond)
 		}
 	}

@@ -137,7 +137,7 @@ func TestNoScheduleTaints(t *testing.T) {
 	_, err = c.Create(big)
 	must(t, err)
 	want := "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s), 1 node(s) were unschedulable. " +
-		"preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
+		"preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
 	if cond := podCond(podNamed(t, c, "big"), corev1.PodScheduled); cond == nil || cond.Message != want {
 		t.Fatalf("scheduler message\n got %+v\nwant %q", cond, want)
 	}

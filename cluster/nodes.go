@@ -70,11 +70,18 @@ type nodeState struct {
 	kubeletStart time.Time
 	token        uint64 // invalidates timers of an earlier stop
 	nextIP       int
-	taintAt      time.Time // a NoExecute taint is queued for then
-	taintQueued  bool
+	// unknownAt is the monitor pass that will find the silent kubelet's
+	// grace period over (zero: none pending).
+	unknownAt time.Time
 }
 
 func (c *Cluster) addNode(n *corev1.Node, index int) error {
+	return c.addNodeAs(n, index, true)
+}
+
+// addNodeAs registers a node; posted says whether its kubelet runs and
+// posts a Ready status, or never posts at all (AddNodeWithoutStatus).
+func (c *Cluster) addNodeAs(n *corev1.Node, index int, posted bool) error {
 	if _, dup := c.nodes[n.Name]; dup {
 		return fmt.Errorf("cluster: %w", apiAlreadyExists(KindNode, n.Name))
 	}
@@ -100,12 +107,24 @@ func (c *Cluster) addNode(n *corev1.Node, index int) error {
 	node.Status.NodeInfo.OperatingSystem = "linux"
 	node.Status.NodeInfo.Architecture = "amd64"
 	node.Status.Conditions = readyConditions(c.now)
+	if !posted {
+		node.Status.Conditions = nil
+	}
 	node.Status.Phase = ""
-	o, err := c.createObject(node)
-	if err != nil {
+	// The node's state is there before its object, which wakes the
+	// lifecycle controller.
+	ns := &nodeState{name: node.Name, index: index, up: posted, kubeletStart: c.now, nextIP: 2}
+	if !posted {
+		ns.unknownAt = c.nextTick(c.now.Add(NodeStartupGracePeriod + time.Nanosecond))
+	}
+	c.nodes[n.Name] = ns
+	if _, err := c.createObject(node); err != nil {
+		delete(c.nodes, n.Name)
 		return err
 	}
-	c.nodes[n.Name] = &nodeState{name: o.GetName(), index: index, up: true, kubeletStart: c.now, nextIP: 2}
+	if !posted {
+		c.requestMonitorPass(ns.unknownAt)
+	}
 	return nil
 }
 
@@ -163,13 +182,8 @@ func (c *Cluster) StopNode(name string) error {
 	// renewal; it marks the node on the first check strictly after probe
 	// time + grace. Checks run every 5 s from the cluster's start (MODEL).
 	probeTime := c.nextTick(lastRenew)
-	unknownAt := c.nextTick(probeTime.Add(NodeMonitorGracePeriod + time.Nanosecond))
-	token := ns.token
-	c.at(unknownAt, false, func() {
-		if ns.token == token && !ns.up {
-			c.nodeUnreachable(ns)
-		}
-	})
+	ns.unknownAt = c.nextTick(probeTime.Add(NodeMonitorGracePeriod + time.Nanosecond))
+	c.requestMonitorPass(ns.unknownAt)
 	for k, rt := range c.pods {
 		if rt.node == name {
 			c.freezePod(k, rt)
@@ -181,45 +195,6 @@ func (c *Cluster) StopNode(name string) error {
 // nextTick is the node monitor's first check at or after t.
 func (c *Cluster) nextTick(t time.Time) time.Time {
 	return c.tickAfter(t.Add(-time.Nanosecond), NodeMonitorPeriod)
-}
-
-// nodeUnreachable is the monitoring pass that finds the node's heartbeat
-// too old (RS-10.1, RS-10.2); its status write makes the NoSchedule pass
-// taint the node unreachable:NoSchedule (RS-10.3).
-func (c *Cluster) nodeUnreachable(ns *nodeState) {
-	n := c.nodeObject(ns.name)
-	if n == nil {
-		return
-	}
-	wasReady := nodeReady(n)
-	nn := n.DeepCopy()
-	now := metav1.NewTime(c.now)
-	for i := range nn.Status.Conditions {
-		cond := &nn.Status.Conditions[i]
-		switch cond.Type {
-		case corev1.NodeReady, corev1.NodeMemoryPressure, corev1.NodeDiskPressure, corev1.NodePIDPressure:
-			if cond.Status != corev1.ConditionUnknown {
-				cond.Status, cond.Reason, cond.Message, cond.LastTransitionTime = corev1.ConditionUnknown, "NodeStatusUnknown", "Kubelet stopped posting node status.", now
-			}
-		}
-	}
-	// The status write wakes the NoSchedule pass, which adds
-	// unreachable:NoSchedule (RS-10.3).
-	c.write(KindNode, nn)
-	c.record(nn, KindNode, "Normal", "NodeNotReady", "node-controller", "Node %s status is now: NodeNotReady", ns.name)
-	if wasReady {
-		for _, o := range c.st.list(KindPod, "") {
-			p := o.(*corev1.Pod)
-			if p.Spec.NodeName != ns.name {
-				continue
-			}
-			if np, changed := markNotReady(p, c.now); changed {
-				c.writeStatus(KindPod, np)
-				c.record(np, KindPod, "Warning", "NodeNotReady", "node-controller", "Node is not ready")
-			}
-		}
-	}
-	c.updateTainting()
 }
 
 // markNotReady sets a pod's Ready condition to False (MarkPodsNotReady):
@@ -257,104 +232,6 @@ func isLifecycleNoExecute(t corev1.Taint) bool {
 	return t.Effect == corev1.TaintEffectNoExecute && (t.Key == TaintUnreachable || t.Key == TaintNotReady)
 }
 
-func zoneOf(n *corev1.Node) string {
-	return n.Labels[LabelRegion] + ":\x00:" + n.Labels[LabelZone]
-}
-
-// updateTainting is handleDisruption and the NoExecute tainting queue
-// (RS-10.4): zone states, the all-zones-down rule, and a rate-limited
-// taint for every not-ready node.
-func (c *Cluster) updateTainting() {
-	type zone struct{ ready, notReady int }
-	zones := map[string]*zone{}
-	var nodes []*corev1.Node
-	for _, o := range c.st.list(KindNode, "") {
-		n := o.(*corev1.Node)
-		if _, excluded := n.Labels["node.kubernetes.io/exclude-disruption"]; excluded {
-			continue
-		}
-		nodes = append(nodes, n)
-		z := zones[zoneOf(n)]
-		if z == nil {
-			z = &zone{}
-			zones[zoneOf(n)] = z
-		}
-		if nodeReady(n) {
-			z.ready++
-		} else {
-			z.notReady++
-		}
-	}
-	allDown := len(zones) > 0
-	for _, z := range zones {
-		if !(z.ready == 0 && z.notReady > 0) {
-			allDown = false
-		}
-	}
-	if allDown {
-		// Every zone in full disruption: nothing is evicted.
-		c.allDown = true
-		for _, n := range nodes {
-			if ns := c.nodes[n.Name]; ns != nil {
-				ns.taintQueued = false
-			}
-			nn := n.DeepCopy()
-			if removeTaints(nn, isLifecycleNoExecute) {
-				c.write(KindNode, nn)
-				c.cancelEvictions(n.Name)
-			}
-		}
-		return
-	}
-	c.allDown = false
-	for _, n := range nodes {
-		ns := c.nodes[n.Name]
-		if ns == nil || nodeReady(n) || ns.taintQueued || slices.ContainsFunc(n.Spec.Taints, isLifecycleNoExecute) {
-			continue
-		}
-		z := zones[zoneOf(n)]
-		total := z.ready + z.notReady
-		if z.ready > 0 && z.notReady > 2 && float64(z.notReady)/float64(total) >= 0.55 && total <= 50 {
-			continue // PartialDisruption in a small zone: tainting stops
-		}
-		interval := TaintInterval
-		if z.ready > 0 && z.notReady > 2 && float64(z.notReady)/float64(total) >= 0.55 {
-			interval = 100 * time.Second // 0.01 nodes/s in a large zone
-		}
-		at := maxTime(c.now, c.zoneNext[zoneOf(n)])
-		c.zoneNext[zoneOf(n)] = at.Add(interval)
-		ns.taintQueued, ns.taintAt = true, at
-		token := ns.token
-		c.at(at, false, func() {
-			ns.taintQueued = false
-			if ns.token == token && !ns.up && !c.allDown {
-				c.taintNoExecute(ns.name)
-			}
-		})
-	}
-}
-
-// taintNoExecute adds the unreachable NoExecute taint and lets the taint
-// manager look at the node's pods (RS-10.4, RS-10.6).
-func (c *Cluster) taintNoExecute(name string) {
-	n := c.nodeObject(name)
-	if n == nil || nodeReady(n) {
-		return
-	}
-	nn := n.DeepCopy()
-	now := metav1.NewTime(c.now)
-	removeTaints(nn, func(t corev1.Taint) bool { return t.Key == TaintNotReady && t.Effect == corev1.TaintEffectNoExecute })
-	if !setTaint(nn, corev1.Taint{Key: TaintUnreachable, Effect: corev1.TaintEffectNoExecute, TimeAdded: &now}) {
-		return
-	}
-	c.write(KindNode, nn)
-	for _, o := range c.st.list(KindPod, "") {
-		if p := o.(*corev1.Pod); p.Spec.NodeName == name {
-			c.processPodOnNode(p, nn)
-		}
-	}
-}
-
 // eviction is a pod deletion the taint manager has scheduled.
 type eviction struct {
 	uid   string
@@ -365,14 +242,8 @@ type eviction struct {
 // processPodOnNode is the taint manager's decision for one pod (RS-10.6,
 // upstream processPodOnNode): delete now, at T + the smallest
 // tolerationSeconds, or never.
-func (c *Cluster) processPodOnNode(p *corev1.Pod, n *corev1.Node) {
+func (c *Cluster) processPodOnNode(p *corev1.Pod, taints []corev1.Taint) {
 	k := keyOf(p)
-	var taints []corev1.Taint
-	for _, t := range n.Spec.Taints {
-		if t.Effect == corev1.TaintEffectNoExecute {
-			taints = append(taints, t)
-		}
-	}
 	if len(taints) == 0 {
 		c.cancelEviction(k, p)
 		return
@@ -458,7 +329,7 @@ func (c *Cluster) taintManagerPodChanged(old, cur *corev1.Pod) {
 	if n == nil || !slices.ContainsFunc(n.Spec.Taints, func(t corev1.Taint) bool { return t.Effect == corev1.TaintEffectNoExecute }) {
 		return // a deleted node's taints are forgotten; an untainted node evicts nothing
 	}
-	c.processPodOnNode(cur, n)
+	c.processPodOnNode(cur, noExecuteTaints(n.Spec.Taints))
 }
 
 func (c *Cluster) cancelEviction(k key, p *corev1.Pod) {
@@ -530,16 +401,20 @@ func (c *Cluster) StartNode(name string) error {
 	if ns.up {
 		return fmt.Errorf("cluster: node %q is already running", name)
 	}
-	ns.up, ns.kubeletStart, ns.taintQueued = true, c.now, false
+	ns.up, ns.kubeletStart, ns.unknownAt = true, c.now, time.Time{}
 	ns.token++
 	nn := n.DeepCopy()
 	nn.Status.Conditions = readyConditions(c.now)
 	// MODEL: the NoExecute taints go with the Ready status (upstream: on
 	// the monitor's next 5 s pass, markNodeAsReachable); the write wakes
-	// the NoSchedule pass, which drops unreachable:NoSchedule (RS-10.3).
+	// the NoSchedule pass, which drops unreachable:NoSchedule (RS-10.3),
+	// and the taint manager, which cancels the pending evictions (after
+	// the kubelet's event, as upstream's pass comes after the kubelet's
+	// status).
 	removeTaints(nn, isLifecycleNoExecute)
-	c.write(KindNode, nn)
 	c.record(nn, KindNode, "Normal", "NodeReady", "kubelet", "Node %s status is now: NodeReady", name)
+	c.write(KindNode, nn)
+	c.tainter(nn).remove(name)
 	c.cancelEvictions(name)
 	for _, o := range c.st.list(KindPod, "") {
 		p := o.(*corev1.Pod)
@@ -552,7 +427,6 @@ func (c *Cluster) StartNode(name string) error {
 		}
 		c.restartPod(p)
 	}
-	c.updateTainting()
 	return c.step()
 }
 

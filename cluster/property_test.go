@@ -92,7 +92,7 @@ func TestPropertyEventuallyStable(t *testing.T) {
 		steps := rapid.IntRange(1, 25).Draw(t, "steps")
 		for range steps {
 			var err error
-			switch rapid.IntRange(0, 11).Draw(t, "action") {
+			switch rapid.IntRange(0, 13).Draw(t, "action") {
 			case 0, 1:
 				n, space := rapid.SampledFrom(names).Draw(t, "name"), ns(t)
 				ensureNS(space)
@@ -105,6 +105,18 @@ func TestPropertyEventuallyStable(t *testing.T) {
 				ensureNS(space)
 				rs := rsObject("r"+n, int32(rapid.IntRange(0, 5).Draw(t, "replicas")))
 				rs.Namespace = space
+				// rule 4: where its pods may go (always somewhere, once the
+				// faults are gone)
+				switch spec := &rs.Spec.Template.Spec; rapid.IntRange(0, 5).Draw(t, "placement") {
+				case 1:
+					spec.NodeSelector = map[string]string{LabelHostname: rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "selected")}
+				case 2:
+					spec.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+						NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchFields: []corev1.NodeSelectorRequirement{{
+							Key: "metadata.name", Operator: corev1.NodeSelectorOpIn, Values: []string{rapid.SampledFrom([]string{"worker2", "worker1"}).Draw(t, "named")}}}}}}}}
+				case 3:
+					spec.NodeName = rapid.SampledFrom([]string{"worker1", "master"}).Draw(t, "nodeName")
+				}
 				_, err = c.Create(rs)
 			case 3:
 				space := ns(t)
@@ -144,6 +156,23 @@ func TestPropertyEventuallyStable(t *testing.T) {
 				if c.namespaceObject("team") != nil {
 					err = c.Delete(KindNamespace, "", "team", DeleteOptions{})
 				}
+			case 12:
+				// A user's taint on a node, or its removal (rule 6a).
+				node := rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "taintNode")
+				effect := rapid.SampledFrom([]corev1.TaintEffect{corev1.TaintEffectNoExecute, corev1.TaintEffectNoSchedule}).Draw(t, "effect")
+				if rapid.Bool().Draw(t, "untaint") {
+					err = c.UntaintNode(node, "k", "")
+				} else {
+					err = c.TaintNode(node, corev1.Taint{Key: "k", Value: rapid.SampledFrom([]string{"a", "b"}).Draw(t, "value"), Effect: effect})
+				}
+			case 13:
+				// A kubelet's condition (rule 6c).
+				node := rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "condNode")
+				typ := rapid.SampledFrom([]corev1.NodeConditionType{corev1.NodeReady, corev1.NodeMemoryPressure, corev1.NodeDiskPressure, corev1.NodePIDPressure, corev1.NodeNetworkUnavailable}).Draw(t, "condType")
+				status := rapid.SampledFrom([]corev1.ConditionStatus{corev1.ConditionTrue, corev1.ConditionFalse}).Draw(t, "condStatus")
+				if !stopped[node] || typ == corev1.NodeNetworkUnavailable {
+					err = c.SetNodeCondition(node, corev1.NodeCondition{Type: typ, Status: status})
+				}
 			default:
 				err = c.Advance(time.Duration(rapid.IntRange(1, 400).Draw(t, "seconds")) * time.Second)
 			}
@@ -151,10 +180,21 @@ func TestPropertyEventuallyStable(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// Remove the faults: nodes back, healthy programs, no quota.
-		for node, down := range stopped {
-			if down {
+		// Remove the faults: nodes back and healthy, untainted, healthy
+		// programs, no quota.
+		for _, node := range []string{"worker1", "worker2"} {
+			if stopped[node] {
 				if err := c.StartNode(node); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := c.UntaintNode(node, "k", ""); err != nil && !contains(err.Error(), "not found") {
+				t.Fatal(err)
+			}
+			healthy := map[corev1.NodeConditionType]corev1.ConditionStatus{corev1.NodeReady: corev1.ConditionTrue, corev1.NodeMemoryPressure: corev1.ConditionFalse,
+				corev1.NodeDiskPressure: corev1.ConditionFalse, corev1.NodePIDPressure: corev1.ConditionFalse, corev1.NodeNetworkUnavailable: corev1.ConditionFalse}
+			for _, typ := range []corev1.NodeConditionType{corev1.NodeReady, corev1.NodeMemoryPressure, corev1.NodeDiskPressure, corev1.NodePIDPressure, corev1.NodeNetworkUnavailable} {
+				if err := c.SetNodeCondition(node, corev1.NodeCondition{Type: typ, Status: healthy[typ]}); err != nil {
 					t.Fatal(err)
 				}
 			}

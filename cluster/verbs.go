@@ -342,7 +342,6 @@ func (c *Cluster) removeNode(name string) {
 		}
 	}
 	c.podGCOrphans(name)
-	c.updateTainting()
 }
 
 // DeleteAll deletes every object of a kind in a namespace that a `-l`

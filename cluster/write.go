@@ -289,6 +289,8 @@ func (c *Cluster) notify(kind, typ string, old, cur Object) {
 		}
 		c.trackPod(op, cp)
 		c.taintManagerPodChanged(op, cp)
+		c.kubeletPodChanged(op, cp)
+		c.podGCPodChanged(op, cp) // podgc.go
 		for _, o := range []Object{old, cur} {
 			if o != nil {
 				c.markPodOwners(o.(*corev1.Pod), typ == "DELETED")
@@ -317,6 +319,8 @@ func (c *Cluster) notify(kind, typ string, old, cur Object) {
 		c.markDirty(KindNamespace, keyOf(obj))
 	case KindNode:
 		c.schedDirty = true
+		// The taint manager, the monitor pass and the pod GC (lifecycle.go).
+		c.nodeChanged(old, cur)
 		if cur != nil {
 			// The node lifecycle controller's node handler (RS-10.3).
 			c.noScheduleTaintingPass(cur.GetName())

@@ -368,6 +368,7 @@ var commands = []*commandSpec{
 	{path: "edit", run: runEdit, flags: []flagDef{fFilename, fOutput}},
 	{path: "label", run: runLabel, flags: []flagDef{fOverwrite, fAll, fAllNS, fSelector, fFilename, fOutput, fDryRun, fRecord, fResourceVersion,
 		{name: "field-manager", typ: stringFlag, def: "kubectl-label"}}},
+	{path: "taint", run: runTaint, flags: []flagDef{fOverwrite, fAll, fSelector, fDryRun, {name: "field-manager", typ: stringFlag, def: "kubectl-taint"}}},
 	{path: "annotate", run: runLabel, flags: []flagDef{fOverwrite, fAll, fAllNS, fSelector, fFilename, fOutput, fDryRun, fRecord, fResourceVersion,
 		{name: "field-manager", typ: stringFlag, def: "kubectl-annotate"}}},
 	{path: "scale", run: runScale, required: []string{"replicas"}, flags: []flagDef{

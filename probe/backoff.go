@@ -3,6 +3,8 @@ package probe
 import (
 	"fmt"
 	"time"
+
+	"github.com/kubesem/kubesem/features"
 )
 
 // The kubelet's CrashLoopBackOff parameters (rule P13.1): the first delay,
@@ -13,6 +15,47 @@ const (
 	BackoffMax        = 300 * time.Second
 	BackoffResetAfter = 600 * time.Second
 )
+
+// The kubelet's CrashLoopBackOff parameters with the alpha gate
+// ReduceDefaultCrashLoopBackOffDecay on (rule P13.9).
+const (
+	ReducedBackoffInitial = 1 * time.Second
+	ReducedBackoffMax     = 60 * time.Second
+)
+
+// CrashLoopBackOff is the kubelet's choice of the first delay and the cap
+// (kubelet.go newCrashLoopBackOff, rule P13.9): 10 s and 300 s; 1 s and
+// 60 s with ReduceDefaultCrashLoopBackOffDecay; with
+// KubeletCrashLoopBackOffMax (on by default) the cap is the kubelet
+// configuration's crashLoopBackOff.maxContainerRestartPeriod —
+// maxRestartPeriod, 300 s when zero or negative — and the first delay is
+// lowered to the cap when the cap is smaller.
+func CrashLoopBackOff(g features.Gates, maxRestartPeriod time.Duration) (initial, maxDelay time.Duration) {
+	initial, maxDelay = BackoffInitial, BackoffMax
+	if g.Enabled(features.ReduceDefaultCrashLoopBackOffDecay) {
+		initial, maxDelay = ReducedBackoffInitial, ReducedBackoffMax
+	}
+	if g.Enabled(features.KubeletCrashLoopBackOffMax) {
+		maxDelay = maxRestartPeriod
+		if maxDelay <= 0 {
+			maxDelay = BackoffMax
+		}
+		initial = min(initial, maxDelay)
+	}
+	return initial, maxDelay
+}
+
+// HousekeepingPeriod is how often the kubelet's housekeeping runs; each
+// run garbage-collects the CrashLoopBackOff entries not updated for more
+// than BackoffResetAfter (kubelet.go housekeepingPeriod,
+// kubelet_pods.go HandlePodCleanups; rule P13.10).
+const HousekeepingPeriod = 2 * time.Second
+
+// ResyncInterval is the kubelet's syncFrequency (default 1 min): a pod
+// whose sync found a container in back-off is synced again when the
+// earliest back-off expires, but at most this long after (pod_workers.go
+// completeWork; rule P13.11).
+const ResyncInterval = time.Minute
 
 // Backoff is the kubelet's CrashLoopBackOff entry for one container (one
 // per pod, container name, image and resources: a new image starts a fresh
@@ -61,12 +104,32 @@ func (b *Backoff) Delay() time.Duration {
 // 10 s or doubles up to 300 s, the entry is updated at now, and start is
 // true. delay is the entry's delay after the decision (for the
 // "back-off <delay> restarting failed container" message).
+//
+// Decide is GC at now followed by Check: the decision of a kubelet whose
+// housekeeping has just run.
 func (b *Backoff) Decide(now, prevFinished time.Time, hasPrev bool) (start bool, retryAt time.Time, delay time.Duration) {
 	if !hasPrev {
 		return true, time.Time{}, b.Delay()
 	}
-	if b.has && now.Sub(b.lastUpdate) > BackoffResetAfter {
-		b.has = false // garbage-collected at housekeeping
+	b.GC(now)
+	return b.Check(now, prevFinished, true)
+}
+
+// GC is the kubelet's housekeeping at at (flowcontrol.Backoff.GC with the
+// kubelet's expiry, rule P13.10): an entry last updated more than 600 s
+// before at is dropped, so the next decision starts over.
+func (b *Backoff) GC(at time.Time) {
+	if b.has && at.Sub(b.lastUpdate) > BackoffResetAfter {
+		b.has = false
+	}
+}
+
+// Check is Decide without the housekeeping (kuberuntime_manager.go
+// doBackOff, rule P13.3): the entry is used as it is, however old, unless
+// prevFinished is more than 600 s after its last update.
+func (b *Backoff) Check(now, prevFinished time.Time, hasPrev bool) (start bool, retryAt time.Time, delay time.Duration) {
+	if !hasPrev {
+		return true, time.Time{}, b.Delay()
 	}
 	expired := b.has && prevFinished.Sub(b.lastUpdate) > BackoffResetAfter
 	if b.has && !expired && now.Sub(prevFinished) < b.delay {

@@ -8,6 +8,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kubesem/kubesem/features"
 )
 
 // Options are the inputs upstream leaves to timing or chance.
@@ -22,6 +24,10 @@ type Options struct {
 	// Sidecar marks a restartable init container: its probe kills always
 	// restart it, and messages say "Init container" (rule P9.4).
 	Sidecar bool
+	// Gates are the kubelet's feature gates; nil is v1.37.2's defaults.
+	// ContainerRestartRules decides whether the container's own
+	// restartPolicy counts after a probe kill (rule P9.2).
+	Gates features.Gates
 }
 
 // Machine is the kubelet's probe state for one container of one pod: its
@@ -85,7 +91,7 @@ func New(c *corev1.Container, restartPolicy corev1.RestartPolicy, workerStart ti
 		return nil, fmt.Errorf("probe: nil container")
 	}
 	m := &Machine{name: c.Name, sidecar: opts.Sidecar, epoch: workerStart}
-	m.restart = opts.Sidecar || RestartsAfterKill(c, restartPolicy)
+	m.restart = opts.Sidecar || RestartsAfterKillWith(c, restartPolicy, opts.Gates)
 	probes := [numKinds]*corev1.Probe{Startup: Default(c.StartupProbe), Readiness: Default(c.ReadinessProbe), Liveness: Default(c.LivenessProbe)}
 	var errs field.ErrorList
 	path := field.NewPath("spec", "containers").Key(c.Name)
@@ -477,14 +483,34 @@ func (m *Machine) Exit(at time.Time) error {
 	return nil
 }
 
-// Delete records that the pod got a deletionTimestamp at at: liveness and
-// startup probes stop, readiness goes on probing while the pod terminates
-// (rule P6 step 7, §17).
+// Delete records that the kubelet started terminating the pod at at (it
+// got a deletionTimestamp): liveness and startup probes stop, readiness
+// goes on probing while the pod terminates (rule P6 step 7, §17). The
+// running instance's liveness and startup results become Success (rule
+// P6.15): a container whose startup probe had not yet succeeded counts
+// as started from at, so its readiness probe runs, and a container with
+// no readiness probe is ready. A pending liveness kill is not undone.
 func (m *Machine) Delete(at time.Time) error {
-	if _, err := m.checkTime(at, "delete"); err != nil {
+	off, err := m.checkTime(at, "delete")
+	if err != nil {
 		return err
 	}
+	if m.deleting {
+		return nil
+	}
 	m.deleting = true
+	if !m.running {
+		return nil
+	}
+	for _, k := range []Kind{Startup, Liveness} {
+		if m.w[k].on {
+			m.w[k].cached = Success
+		}
+	}
+	if !m.started {
+		m.started, m.startedTime = true, off
+	}
+	m.updateReady()
 	return nil
 }
 

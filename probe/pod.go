@@ -7,6 +7,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubesem/kubesem/features"
 )
 
 // Reasons of the conditions the kubelet writes (status/generate.go).
@@ -37,8 +39,9 @@ func status(pod *corev1.Pod, name string) (*corev1.ContainerStatus, bool) {
 
 // restartable reports whether a stopped container with this termination
 // will be restarted (rule P15.1).
-func restartable(c *corev1.Container, spec *corev1.PodSpec, t *corev1.ContainerStateTerminated) bool {
-	return ShouldRestart(c, spec.RestartPolicy, t.ExitCode) || t.Reason == ReasonRestartingAllContainers
+func restartable(c *corev1.Container, spec *corev1.PodSpec, t *corev1.ContainerStateTerminated, g features.Gates) bool {
+	return ShouldRestartWith(c, spec.RestartPolicy, t.ExitCode, g) ||
+		(g.Enabled(features.RestartAllContainersOnContainerExits) && t.Reason == ReasonRestartingAllContainers)
 }
 
 // Phase derives a pod's phase from its spec and container statuses as the
@@ -46,6 +49,13 @@ func restartable(c *corev1.Container, spec *corev1.PodSpec, t *corev1.ContainerS
 // decided the pod will run no more containers; podHasInitialized that a
 // regular container has started in the current sandbox.
 func Phase(pod *corev1.Pod, podIsTerminal, podHasInitialized bool) corev1.PodPhase {
+	return PhaseWith(pod, podIsTerminal, podHasInitialized, nil)
+}
+
+// PhaseWith is Phase under the kubelet's feature gates g (nil: v1.37.2's
+// defaults): whether a stopped container will restart follows
+// ShouldRestartWith.
+func PhaseWith(pod *corev1.Pod, podIsTerminal, podHasInitialized bool, g features.Gates) corev1.PodPhase {
 	if pod == nil {
 		return corev1.PodPending
 	}
@@ -61,11 +71,11 @@ func Phase(pod *corev1.Pod, podIsTerminal, podHasInitialized bool) corev1.PodPha
 		case !ok, st.State.Running != nil:
 			pendingInit++
 		case st.State.Terminated != nil:
-			if t := st.State.Terminated; t.ExitCode != 0 && !restartable(c, spec, t) {
+			if t := st.State.Terminated; t.ExitCode != 0 && !restartable(c, spec, t, g) {
 				failedInitNotRestartable++
 			}
 		case st.State.Waiting != nil && st.LastTerminationState.Terminated != nil:
-			if t := st.LastTerminationState.Terminated; t.ExitCode != 0 && !restartable(c, spec, t) {
+			if t := st.LastTerminationState.Terminated; t.ExitCode != 0 && !restartable(c, spec, t, g) {
 				failedInitNotRestartable++
 			}
 		default:
@@ -108,7 +118,7 @@ func Phase(pod *corev1.Pod, podIsTerminal, podHasInitialized bool) corev1.PodPha
 			running++
 		case st.State.Terminated != nil:
 			stopped++
-			if !restartable(c, spec, st.State.Terminated) {
+			if !restartable(c, spec, st.State.Terminated, g) {
 				stoppedNotRestartable++
 			}
 			if st.State.Terminated.ExitCode == 0 {
@@ -117,7 +127,7 @@ func Phase(pod *corev1.Pod, podIsTerminal, podHasInitialized bool) corev1.PodPha
 		case st.State.Waiting != nil && st.LastTerminationState.Terminated != nil:
 			// Not counted as succeeded, whatever the last exit code.
 			stopped++
-			if !restartable(c, spec, st.LastTerminationState.Terminated) {
+			if !restartable(c, spec, st.LastTerminationState.Terminated, g) {
 				stoppedNotRestartable++
 			}
 		case st.State.Waiting != nil:
@@ -154,12 +164,16 @@ func Phase(pod *corev1.Pod, podIsTerminal, podHasInitialized bool) corev1.PodPha
 // to seconds) otherwise (rule P16.5). ObservedGeneration is the pod's
 // generation (PodObservedGenerationTracking is GA).
 func Conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady bool, now time.Time) []corev1.PodCondition {
+	return conditions(pod, phase, sandboxReady, now, nil)
+}
+
+func conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady bool, now time.Time, g features.Gates) []corev1.PodCondition {
 	if pod == nil {
 		return nil
 	}
 	var out []corev1.PodCondition
 	for _, c := range pod.Status.Conditions {
-		if !kubeletOwned(c.Type) {
+		if !kubeletOwned(c.Type, g) {
 			out = append(out, c)
 		}
 	}
@@ -188,12 +202,29 @@ func Conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady bool, now t
 	return out
 }
 
-func kubeletOwned(t corev1.PodConditionType) bool {
+// kubeletOwned reports whether the kubelet owns conditions of type t
+// (kubelet/types PodConditionByKubelet): AllContainersRestarting only
+// with RestartAllContainersOnContainerExits on.
+func kubeletOwned(t corev1.PodConditionType, g features.Gates) bool {
 	switch t {
-	case corev1.PodScheduled, corev1.PodReady, corev1.PodInitialized, corev1.ContainersReady, corev1.PodReadyToStartContainers, corev1.AllContainersRestarting:
+	case corev1.PodScheduled, corev1.PodReady, corev1.PodInitialized, corev1.ContainersReady, corev1.PodReadyToStartContainers,
+		corev1.PodResizeInProgress, corev1.PodResizePending:
 		return true
+	case corev1.AllContainersRestarting:
+		return g.Enabled(features.RestartAllContainersOnContainerExits)
 	}
 	return false
+}
+
+// KubeletOwnsCondition reports whether conditions of type t are the
+// kubelet's under the gates g (rule P16.6): PodScheduled, Ready,
+// Initialized, ContainersReady, PodReadyToStartContainers and the resize
+// conditions, and AllContainersRestarting with
+// RestartAllContainersOnContainerExits on. The kubelet writes those and
+// keeps every other condition (a readiness gate's, DisruptionTarget) as
+// the API has it.
+func KubeletOwnsCondition(t corev1.PodConditionType, g features.Gates) bool {
+	return kubeletOwned(t, g)
 }
 
 // allStatuses is the kubelet's list of statuses: regular, then init; nil

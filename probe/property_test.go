@@ -245,6 +245,12 @@ func TestPropertyMachineAgreesWithTickByTickReference(t *testing.T) {
 				case "exit":
 					ref.running = false
 				case "delete":
+					// Rule P6.15: liveness and startup stop with Success;
+					// a running container not yet started counts as
+					// started from the deletion.
+					if !ref.deleting && ref.running && !ref.startupOK {
+						ref.startupOK, ref.startupOKAt = true, t0.Add(at)
+					}
 					ref.deleting = true
 				}
 				ei++

@@ -4,26 +4,39 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubesem/kubesem/features"
 )
 
 // ShouldRestart decides whether an exited regular container is started
-// again (rule P12.1, with ContainerRestartRules on as in v1.37): if the
-// container sets its own restartPolicy, the first of its
-// restartPolicyRules whose exit codes match decides (Restart and
-// RestartAllContainers restart), else its own policy; otherwise the pod's
-// policy — Always (also when empty or unknown) restarts, OnFailure
-// restarts a non-zero exit, Never does not.
+// again under v1.37.2's default gates: ShouldRestartWith(c, podPolicy,
+// exitCode, nil).
 func ShouldRestart(c *corev1.Container, podPolicy corev1.RestartPolicy, exitCode int32) bool {
-	if c != nil && c.RestartPolicy != nil {
-		for _, rule := range c.RestartPolicyRules {
-			if rule.ExitCodes == nil || !exitCodesMatch(rule.ExitCodes, exitCode) {
-				continue
-			}
+	return ShouldRestartWith(c, podPolicy, exitCode, nil)
+}
+
+// ShouldRestartWith decides whether an exited regular container is
+// started again (rule P12.1; api/v1/pod ContainerShouldRestart as the
+// kubelet calls it): with ContainerRestartRules on and the container's
+// own restartPolicy set, the first of its restartPolicyRules whose exit
+// codes match decides — Restart restarts, RestartAllContainers restarts
+// when RestartAllContainersOnContainerExits is on, any other action (or
+// RestartAllContainers with that gate off) falls back — else its own
+// policy (an unknown one falls back to the pod's); otherwise the pod's
+// policy — Always (also when empty or unknown) restarts, OnFailure
+// restarts a non-zero exit, Never does not. With ContainerRestartRules
+// off only the pod's policy counts.
+func ShouldRestartWith(c *corev1.Container, podPolicy corev1.RestartPolicy, exitCode int32, g features.Gates) bool {
+	if c != nil && c.RestartPolicy != nil && g.Enabled(features.ContainerRestartRules) {
+		if rule, ok := matchingRule(c, exitCode); ok {
 			switch rule.Action {
-			case corev1.ContainerRestartRuleActionRestart, corev1.ContainerRestartRuleActionRestartAllContainers:
+			case corev1.ContainerRestartRuleActionRestart:
 				return true
+			case corev1.ContainerRestartRuleActionRestartAllContainers:
+				if g.Enabled(features.RestartAllContainersOnContainerExits) {
+					return true
+				}
 			}
-			break // the first matching rule decides; other actions fall back
 		}
 		switch *c.RestartPolicy {
 		case corev1.ContainerRestartPolicyAlways:
@@ -41,6 +54,30 @@ func ShouldRestart(c *corev1.Container, podPolicy corev1.RestartPolicy, exitCode
 		return false
 	}
 	return true
+}
+
+// matchingRule is the first of the container's restartPolicyRules whose
+// exit codes match (api/v1/pod FindMatchingContainerRestartRule).
+func matchingRule(c *corev1.Container, code int32) (corev1.ContainerRestartRule, bool) {
+	for _, rule := range c.RestartPolicyRules {
+		if rule.ExitCodes != nil && exitCodesMatch(rule.ExitCodes, code) {
+			return rule, true
+		}
+	}
+	return corev1.ContainerRestartRule{}, false
+}
+
+// RestartsAllContainers reports whether the exit of c with exitCode
+// restarts every container of the pod (rule P12.3;
+// kubelet/container ShouldAllContainersRestart): both gates on and the
+// first of the container's restartPolicyRules whose exit codes match has
+// the action RestartAllContainers.
+func RestartsAllContainers(c *corev1.Container, exitCode int32, g features.Gates) bool {
+	if c == nil || !g.Enabled(features.ContainerRestartRules) || !g.Enabled(features.RestartAllContainersOnContainerExits) {
+		return false
+	}
+	rule, ok := matchingRule(c, exitCode)
+	return ok && rule.Action == corev1.ContainerRestartRuleActionRestartAllContainers
 }
 
 func exitCodesMatch(r *corev1.ContainerRestartRuleOnExitCodes, code int32) bool {
@@ -66,7 +103,13 @@ func exitCodesMatch(r *corev1.ContainerRestartRuleOnExitCodes, code int32) bool 
 // pod's; anything but Never restarts. So OnFailure restarts after a probe
 // kill even when the process then exits 0.
 func RestartsAfterKill(c *corev1.Container, podPolicy corev1.RestartPolicy) bool {
-	if c != nil && c.RestartPolicy != nil {
+	return RestartsAfterKillWith(c, podPolicy, nil)
+}
+
+// RestartsAfterKillWith is RestartsAfterKill under the gates g: with
+// ContainerRestartRules off the container's own restartPolicy is ignored.
+func RestartsAfterKillWith(c *corev1.Container, podPolicy corev1.RestartPolicy, g features.Gates) bool {
+	if c != nil && c.RestartPolicy != nil && g.Enabled(features.ContainerRestartRules) {
 		return *c.RestartPolicy != corev1.ContainerRestartPolicyNever
 	}
 	return podPolicy != corev1.RestartPolicyNever

@@ -8,6 +8,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubesem/kubesem/features"
 )
 
 // Runner is the kubelet model of Simulate for one pod, moved one action at
@@ -41,6 +43,13 @@ type Runner struct {
 	terminating bool
 	grace       time.Duration // the pod worker's grace period of the deletion
 
+	gates        features.Gates
+	kubeletStart time.Time // the phase of the housekeeping ticks (rule P13.10)
+	// The pod worker's requeue after a sync that found a container in
+	// back-off (rule P13.11).
+	resyncing bool
+	resyncAt  time.Time
+
 	err error // a failed Step: the Runner stops
 
 	// The status the last Step or Terminate computed at cachedAt, handed
@@ -70,8 +79,10 @@ type simContainer struct {
 
 	startAt  time.Time // a pending start
 	starting bool
-	retryAt  time.Time // a pending start attempt after back-off
-	retrying bool
+	// In CrashLoopBackOff until backoffUntil: re-decided at every pod
+	// sync (rule P13.11).
+	backingOff   bool
+	backoffUntil time.Time
 
 	finished []corev1.ContainerStateTerminated // exited instances, oldest first
 	waiting  *corev1.ContainerStateWaiting
@@ -90,14 +101,23 @@ func NewRunner(sc Scenario, start time.Time) (*Runner, error) {
 	}
 	pod := sc.Pod.DeepCopy()
 	pod.Spec = *DefaultPodSpec(&pod.Spec)
-	r := &Runner{pod: pod, start: start, startDelay: sc.StartDelay, now: start, podReady: corev1.ConditionUnknown}
+	r := &Runner{pod: pod, start: start, startDelay: sc.StartDelay, now: start, podReady: corev1.ConditionUnknown,
+		gates: sc.Gates, kubeletStart: sc.KubeletStart}
+	if r.kubeletStart.IsZero() {
+		r.kubeletStart = start
+	}
+	initial, maxDelay := CrashLoopBackOff(sc.Gates, sc.MaxContainerRestartPeriod)
 	for i := range pod.Spec.Containers {
 		c := &pod.Spec.Containers[i]
-		m, err := New(c, pod.Spec.RestartPolicy, start, sc.Options[c.Name])
+		opts := sc.Options[c.Name]
+		if opts.Gates == nil {
+			opts.Gates = sc.Gates
+		}
+		m, err := New(c, pod.Spec.RestartPolicy, start, opts)
 		if err != nil {
 			return nil, err
 		}
-		rc := &simContainer{spec: c, script: sc.Scripts[c.Name], m: m}
+		rc := &simContainer{spec: c, script: sc.Scripts[c.Name], m: m, backoff: Backoff{Initial: initial, Max: maxDelay}}
 		rc.waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
 		rc.starting, rc.startAt = true, start.Add(r.startDelay)
 		r.cs = append(r.cs, rc)
@@ -109,7 +129,8 @@ func NewRunner(sc Scenario, start time.Time) (*Runner, error) {
 }
 
 // NextAt returns when the next action is due: a container start, exit,
-// back-off retry, probe, or a kubelet sync. ok is false when nothing will
+// probe, a kubelet sync, or the pod worker's requeue while a container is
+// in back-off. ok is false when nothing will
 // happen until the caller acts (or after a Step failed).
 func (r *Runner) NextAt() (at time.Time, ok bool) {
 	if r.err != nil {
@@ -223,12 +244,13 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 		}
 	}
 	r.terminating, r.grace = true, grace
+	r.resyncing = false
 	ts := metav1.NewTime(at.Add(grace))
 	secs := int64(grace / time.Second)
 	r.pod.DeletionTimestamp, r.pod.DeletionGracePeriodSeconds = &ts, &secs
 	kill := max(grace, MinimumGracePeriod)
 	for _, c := range r.cs {
-		c.starting, c.retrying, c.killRetry = false, false, false
+		c.starting, c.backingOff, c.killRetry = false, false, false
 		if c.lastFinished() != nil {
 			// Not restarted any more, the container shows its last exit,
 			// not CrashLoopBackOff (rule P12.1).
@@ -251,6 +273,47 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 	return nil
 }
 
+// SetConditions tells the kubelet, at at, the pod's conditions as the API
+// now has them (rule P16.6): those the kubelet does not own — a readiness
+// gate's condition a client set through the status subresource,
+// DisruptionTarget — replace the ones it had, its own are ignored, and
+// the Ready condition is derived again from them, so a pod with
+// readinessGates is Ready only once each gate's condition is True. It
+// returns the events of the change (a PodReady event when Ready changed).
+// conds is not modified. The time rules are Terminate's.
+func (r *Runner) SetConditions(at time.Time, conds []corev1.PodCondition) ([]Event, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if at.Before(r.now) {
+		return nil, fmt.Errorf("probe: set conditions of pod %q at %s: before %s, already processed", r.pod.Name, at.Format(time.RFC3339Nano), r.now.Format(time.RFC3339Nano))
+	}
+	if next, ok := r.NextAt(); ok && next.Before(at) {
+		return nil, fmt.Errorf("probe: set conditions of pod %q at %s: passes over the action due at %s", r.pod.Name, at.Format(time.RFC3339Nano), next.Format(time.RFC3339Nano))
+	}
+	if d := at.Sub(r.start); d == math.MaxInt64 || d == math.MinInt64 {
+		return nil, fmt.Errorf("probe: set conditions of pod %q at %s: too far from its admission %s", r.pod.Name, at.Format(time.RFC3339Nano), r.start.Format(time.RFC3339Nano))
+	}
+	var merged []corev1.PodCondition
+	for _, c := range conds {
+		if !kubeletOwned(c.Type, r.gates) {
+			merged = append(merged, *c.DeepCopy())
+		}
+	}
+	for _, c := range r.pod.Status.Conditions {
+		if kubeletOwned(c.Type, r.gates) {
+			merged = append(merged, c)
+		}
+	}
+	r.now, r.cached = at, nil
+	r.pod.Status.Conditions = merged
+	r.events = nil
+	r.notePodReady(at)
+	events := r.events
+	r.events = nil
+	return events, nil
+}
+
 // Done reports whether the pod was terminated and none of its containers
 // runs any more: the kubelet has written the terminal status (see Status)
 // and the pod object may be deleted.
@@ -269,12 +332,13 @@ func (r *Runner) Done() bool {
 type action uint8
 
 // Actions at one instant run in this order (MODEL): a kubelet sync (the
-// admission, a Terminate), then exits, starts, back-off retries, probes.
+// admission, a Terminate), then exits, starts, the pod worker's requeue,
+// probes.
 const (
 	actSync action = iota
 	actExit
 	actStart
-	actRetry
+	actResync
 	actProbe
 	actNone
 )
@@ -291,15 +355,15 @@ func (r *Runner) next() (time.Time, action, *simContainer) {
 	if r.syncing {
 		consider(r.syncAt, actSync, nil)
 	}
+	if r.resyncing {
+		consider(r.resyncAt, actResync, nil)
+	}
 	for _, c := range r.cs {
 		if c.exiting {
 			consider(c.exitAt, actExit, c)
 		}
 		if c.starting {
 			consider(c.startAt, actStart, c)
-		}
-		if c.retrying {
-			consider(c.retryAt, actRetry, c)
 		}
 		if t, _, ok := c.m.NextAt(); ok {
 			consider(t, actProbe, c)
@@ -328,9 +392,11 @@ func (r *Runner) do(at time.Time, act action, c *simContainer) error {
 		err = r.exit(at, c)
 	case actStart:
 		err = r.startContainer(at, c)
-	case actRetry:
-		c.retrying = false
-		r.tryStart(at, c, c.lastFinished())
+	case actResync:
+		r.resyncing = false
+		r.resync(at, nil)
+		r.notePodReady(at)
+		return nil
 	case actProbe:
 		err = r.probe(at, c)
 	}
@@ -401,6 +467,9 @@ func (r *Runner) startContainer(at time.Time, c *simContainer) error {
 	c.running, c.startedAt, c.waiting = true, at, nil
 	c.restarts = int32(c.m.Instance() - 1) // rule P13.8
 	r.emit(at, c, "Started", fmt.Sprintf("Started container %s (instance %d, restartCount %d)", c.spec.Name, c.m.Instance(), c.restarts))
+	// The runtime's start event makes the kubelet sync the pod (rule
+	// P13.11).
+	r.resync(at, c)
 	if c.script.Exit != nil {
 		if after, code, ok := c.script.Exit(c.m.Instance()); ok {
 			c.exiting, c.exitAt, c.exitCode, c.exitWhy = true, at.Add(max(after, 0)), code, "exited by itself"
@@ -432,6 +501,11 @@ func (r *Runner) probe(at time.Time, c *simContainer) error {
 		msg += fmt.Sprintf(", now %s", st.Cached)
 	}
 	r.emit(at, c, "Probe", msg)
+	// A changed startup or readiness result, or a liveness Failure, makes
+	// the kubelet sync the pod (kubelet.go syncLoopIteration, rule P13.11).
+	if st.CachedChanged && (k != Liveness || st.Cached == Failure) {
+		defer r.resync(at, nil)
+	}
 	if st.StartedChanged {
 		r.emit(at, c, "Probe", "Startup probe succeeded: container started")
 	}
@@ -495,10 +569,47 @@ func (r *Runner) exit(at time.Time, c *simContainer) error {
 	case killed:
 		// A probe kill under restartPolicy Never: the container stays
 		// terminated (rule P9.3).
-	case ShouldRestart(c.spec, r.pod.Spec.RestartPolicy, c.exitCode):
+	case ShouldRestartWith(c.spec, r.pod.Spec.RestartPolicy, c.exitCode, r.gates):
 		r.tryStart(at, c, c.lastFinished())
 	}
+	if !r.terminating {
+		// The exit is a runtime event: the kubelet syncs the pod (rule
+		// P13.11).
+		r.resync(at, c)
+	}
 	return nil
+}
+
+// resync is a kubelet sync of the pod at at (rule P13.11): every
+// container waiting in CrashLoopBackOff, but skip, is decided again from
+// its newest exited instance, and the pod worker's requeue is set to the
+// earliest back-off expiry, at most ResyncInterval away.
+func (r *Runner) resync(at time.Time, skip *simContainer) {
+	for _, c := range r.cs {
+		if c.backingOff && c != skip {
+			r.tryStart(at, c, c.lastFinished())
+		}
+	}
+	r.resyncing = false
+	for _, c := range r.cs {
+		if !c.backingOff {
+			continue
+		}
+		d := min(max(c.backoffUntil.Sub(at), 0), ResyncInterval)
+		if t := at.Add(d); !r.resyncing || t.Before(r.resyncAt) {
+			r.resyncing, r.resyncAt = true, t
+		}
+	}
+}
+
+// housekeeping is the last housekeeping tick at or before now (rule
+// P13.10), the zero time when there was none.
+func (r *Runner) housekeeping(now time.Time) time.Time {
+	if now.Before(r.kubeletStart) {
+		return time.Time{}
+	}
+	d := now.Sub(r.kubeletStart)
+	return r.kubeletStart.Add(d - d%HousekeepingPeriod)
 }
 
 // tryStart is the kubelet's attempt to start the container at now,
@@ -508,7 +619,9 @@ func (r *Runner) tryStart(now time.Time, c *simContainer, prev *corev1.Container
 	if prev != nil {
 		finished = prev.FinishedAt.Time
 	}
-	ok, retryAt, delay := c.backoff.Decide(now, finished, prev != nil)
+	c.backoff.GC(r.housekeeping(now))
+	ok, retryAt, delay := c.backoff.Check(now, finished, prev != nil)
+	c.backingOff = false
 	if ok {
 		c.waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
 		c.starting, c.startAt = true, now.Add(r.startDelay)
@@ -517,7 +630,7 @@ func (r *Runner) tryStart(now time.Time, c *simContainer, prev *corev1.Container
 	msg := BackoffMessage(delay, c.spec.Name, r.pod.Name, r.pod.Namespace, string(r.pod.UID))
 	c.waiting = &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff", Message: msg}
 	r.emit(now, c, "BackOff", fmt.Sprintf("%s; retry at %ds", msg, int64(retryAt.Sub(r.start)/time.Second)))
-	c.retrying, c.retryAt = true, retryAt
+	c.backingOff, c.backoffUntil = true, retryAt
 }
 
 // status is the pod's status at now as the kubelet would write it.
@@ -550,8 +663,8 @@ func (r *Runner) status(now time.Time) corev1.PodStatus {
 		pod.Status.ContainerStatuses = append(pod.Status.ContainerStatuses, st)
 	}
 	done := r.Done()
-	pod.Status.Phase = Phase(pod, done, true)
-	pod.Status.Conditions = Conditions(pod, pod.Status.Phase, !done, now)
+	pod.Status.Phase = PhaseWith(pod, done, true, r.gates)
+	pod.Status.Conditions = conditions(pod, pod.Status.Phase, !done, now, r.gates)
 	if done {
 		terminatePod(pod)
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubesem/kubesem/features"
 )
 
 // Script says what a container's process does, instance by instance
@@ -37,8 +39,20 @@ type Scenario struct {
 	// after the kubelet decides to start it (image pull, create). Default
 	// 0.
 	StartDelay time.Duration
-	// Options holds each container's probe options, by name.
+	// Options holds each container's probe options, by name. A
+	// container's Options.Gates, when nil, is Gates.
 	Options map[string]Options
+	// Gates are the kubelet's feature gates; nil is v1.37.2's defaults
+	// (rules P12.1, P12.3, P13.9).
+	Gates features.Gates
+	// MaxContainerRestartPeriod is the kubelet configuration's
+	// crashLoopBackOff.maxContainerRestartPeriod, used when the gate
+	// KubeletCrashLoopBackOffMax is on; zero means 300 s (rule P13.9).
+	MaxContainerRestartPeriod time.Duration
+	// KubeletStart is when the kubelet started: its housekeeping runs
+	// every HousekeepingPeriod from then (rule P13.10). Zero means the
+	// pod's admission instant.
+	KubeletStart time.Time
 }
 
 // Event is one thing that happened in a simulation.

@@ -40,17 +40,17 @@ const (
 	Failure Result = 1
 )
 
-// String renders the result as upstream does.
+// String renders the result as upstream's results.Result does (rule
+// P5.2): "Success", "Failure", and "UNKNOWN" for Unknown and any other
+// value.
 func (r Result) String() string {
 	switch r {
-	case Unknown:
-		return "Unknown"
 	case Success:
 		return "Success"
 	case Failure:
 		return "Failure"
 	}
-	return fmt.Sprintf("Result(%d)", int8(r))
+	return "UNKNOWN"
 }
 
 // Outcome is what one probe execution returned (rule P2.1–P2.3).
