@@ -10,6 +10,26 @@
 //
 // A Gates map is only read, never written, by the packages that take
 // one; build a new map to change a gate.
+//
+// Usage, for a cluster whose kubelets run with the reduced
+// CrashLoopBackOff decay:
+//
+//	gates := features.Gates{features.ReduceDefaultCrashLoopBackOffDecay: true}
+//	if err := gates.Validate(); err != nil { ... } // as a component's start-up would refuse it
+//	c, err := cluster.New(cluster.Options{Gates: gates})
+//	gates.Enabled(features.ContainerRestartRules) // true: v1.37.2's default
+//
+// Rules:
+//
+//  1. A gate the map does not name has its v1.37.2 default
+//     (pkg/features/kube_features.go, defaultKubernetesFeatureGates); a gate
+//     this package does not know is off.
+//  2. Validate refuses an unknown gate ("unrecognized feature gate: X")
+//     and an enabled gate whose dependency is off ("X is enabled, but
+//     depends on features that are disabled: [Y]"), as
+//     k8s.io/component-base/featuregate's Set and Validate do.
+//  3. String gives the gates that differ from the defaults in the
+//     --feature-gates flag's form, sorted by name.
 package features
 
 import (
