@@ -60,8 +60,10 @@ type Options struct {
 	TerminatedPodGCThreshold int
 	// Gates are the cluster's feature gates (--feature-gates of every
 	// component); nil is v1.37.2's defaults. The kubelets take them
-	// (restart rules, CrashLoopBackOff); an unknown gate, or an enabled
-	// gate whose dependency is off, is an error of New.
+	// (restart rules, CrashLoopBackOff), and so do the ReplicaSet, RC and
+	// Deployment controllers (terminatingReplicas, pod deletion cost); an
+	// unknown gate, or an enabled gate whose dependency is off, is an
+	// error of New.
 	Gates features.Gates
 	// MaxContainerRestartPeriod is the kubelets'
 	// crashLoopBackOff.maxContainerRestartPeriod (with the gate

@@ -265,7 +265,7 @@ func (c *Cluster) syncReplicaSet(k key) {
 		}
 	}
 	pods := c.syncPods(k.ns, rs.UID, rs.Spec.Replicas, len(siblings) > 0)
-	plan, err := workload.SyncReplicaSet(rs, pods, c.now, workload.Options{Siblings: siblings, Memo: st.memoOf()})
+	plan, err := workload.SyncReplicaSet(rs, pods, c.now, workload.Options{Siblings: siblings, Memo: st.memoOf(), Gates: c.opts.Gates})
 	if err != nil {
 		c.record(rs, KindReplicaSet, "Warning", "SyncFailed", "replicaset-controller", "%v", err)
 		return
@@ -295,7 +295,7 @@ func (c *Cluster) syncReplicationController(k key) {
 		return
 	}
 	pods := c.syncPods(k.ns, rc.UID, rc.Spec.Replicas, false)
-	plan, err := workload.SyncReplicationController(rc, pods, c.now, workload.Options{Memo: st.memoOf()})
+	plan, err := workload.SyncReplicationController(rc, pods, c.now, workload.Options{Memo: st.memoOf(), Gates: c.opts.Gates})
 	if err != nil {
 		c.record(rc, KindReplicationController, "Warning", "SyncFailed", "replication-controller", "%v", err)
 		return
@@ -439,7 +439,7 @@ func (c *Cluster) syncDeployment(k key) {
 			}
 		}
 	}
-	plan, err := rollout.Sync(d, rss, pods, c.now)
+	plan, err := rollout.SyncWith(d, rss, pods, c.now, rollout.Options{Gates: c.opts.Gates})
 	if err != nil {
 		c.record(d, KindDeployment, "Warning", "SyncFailed", "deployment-controller", "%v", err)
 		return

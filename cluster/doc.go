@@ -102,8 +102,14 @@
 //     other filter); "no nodes available to schedule pods" with no node.
 //     A pod created with spec.nodeName set is never scheduled: the kubelet
 //     of that node takes it when the node is one of the cluster's and is
-//     up (a node that does not exist, or a Node object no kubelet runs,
-//     leaves it Pending). The kubelet admits every pod it receives,
+//     up (a Node object no kubelet runs leaves it Pending). A node that
+//     does not exist has no kubelet: the pod stays Pending, with no event,
+//     until the pod garbage collector's gcOrphaned (pkg/controller/podgc,
+//     gc_controller.go) quarantines the missing node on its first pass
+//     after the pod's creation and, 40 s later, marks the pod Failed with
+//     DisruptionTarget DeletionByPodGC "PodGC: node no longer exists" and
+//     deletes it, unless the node exists by then (rule 6, RS-10.8). The
+//     kubelet admits every pod it receives,
 //     scheduled or not, as pkg/kubelet/lifecycle/predicate.go's Admit
 //     does, against the other pods bound there: a kubernetes.io/os label
 //     or spec.os other than linux is refused
@@ -119,7 +125,18 @@
 //     kubelet with the reason and message (kubelet.go: rejectPod).
 //  5. Kubelet: a bound pod gets an IP at once; its containers start after
 //     Options.StartDelay (2 s) and are run by probe.Runner (probes,
-//     restarts, CrashLoopBackOff). What a container does comes from
+//     restarts, CrashLoopBackOff). Its status writes carry the conditions
+//     the kubelet owns, PodScheduled among them: a pod the scheduler bound
+//     keeps the binding's condition, while one created with spec.nodeName
+//     gets the kubelet's own, as pkg/kubelet/kubelet_pods.go
+//     generateAPIPodStatus appends it (True, no reason, observedGeneration
+//     the pod's generation) with the lastTransitionTime of its first
+//     status write (status_manager.go updateLastTransitionTime). When a
+//     stopped node starts again its kubelet runs no Succeeded or Failed
+//     pod, a pod it rejected included (kubelet.go HandlePodAdditions
+//     admits no terminal pod and pod_workers.go UpdatePod only tears it
+//     down); a pod bound to it while it was down goes through admission
+//     (rule 4); the others restart. What a container does comes from
 //     ScriptContainer, Program (by image), or its own shell one-liner
 //     (touch/rm/sleep and exec probes on files), else it runs and is
 //     healthy. A deleted pod is Terminating until the kubelet, 1 s later,

@@ -218,8 +218,8 @@ func (c *Cluster) kubeletPodChanged(old, cur *corev1.Pod) {
 // syncPodStatus writes the status the kubelet reports when it differs from
 // the stored one. Conditions the kubelet does not own (a readiness gate's,
 // DisruptionTarget) are kept as stored, and come first, as the status
-// manager's merge puts them; PodScheduled keeps the scheduler's (rule
-// P16.6).
+// manager's merge puts them; PodScheduled keeps the scheduler's, and is
+// the kubelet's own for a pod created with spec.nodeName (rules 5, P16.6).
 func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 	o := c.st.get(KindPod, k)
 	if o == nil {
@@ -259,15 +259,25 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 			conds = append(conds, cond)
 		}
 	}
-	for _, cond := range st.Conditions {
-		if cond.Type != corev1.PodScheduled && probe.KubeletOwnsCondition(cond.Type, c.opts.Gates) {
-			conds = append(conds, cond)
+	// The binding's PodScheduled (the scheduler's, bind) is kept as stored;
+	// a pod no scheduler bound gets the kubelet's own
+	// (generateAPIPodStatus: True, the pod's generation; its
+	// lastTransitionTime that of the first write, status_manager.go
+	// updateLastTransitionTime).
+	var bound *corev1.PodCondition
+	for i := range p.Status.Conditions {
+		if cond := &p.Status.Conditions[i]; cond.Type == corev1.PodScheduled && cond.ObservedGeneration == 0 {
+			bound = cond
 		}
 	}
-	for _, cond := range p.Status.Conditions {
-		if cond.Type == corev1.PodScheduled {
-			conds = append(conds, cond)
+	for _, cond := range st.Conditions {
+		if !probe.KubeletOwnsCondition(cond.Type, c.opts.Gates) {
+			continue
 		}
+		if cond.Type == corev1.PodScheduled && bound != nil {
+			cond = *bound
+		}
+		conds = append(conds, cond)
 	}
 	st.Conditions = conds
 	if apiequality.Semantic.DeepEqual(st, p.Status) {

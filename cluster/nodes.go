@@ -389,9 +389,10 @@ func setPodCondition(p *corev1.Pod, cond corev1.PodCondition) {
 // StartNode starts a stopped node's kubelet again (RS-10.9): it posts
 // Ready at once, the lifecycle taints go and pending evictions are
 // cancelled; pods deleted while it was down are removed now (their
-// containers are gone), the others have their containers started again
-// (each restart counted). Nothing moves back: pods already replaced stay
-// where they are.
+// containers are gone), Succeeded and Failed pods stay as they are, pods
+// it never admitted go through its admission, and the others have their
+// containers started again (each restart counted). Nothing moves back:
+// pods already replaced stay where they are.
 func (c *Cluster) StartNode(name string) error {
 	ns, ok := c.nodes[name]
 	n := c.nodeObject(name)
@@ -423,6 +424,14 @@ func (c *Cluster) StartNode(name string) error {
 		}
 		if p.DeletionTimestamp != nil {
 			c.remove(KindPod, keyOf(p))
+			continue
+		}
+		if podTerminal(p) || c.pending[keyOf(p)] {
+			// A Succeeded or Failed pod (a rejected one too) is never run
+			// again (kubelet.go HandlePodAdditions, pod_workers.go
+			// UpdatePod: a terminal pod is only torn down); a pod created
+			// with spec.nodeName while the node was down goes through
+			// admission, as the scheduler's pass hands it over (rule 4).
 			continue
 		}
 		c.restartPod(p)

@@ -94,6 +94,12 @@ func (c *Cluster) trackPod(old, cur *corev1.Pod) {
 		delete(c.pending, keyOf(old))
 		return
 	}
+	if n := cur.Spec.NodeName; n != "" && (old == nil || old.Spec.NodeName != n) && c.nodeObject(n) == nil {
+		// Bound to a node that does not exist: no kubelet takes it, and
+		// the pod garbage collector's gcOrphaned quarantines the node and
+		// force-deletes the pod (rule 4, RS-10.8).
+		c.podGCOrphans(n)
+	}
 	k := keyOf(cur)
 	switch {
 	case cur.DeletionTimestamp != nil || podTerminal(cur):

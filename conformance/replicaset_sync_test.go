@@ -20,9 +20,12 @@ import (
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes/fake"
+	featuregatetesting "k8s.io/component-base/featuregate/testing"
 	"k8s.io/kubernetes/pkg/controller/replicaset"
+	kfeatures "k8s.io/kubernetes/pkg/features"
 	"pgregory.net/rapid"
 
+	"github.com/kubesem/kubesem/features"
 	"github.com/kubesem/kubesem/workload"
 )
 
@@ -114,6 +117,12 @@ func rsViewOf(start []*corev1.Pod, rs *appsv1.ReplicaSet, pods []*corev1.Pod) rs
 // changes nothing, as a cluster running only the ReplicaSet controller
 // would (no kubelet: created pods stay Pending).
 func kubesemRSSettle(s rsScenario, now time.Time) (rsSettled, error) {
+	return kubesemRSSettleWith(s, now, nil)
+}
+
+// kubesemRSSettleWith is kubesemRSSettle with kube-controller-manager's
+// feature gates.
+func kubesemRSSettleWith(s rsScenario, now time.Time, gates features.Gates) (rsSettled, error) {
 	rs := s.rs.DeepCopy()
 	pods := make([]*corev1.Pod, 0, len(s.pods))
 	for _, p := range s.pods {
@@ -122,7 +131,7 @@ func kubesemRSSettle(s rsScenario, now time.Time) (rsSettled, error) {
 	created := 0
 	for range 30 {
 		slices.SortFunc(pods, func(a, b *corev1.Pod) int { return strings.Compare(a.Name, b.Name) })
-		plan, err := workload.SyncReplicaSet(rs, pods, now, workload.Options{})
+		plan, err := workload.SyncReplicaSet(rs, pods, now, workload.Options{Gates: gates})
 		if err != nil {
 			return rsSettled{}, err
 		}
@@ -250,5 +259,76 @@ func TestReplicaSetSyncMatchesUpstream(t *testing.T) {
 	t.Logf("of %d cases: %d created pods, %d deleted some; %d pods adopted, %d released", cases, created.Load(), deleted.Load(), adopted.Load(), released.Load())
 	if cases >= 20 && (created.Load() == 0 || deleted.Load() == 0 || adopted.Load() == 0 || released.Load() == 0) {
 		t.Error("the generator misses a kind of decision")
+	}
+}
+
+// genGatedRSScenario is genRSScenario with terminating pods (a deletion
+// timestamp) and pod-deletion-cost annotations, the inputs of the two
+// feature gates a ReplicaSet sync depends on.
+var genGatedRSScenario = rapid.Custom(func(t *rapid.T) rsScenario {
+	s := genRSScenario.Draw(t, "scenario")
+	deleted := metav1.NewTime(time.Now().Add(-time.Minute).Truncate(time.Second))
+	for _, p := range s.pods {
+		if rapid.IntRange(0, 3).Draw(t, "terminating") == 0 {
+			p.DeletionTimestamp = &deleted
+			p.Finalizers = []string{"example.com/hold"}
+		}
+		if c := rapid.SampledFrom([]string{"", "", "-5", "0", "7"}).Draw(t, "cost"); c != "" {
+			p.Annotations = map[string]string{workload.DeletionCostAnnotation: c}
+		}
+	}
+	return s
+})
+
+// TestReplicaSetSyncGatesMatchUpstream is TestReplicaSetSyncMatchesUpstream
+// with each combination of DeploymentReplicaSetTerminatingReplicas and
+// PodDeletionCost switched in upstream's gate (SetFeatureGateDuringTest)
+// and given to workload.SyncReplicaSet as Options.Gates, on scenarios with
+// terminating pods and deletion costs: the settled state, the status's
+// terminatingReplicas (nil with the gate off) and the choice of pods to
+// delete included, must be the same (workload rule 13).
+func TestReplicaSetSyncGatesMatchUpstream(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the upstream controller")
+	}
+	if err := utilfeature.DefaultMutableFeatureGate.Set("StaleControllerConsistencyReplicaSet=false"); err != nil {
+		t.Fatal(err)
+	}
+	cases := 12
+	if v, err := strconv.Atoi(os.Getenv("KUBESEM_SYNC_CASES")); err == nil {
+		cases = max(v/4, 1)
+	}
+	for _, terminating := range []bool{true, false} {
+		for _, cost := range []bool{true, false} {
+			name := fmt.Sprintf("terminating=%v,cost=%v", terminating, cost)
+			t.Run(name, func(t *testing.T) {
+				featuregatetesting.SetFeatureGateDuringTest(t, utilfeature.DefaultFeatureGate, kfeatures.DeploymentReplicaSetTerminatingReplicas, terminating)
+				featuregatetesting.SetFeatureGateDuringTest(t, utilfeature.DefaultFeatureGate, kfeatures.PodDeletionCost, cost)
+				gates := features.Gates{features.DeploymentReplicaSetTerminatingReplicas: terminating, features.PodDeletionCost: cost}
+				var withTerminating atomic.Int64
+				t.Run("cases", func(t *testing.T) {
+					for seed := range cases {
+						t.Run(strconv.Itoa(seed), func(t *testing.T) {
+							t.Parallel()
+							s := genGatedRSScenario.Example(seed)
+							want := upstreamRSSettle(t, s)
+							if want.Status.TerminatingReplicas != nil && *want.Status.TerminatingReplicas > 0 {
+								withTerminating.Add(1)
+							}
+							got, err := kubesemRSSettleWith(s, time.Now(), gates)
+							if err != nil {
+								t.Fatalf("seed %d: %v", seed, err)
+							}
+							if diff := cmp.Diff(want, got); diff != "" {
+								t.Errorf("seed %d (replicas %d, %d pods): settled state differs from upstream (-upstream +kubesem):\n%s", seed, *s.rs.Spec.Replicas, len(s.pods), diff)
+							}
+						})
+					}
+				})
+				if terminating && cases >= 8 && withTerminating.Load() == 0 {
+					t.Error("no case had a terminating pod to count")
+				}
+			})
+		}
 	}
 }

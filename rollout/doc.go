@@ -14,6 +14,7 @@
 // Usage:
 //
 //	plan, err := rollout.Sync(rollout.Default(d), ownedReplicaSets, podsOfThem, now)
+//	// or rollout.SyncWith(…, rollout.Options{Gates: gates}) for other feature gates
 //	// create plan.Create, write plan.Updates in order, delete plan.Deletes,
 //	// write plan.Deployment's status when plan.WriteStatus; sync again at
 //	// once when plan.Conflict (upstream's pass hit its own stale write)
@@ -77,10 +78,11 @@
 //  12. Cleanup deletes, oldest revision first, fully scaled-down and
 //     observed old ReplicaSets beyond revisionHistoryLimit (CL-*).
 //
-//  13. Status sums the ReplicaSets' counts; Available is at least replicas
-//     − maxUnavailable available; Progressing moves through
-//     NewReplicaSetCreated, ReplicaSetUpdated, NewReplicaSetAvailable or
-//     ProgressDeadlineExceeded (ST-*, PG-*).
+//  13. Status sums the ReplicaSets' counts; terminatingReplicas is nil
+//     once an observed ReplicaSet reports none (and with the gate of rule
+//     21 off); Available is at least replicas − maxUnavailable available;
+//     Progressing moves through NewReplicaSetCreated, ReplicaSetUpdated,
+//     NewReplicaSetAvailable or ProgressDeadlineExceeded (ST-*, PG-*).
 //
 //  14. kubectl's verbs are pure functions with kubectl's texts: History
 //     (one row per revision, change-cause or <none>), Undo (the previous
@@ -138,6 +140,16 @@
 //     ValidateUpdate and ValidateStatusUpdate; ValidateUpdate is otherwise
 //     ValidateDeploymentUpdate: the spec as on create, the selector
 //     immutable.
+//
+//  21. Feature gates (Options.Gates and SyncWith; kube-controller-manager's
+//     --feature-gates, nil being v1.37.2's defaults): with
+//     DeploymentReplicaSetTerminatingReplicas off (beta and on by default
+//     in v1.37.2) the Deployment's status.terminatingReplicas is nil
+//     (absent) whatever its ReplicaSets report, and a count written while
+//     the gate was on is cleared by the next status write
+//     (pkg/controller/deployment/sync.go calculateStatus calls
+//     deploymentutil.GetTerminatingReplicaCountForReplicaSets only with the
+//     gate on). No other gate changes a Deployment sync.
 //
 // The controller's own rollback, for the legacy annotation
 // deprecated.deployment.rollback.to, comes out as Plan.Update (RB-*);

@@ -12,6 +12,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kubesem/kubesem/features"
 )
 
 // Event is an event the controller records on the Deployment (C-6).
@@ -64,6 +66,9 @@ type pass struct {
 	pods map[types.UID][]*corev1.Pod
 	now  time.Time
 	plan *Plan
+	// countTerminating: the DeploymentReplicaSetTerminatingReplicas gate
+	// is on (rule 21)
+	countTerminating bool
 	// found caches which listed ReplicaSet is new and which are old: the
 	// Deployment's template does not change during a pass, and comparing
 	// templates is the costly part.
@@ -119,10 +124,26 @@ func (p *pass) writeRS(from, to *appsv1.ReplicaSet) bool {
 // Writes follow upstream's, including the ones a real apiserver refuses
 // (W-1): see Plan.Conflict. ReplicaSets are considered in creation order.
 func Sync(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod, now time.Time) (*Plan, error) {
+	return SyncWith(d, rss, pods, now, Options{})
+}
+
+// Options are a sync's inputs beyond the Deployment, its ReplicaSets, their
+// pods and now. The zero value is a default v1.37.2 controller.
+type Options struct {
+	// Gates are kube-controller-manager's feature gates; nil is v1.37.2's
+	// defaults. DeploymentReplicaSetTerminatingReplicas off leaves the
+	// Deployment's status.terminatingReplicas nil (rule 21).
+	Gates features.Gates
+}
+
+// SyncWith is Sync with options (see Options); Sync is SyncWith with the
+// zero Options.
+func SyncWith(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod, now time.Time, opts Options) (*Plan, error) {
 	if d == nil {
 		return nil, fmt.Errorf("rollout: nil Deployment")
 	}
-	p := &pass{d: d.DeepCopy(), rss: SortByCreation(rss), now: now, plan: &Plan{}, latest: map[string]*appsv1.ReplicaSet{}}
+	p := &pass{d: d.DeepCopy(), rss: SortByCreation(rss), now: now, plan: &Plan{}, latest: map[string]*appsv1.ReplicaSet{},
+		countTerminating: opts.Gates.Enabled(features.DeploymentReplicaSetTerminatingReplicas)}
 	p.pods = map[types.UID][]*corev1.Pod{}
 	for _, pod := range pods {
 		if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
@@ -734,7 +755,9 @@ func (p *pass) calculateStatus(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSe
 		AvailableReplicas:   available,
 		UnavailableReplicas: max(specTotal-available, 0),
 		CollisionCount:      d.Status.CollisionCount,
-		TerminatingReplicas: terminating(all),
+	}
+	if p.countTerminating { // rule 21
+		s.TerminatingReplicas = terminating(all)
 	}
 	if newRS != nil {
 		s.UpdatedReplicas = newRS.Status.Replicas

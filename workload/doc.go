@@ -42,14 +42,15 @@
 //  4. Too many: delete the difference, at most 500; when that is all of
 //     them, in name order (PodsToDelete: in the order given); otherwise
 //     the first after ranking: unassigned, Pending < Unknown < Running,
-//     not ready, lower deletion cost, more
-//     related pods on the node, more recently ready (log2 age bands, the
+//     not ready, lower deletion cost (only with the PodDeletionCost gate
+//     on, see rule 13), more related pods on the node, more recently ready (log2 age bands, the
 //     same band by UID), more restarts, newer (RS-6).
 //  5. Status counts the pods the sync saw, not the ones it created or
 //     deleted (RS-7.2): replicas, fullyLabeledReplicas (every template
 //     label), readyReplicas, availableReplicas (ready for minReadySeconds;
-//     never with a zero ready time), terminatingReplicas (ReplicaSet only);
-//     it is written only when something changed (RS-7.1, RS-7.4).
+//     never with a zero ready time), terminatingReplicas (ReplicaSet only,
+//     and only with the DeploymentReplicaSetTerminatingReplicas gate on, see
+//     rule 13); it is written only when something changed (RS-7.1, RS-7.4).
 //  6. A failed create or delete adds ReplicaFailure (FailedCreate /
 //     FailedDelete) unless one is there, which stays as it was; success
 //     removes it (RS-7.3).
@@ -147,6 +148,27 @@
 //     ready. Metadata, on create and update, also follows core's finalizer
 //     rule: an unqualified finalizer must be kubernetes, orphan or
 //     foregroundDeletion (validateKubeFinalizerName).
+//  13. Feature gates (Options.Gates, kube-controller-manager's
+//     --feature-gates; nil is v1.37.2's defaults, both gates below beta and
+//     on, neither locked):
+//     a. DeploymentReplicaSetTerminatingReplicas off: the sync neither
+//     counts terminating pods nor reports them — status.terminatingReplicas
+//     is nil (absent), and a count written while the gate was on is
+//     cleared by the next write, nil differing from it
+//     (pkg/controller/replicaset/replica_set.go syncReplicaSet lists
+//     terminating pods only with the gate on; replica_set_utils.go
+//     calculateStatus leaves the count nil otherwise). An RC never has the
+//     field: its controller runs with EnableStatusTerminatingReplicas off.
+//     b. PodDeletionCost off: the controller.kubernetes.io/pod-deletion-cost
+//     annotation is ignored when ranking pods for deletion — step 4 of
+//     pkg/controller/controller_utils.go ActivePodsWithRanks.Less is
+//     skipped, so pods that differ only in cost fall through to the node
+//     rank and the later steps of rule 4 (PodsToDeleteWith ranks alone
+//     under given gates; DeletesBefore and PodsToDelete use the defaults).
+//     Upstream's apiserver also stops refusing an invalid cost annotation
+//     with the gate off (pkg/api/pod/util.go AllowInvalidPodDeletionCost);
+//     kubesem's pod validation does not check that annotation either way
+//     (rule 11).
 //
 // MODEL choices, where upstream depends on cache order, goroutines or
 // randomness (spec §15): pods are considered in name order; creates run

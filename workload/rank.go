@@ -9,6 +9,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubesem/kubesem/features"
 )
 
 // Ranked is a pod with what upstream's deletion ranking looks at,
@@ -134,6 +136,9 @@ var (
 // decided by UID), more restarts (then more sidecar restarts), newer (by
 // band, then UID). Both must have been made with the same now.
 //
+// It ranks as v1.37.2 with its default gates (PodDeletionCost on); see
+// PodsToDeleteWith for the ranking without deletion costs.
+//
 // It is not always transitive (RS-6.5): pods in one band are ordered by
 // UID while pods with equal times fall through to later rules.
 func DeletesBefore(a, b *Ranked, now time.Time) bool {
@@ -224,6 +229,13 @@ func (s byDeletion) fullUIDLess(a, b *rankKey) bool { return s.pods[a.idx].UID <
 // sort; kubesem sorts pods first by namespace and name, then with Go's
 // sort.Sort, so equivalent pods are always chosen the same way.
 func PodsToDelete(pods, related []*corev1.Pod, n int, now time.Time) []*corev1.Pod {
+	return PodsToDeleteWith(pods, related, n, now, nil)
+}
+
+// PodsToDeleteWith is PodsToDelete under kube-controller-manager's feature
+// gates g (nil: v1.37.2's defaults): with PodDeletionCost off the
+// deletion-cost annotation does not rank (rule 4).
+func PodsToDeleteWith(pods, related []*corev1.Pod, n int, now time.Time, g features.Gates) []*corev1.Pod {
 	if n <= 0 {
 		return nil
 	}
@@ -234,7 +246,7 @@ func PodsToDelete(pods, related []*corev1.Pod, n int, now time.Time) []*corev1.P
 	}
 	ordered := slices.Clone(pods)
 	slices.SortFunc(ordered, byKey)
-	return podsToDelete(ordered, related, nil, n, now)
+	return podsToDelete(ordered, related, nil, n, now, g.Enabled(features.PodDeletionCost))
 }
 
 // keyAt is the rank key (rank still 0) of the pod at index idx of a list
@@ -246,8 +258,9 @@ func keyAt(p *corev1.Pod, idx int, now time.Time) rankKey {
 }
 
 // podsToDelete is PodsToDelete on pods already in byKey order; keys, when
-// not nil, are their rank keys with rank still 0.
-func podsToDelete(ordered, related []*corev1.Pod, keys []rankKey, n int, now time.Time) []*corev1.Pod {
+// not nil, are their rank keys with rank still 0; costs: the
+// PodDeletionCost gate is on.
+func podsToDelete(ordered, related []*corev1.Pod, keys []rankKey, n int, now time.Time, costs bool) []*corev1.Pod {
 	if n <= 0 {
 		return nil
 	}
@@ -271,12 +284,19 @@ func podsToDelete(ordered, related []*corev1.Pod, keys []rankKey, n int, now tim
 			keys[i].rank = perNode[ordered[keys[i].idx].Spec.NodeName]
 		}
 	}
-	return pickDeletions(ordered, keys, n, now)
+	return pickDeletions(ordered, keys, n, now, costs)
 }
 
 // pickDeletions returns the n pods of ordered that the ranking deletes
-// first; keys are their complete rank keys.
-func pickDeletions(ordered []*corev1.Pod, keys []rankKey, n int, now time.Time) []*corev1.Pod {
+// first; keys are their complete rank keys. Without costs (the
+// PodDeletionCost gate off) the deletion costs are left out of the
+// comparison, as upstream's ActivePodsWithRanks.Less skips step 4.
+func pickDeletions(ordered []*corev1.Pod, keys []rankKey, n int, now time.Time, costs bool) []*corev1.Pod {
+	if !costs {
+		for i := range keys {
+			keys[i].cost = 0
+		}
+	}
 	sort.Sort(byDeletion{keys: keys, pods: ordered, now: now})
 	out := make([]*corev1.Pod, n)
 	for i := range out {

@@ -52,7 +52,7 @@ func (p *Plan) Status(manageErr error) (status appsv1.ReplicaSetStatus, write bo
 	}
 	s.Replicas, s.FullyLabeledReplicas, s.ReadyReplicas, s.AvailableReplicas = int32(len(p.owned)), fully, ready, available
 	s.TerminatingReplicas = nil
-	if p.kind == ReplicaSetKind {
+	if p.kind == ReplicaSetKind && p.countTerminating { // rule 5
 		s.TerminatingReplicas = ptr(int32(p.terminating))
 	}
 	old := rs.Status

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/kubesem/kubesem/features"
 	"github.com/kubesem/kubesem/selector"
 )
 
@@ -37,6 +38,12 @@ type Options struct {
 	// read from pods that have not changed since (see Memo): the plan is
 	// the same, the sync cheaper.
 	Memo *Memo
+	// Gates are kube-controller-manager's feature gates; nil is v1.37.2's
+	// defaults. Two change a sync (rules 4 and 5):
+	// DeploymentReplicaSetTerminatingReplicas (off: no
+	// status.terminatingReplicas) and PodDeletionCost (off: the
+	// pod-deletion-cost annotation does not rank).
+	Gates features.Gates
 }
 
 // PodRef names a pod and pins its UID, as upstream's patches and deletes
@@ -86,8 +93,11 @@ type Plan struct {
 	kind        schema.GroupVersionKind
 	owned       []*corev1.Pod
 	terminating int
-	now         time.Time
-	managed     bool
+	// countTerminating: the DeploymentReplicaSetTerminatingReplicas gate
+	// is on (rule 5)
+	countTerminating bool
+	now              time.Time
+	managed          bool
 	// counts for the status, taken while claiming (RS-7.1)
 	fully, ready, available int32
 }
@@ -126,7 +136,9 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 	if rs.Spec.Replicas != nil {
 		replicas = *rs.Spec.Replicas
 	}
-	p := &Plan{rs: rs, kind: kind, now: now, OwnerRef: *metav1.NewControllerRef(rs, kind)}
+	p := &Plan{rs: rs, kind: kind, now: now, OwnerRef: *metav1.NewControllerRef(rs, kind),
+		countTerminating: opts.Gates.Enabled(features.DeploymentReplicaSetTerminatingReplicas)}
+	costs := opts.Gates.Enabled(features.PodDeletionCost)
 	deleting := rs.DeletionTimestamp != nil
 
 	// RS-3.1 … RS-3.4, in name order (MODEL: upstream's order is the
@@ -275,7 +287,7 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 			doomed = slices.Clone(p.owned)
 		case memo == nil:
 			// only a choice needs the ranking
-			doomed = podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), keys, n, now)
+			doomed = podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), keys, n, now, costs)
 		default:
 			if keys == nil {
 				keys = make([]rankKey, len(p.owned))
@@ -299,7 +311,7 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 					keys[i].rank = perNode[memo.facts[ownedIdx[keys[i].idx]].node]
 				}
 			}
-			doomed = pickDeletions(p.owned, keys, n, now)
+			doomed = pickDeletions(p.owned, keys, n, now, costs)
 		}
 		for _, pod := range doomed {
 			p.Delete = append(p.Delete, refOf(pod))
