@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -100,6 +102,8 @@ type Cluster struct {
 	dirty      map[string]map[key]bool // by kind: Deployment, ReplicaSet, ReplicationController, Namespace
 	gcDirty    map[string]bool         // namespaces whose owner references to look at
 	schedDirty bool
+	// instantRuns counts the rounds of timers run at the current instant.
+	instantRuns int
 
 	nodes     map[string]*nodeState
 	life      nodeLifecycle // the node lifecycle controller's zones and tainting queues (lifecycle.go)
@@ -316,6 +320,16 @@ func (c *Cluster) runInstant() error {
 	t := c.queue[0].at
 	if t.After(c.now) {
 		c.now = t
+		c.instantRuns = 0
+	}
+	// Timers the controllers schedule for this very instant (an eviction
+	// due now, a replacement's eviction, ...) bring the loop back here
+	// without the clock moving: past MaxRounds such rounds the cluster is
+	// in a loop that only time would throttle on a real cluster, reported
+	// rather than spun forever.
+	if c.instantRuns++; c.instantRuns > c.opts.MaxRounds {
+		c.instantRuns = 0
+		return fmt.Errorf("cluster: time does not advance past %s: %d rounds of actions at this instant, each making more (%s)", c.Elapsed(), c.opts.MaxRounds, c.lastWriteSummary())
 	}
 	fired := 0
 	for c.queue.Len() > 0 && !c.queue[0].at.After(c.now) {
@@ -545,4 +559,23 @@ func (c *Cluster) observe(ch apiserver.Change) {
 	case watch.Deleted:
 		c.notify(kind, "DELETED", ch.Object, nil)
 	}
+}
+
+// lastWriteSummary names what the last events at this instant were about,
+// for an error that stops a loop: "source: reason kind/name" for the last
+// few.
+func (c *Cluster) lastWriteSummary() string {
+	var parts []string
+	for i := len(c.events) - 1; i >= 0 && len(parts) < 3; i-- {
+		e := c.events[i]
+		if !e.At.Equal(c.now) {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s %s/%s", e.Source, e.Reason, strings.ToLower(e.Kind), e.Name))
+	}
+	if len(parts) == 0 {
+		return "no event recorded"
+	}
+	slices.Reverse(parts)
+	return "last events: " + strings.Join(parts, "; ")
 }

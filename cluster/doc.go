@@ -285,7 +285,13 @@
 //     idle. A reconcile that fails forever stops Settle with an error
 //     naming the controller, the request and its last error; one that
 //     writes on every call stops the loop at Options.MaxRounds with the
-//     controller and request named.
+//     controller and request named. So does a loop through timers due at
+//     the same instant — a ReplicaSet whose pods are named onto a node
+//     whose NoExecute taint they do not tolerate, evicted and replaced at
+//     once, upstream's hot loop — after MaxRounds rounds, with the last
+//     events named; a kubelet's rejection at admission is written
+//     KubeletDelay after the pod reaches it, so a controller replacing
+//     rejected pods advances with the clock.
 //
 // MODEL choices: controllers react within the same instant (upstream:
 // milliseconds); the monitor's tainting queues run at the pass's instant

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -464,5 +465,40 @@ func TestPodGCOutOfService(t *testing.T) {
 	}
 	if !slices.Equal(phases, []corev1.PodPhase{corev1.PodFailed, corev1.PodFailed}) {
 		t.Fatalf("6d: writes %v, want Failed then the deletion", phases)
+	}
+}
+
+// A ReplicaSet whose template names a node that carries a NoExecute taint
+// it does not tolerate is upstream's hot loop: each pod is evicted at
+// once and replaced at once. A real cluster spins as fast as its requests
+// go; kubesem, where no time passes between them, stops the loop at
+// Options.MaxRounds rounds with an error naming what looped, instead of
+// hanging.
+func TestEvictionReplacementLoopReported(t *testing.T) {
+	c, err := New(Options{Seed: 42, MaxRounds: 200})
+	must(t, err)
+	rs := rsObject("r", 2)
+	rs.Spec.Template.Spec.NodeName = "worker1"
+	_, err = c.Create(rs)
+	must(t, err)
+	must(t, c.TaintNode("worker1", corev1.Taint{Key: "k", Value: "a", Effect: corev1.TaintEffectNoExecute}))
+	err = c.Advance(time.Minute)
+	if err == nil || !strings.Contains(err.Error(), "time does not advance past 0s") ||
+		!strings.Contains(err.Error(), "taint-eviction-controller: TaintManagerEviction") || !strings.Contains(err.Error(), "replicaset-controller: SuccessfulCreate") {
+		t.Fatalf("Advance: %v; want the loop reported", err)
+	}
+	// Lifting the taint ends the loop; the cluster goes on.
+	must(t, c.UntaintNode("worker1", "k", ""))
+	must(t, c.Settle(time.Hour))
+	pods, err := c.Pods("default", "app=r")
+	must(t, err)
+	running := 0
+	for _, p := range pods {
+		if p.DeletionTimestamp == nil && p.Status.Phase == corev1.PodRunning {
+			running++
+		}
+	}
+	if running != 2 {
+		t.Errorf("%d running pods after the taint is lifted, want 2", running)
 	}
 }

@@ -165,6 +165,27 @@ func (c *Cluster) kubeletTake(p *corev1.Pod, ns *nodeState) {
 		c.admitPod(p, ns, nil)
 		return
 	}
+	// The rejection is written KubeletDelay later (MODEL: the kubelet's
+	// pod worker takes a moment), so a controller that replaces rejected
+	// pods at once — upstream's hot loop, which real clusters throttle by
+	// the time each round takes — advances with the clock instead of
+	// spinning at one instant.
+	k, uid := keyOf(p), p.UID
+	c.after(KubeletDelay, func() {
+		o := c.st.get(KindPod, k)
+		if o == nil || o.GetUID() != uid || o.GetDeletionTimestamp() != nil {
+			return
+		}
+		cur := o.(*corev1.Pod)
+		if cur.Status.Phase == corev1.PodFailed || cur.Status.Phase == corev1.PodSucceeded {
+			return
+		}
+		c.rejectPod(cur, adm)
+	})
+}
+
+// rejectPod writes the kubelet's rejection of a pod at admission.
+func (c *Cluster) rejectPod(p *corev1.Pod, adm Admission) {
 	np := p.DeepCopy()
 	start := metav1.NewTime(c.now)
 	if p.Status.StartTime != nil {
