@@ -398,3 +398,29 @@ spec:
 		t.Errorf("read through v1: %s %v", u.GetAPIVersion(), u.Object["spec"])
 	}
 }
+
+// API-6: applying a Scale to a custom resource whose replicas no manager
+// owns fails as the CRD handler's field manager does: it first records the
+// live Scale's fields against an empty object, which its converter cannot
+// take — a 500 naming the live object, before anything is compared.
+func TestCustomResourceScaleApplyWithoutReplicasManager(t *testing.T) {
+	s := newCRDServer(t)
+	o, err := s.Create(crontabGVR, "default", crontab("c", map[string]any{"cronSpec": "* * * * */5"}), metav1.CreateOptions{FieldManager: "kubectl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An update that sets managedFields to [{}] strips them (an empty
+	// list would keep them), and is not tracked itself.
+	u := o.(*unstructured.Unstructured)
+	u.SetManagedFields([]metav1.ManagedFieldsEntry{{}})
+	if o, err = s.Update(crontabGVR, "default", u, metav1.UpdateOptions{FieldManager: "kubectl"}); err != nil || len(o.(*unstructured.Unstructured).GetManagedFields()) != 0 {
+		t.Fatalf("update emptying managedFields: %v", err)
+	}
+	apply := []byte("apiVersion: autoscaling/v1\nkind: Scale\nmetadata:\n  name: c\nspec:\n  replicas: 3\n")
+	force := true
+	_, err = s.Patch(crontabGVR, "default", "c", types.ApplyYAMLPatchType, apply, metav1.PatchOptions{FieldManager: "alice", Force: &force}, "scale")
+	want := "failed to create manager for existing fields: failed to convert live object (/; autoscaling/v1, Kind=Scale) to proper version: request to convert CR to an invalid group/version: autoscaling/v1"
+	if se, ok := err.(apierrors.APIStatus); !ok || se.Status().Code != 500 || err.Error() != want {
+		t.Fatalf("scale apply: %v, want a 500 %q", err, want)
+	}
+}

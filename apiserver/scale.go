@@ -95,6 +95,16 @@ func (s *Server) applyScale(ri *resourceInfo, ns, name string, data []byte, opts
 	if err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
+	if ri.custom != nil && len(live.ManagedFields) == 0 {
+		// With no manager of the replicas, the field manager first
+		// records the live Scale's fields against an empty object, which
+		// the CRD handler's converter cannot take
+		// (managedfields/internal/skipnonapplied.go: Apply).
+		return nil, &apierrors.StatusError{ErrStatus: metav1.Status{Status: metav1.StatusFailure,
+			Code: http.StatusInternalServerError, Reason: metav1.StatusReasonUnknown,
+			Message: fmt.Sprintf("failed to create manager for existing fields: failed to convert live object (/; %s) to proper version: request to convert CR to an invalid group/version: %s",
+				scaleGVK, scaleGVK.GroupVersion())}}
+	}
 	force := opts.Force != nil && *opts.Force
 	res, err := fm.Apply(live, patch, opts.FieldManager, force)
 	if err != nil {
