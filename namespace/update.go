@@ -1,15 +1,12 @@
 package namespace
 
 import (
-	"slices"
-	"strings"
-
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/kubesem/kubesem/labels"
+	"github.com/kubesem/kubesem/workload"
 )
 
 // ValidateUpdate checks an update of a Namespace's metadata as the API
@@ -75,25 +72,9 @@ func ValidateFinalizeUpdate(ns, old *corev1.Namespace) field.ErrorList {
 	return errs
 }
 
-// validateObjectMetaUpdate is the core API group's metadata update check:
-// apimachinery's, with the label and annotation errors in key order where
-// apimachinery reports them (after the immutable fields, before owner
-// references), then the new metadata.finalizers names.
+// validateObjectMetaUpdate is the core API group's metadata update check,
+// workload.ValidateObjectMetaUpdate (labels and annotations in key order,
+// then the finalizer names).
 func validateObjectMetaUpdate(m, old *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
-	bare := *m
-	bare.Labels, bare.Annotations = nil, nil
-	errs := apivalidation.ValidateObjectMetaUpdate(&bare, old, fldPath)
-	owners, managed := fldPath.Child("ownerReferences").String(), fldPath.Child("managedFields").String()
-	at := slices.IndexFunc(errs, func(e *field.Error) bool {
-		return strings.HasPrefix(e.Field, owners) || strings.HasPrefix(e.Field, managed)
-	})
-	if at < 0 {
-		at = len(errs)
-	}
-	kv := append(labels.Validate(m.Labels, fldPath.Child("labels")), labels.ValidateAnnotations(m.Annotations, fldPath.Child("annotations"))...)
-	errs = slices.Insert(errs, at, kv...)
-	for i, f := range m.Finalizers {
-		errs = append(errs, kubeFinalizerName(f, fldPath.Child("finalizers").Index(i))...)
-	}
-	return errs
+	return workload.ValidateObjectMetaUpdate(m, old, fldPath)
 }

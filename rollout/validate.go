@@ -13,7 +13,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/kubesem/kubesem/labels"
 	"github.com/kubesem/kubesem/selector"
 	"github.com/kubesem/kubesem/workload"
 )
@@ -127,25 +126,11 @@ func ValidateStatusUpdate(d, old *appsv1.Deployment) field.ErrorList {
 	return errs
 }
 
-// validateObjectMetaUpdate is the core API group's metadata update check:
-// apimachinery's, then the new metadata's finalizer names (V-9). Label
-// and annotation errors, which apimachinery reports in map order, come
-// in key order where apimachinery reports them: after the immutable
-// fields, before owner references (MODEL: deterministic).
+// validateObjectMetaUpdate is the core API group's metadata update check,
+// workload.ValidateObjectMetaUpdate (labels and annotations in key order,
+// then the finalizer names).
 func validateObjectMetaUpdate(m, old *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
-	bare := *m
-	bare.Labels, bare.Annotations = nil, nil
-	errs := apivalidation.ValidateObjectMetaUpdate(&bare, old, fldPath)
-	owners, managed := fldPath.Child("ownerReferences").String(), fldPath.Child("managedFields").String()
-	at := slices.IndexFunc(errs, func(e *field.Error) bool {
-		return strings.HasPrefix(e.Field, owners) || strings.HasPrefix(e.Field, managed)
-	})
-	if at < 0 {
-		at = len(errs)
-	}
-	maps := append(labels.Validate(m.Labels, fldPath.Child("labels")), labels.ValidateAnnotations(m.Annotations, fldPath.Child("annotations"))...)
-	errs = slices.Insert(errs, at, maps...)
-	return append(errs, finalizerNames(m.Finalizers, fldPath.Child("finalizers"))...)
+	return workload.ValidateObjectMetaUpdate(m, old, fldPath)
 }
 
 // finalizerNames is the core API group's extra rule for metadata

@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -134,7 +135,21 @@ func ValidateReplicationControllerStatusUpdate(rc, old *corev1.ReplicationContro
 // either qualified or a standard one (kubernetes, orphan,
 // foregroundDeletion).
 func ValidateObjectMetaUpdate(m, old *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
-	errs := apivalidation.ValidateObjectMetaUpdate(m, old, fldPath)
+	// Labels and annotations are checked here, in key order, where
+	// apimachinery reports them in map order: after the immutable fields,
+	// before owner references and managed fields.
+	bare := *m
+	bare.Labels, bare.Annotations = nil, nil
+	errs := apivalidation.ValidateObjectMetaUpdate(&bare, old, fldPath)
+	owners, managed := fldPath.Child("ownerReferences").String(), fldPath.Child("managedFields").String()
+	at := slices.IndexFunc(errs, func(e *field.Error) bool {
+		return strings.HasPrefix(e.Field, owners) || strings.HasPrefix(e.Field, managed)
+	})
+	if at < 0 {
+		at = len(errs)
+	}
+	kv := append(labels.Validate(m.Labels, fldPath.Child("labels")), labels.ValidateAnnotations(m.Annotations, fldPath.Child("annotations"))...)
+	errs = slices.Insert(errs, at, kv...)
 	return append(errs, kubeFinalizerNames(m.Finalizers, fldPath.Child("finalizers"))...)
 }
 
