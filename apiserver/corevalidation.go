@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kubesem/kubesem/labels"
+	"github.com/kubesem/kubesem/workload"
 )
 
 // maxSecretSize is the most data a Secret or a ConfigMap may hold, in
@@ -31,7 +32,7 @@ func coreObjectMeta(m *metav1.ObjectMeta, namespaced bool, name apivalidation.Va
 	bare.Labels, bare.Annotations = nil, nil
 	errs := apivalidation.ValidateObjectMeta(&bare, namespaced, name, p)
 	errs = insertLabelErrors(errs, m, p, "ownerReferences", "finalizers", "managedFields")
-	return append(errs, coreFinalizerNames(m.Finalizers, p.Child("finalizers"))...)
+	return append(errs, workload.ValidateFinalizerNames(m.Finalizers, p.Child("finalizers"))...)
 }
 
 // coreObjectMetaUpdate is the core API group's metadata check on update
@@ -43,7 +44,7 @@ func coreObjectMetaUpdate(m, old *metav1.ObjectMeta) field.ErrorList {
 	bare.Labels, bare.Annotations = nil, nil
 	errs := apivalidation.ValidateObjectMetaUpdate(&bare, old, p)
 	errs = insertLabelErrors(errs, m, p, "ownerReferences", "managedFields")
-	return append(errs, coreFinalizerNames(m.Finalizers, p.Child("finalizers"))...)
+	return append(errs, workload.ValidateFinalizerNames(m.Finalizers, p.Child("finalizers"))...)
 }
 
 // insertLabelErrors puts the label and annotation errors of m before the
@@ -63,24 +64,6 @@ func insertLabelErrors(errs field.ErrorList, m *metav1.ObjectMeta, p *field.Path
 	}
 	kv := append(labels.Validate(m.Labels, p.Child("labels")), labels.ValidateAnnotations(m.Annotations, p.Child("annotations"))...)
 	return slices.Insert(errs, at, kv...)
-}
-
-// coreFinalizerNames is the core API group's rule for metadata
-// finalizers: one without a "/" must be kubernetes, orphan or
-// foregroundDeletion.
-func coreFinalizerNames(finalizers []string, p *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for i, f := range finalizers {
-		if strings.Contains(f, "/") {
-			continue
-		}
-		switch f {
-		case string(corev1.FinalizerKubernetes), metav1.FinalizerOrphanDependents, metav1.FinalizerDeleteDependents:
-			continue
-		}
-		errs = append(errs, field.Invalid(p.Index(i), f, "name is neither a standard finalizer name nor is it fully qualified"))
-	}
-	return errs
 }
 
 func sortedKeys[V any](m map[string]V) []string {

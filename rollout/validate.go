@@ -1,12 +1,9 @@
 package rollout
 
 import (
-	"slices"
 	"strconv"
-	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -36,7 +33,6 @@ func Validate(d *appsv1.Deployment) field.ErrorList {
 	rollback, hasRollback := meta.Annotations[RollbackToAnnotation]
 	delete(meta.Annotations, RollbackToAnnotation)
 	errs := workload.ValidateObjectMeta(meta, field.NewPath("metadata"))
-	errs = appendMissing(errs, finalizerNames(meta.Finalizers, field.NewPath("metadata", "finalizers")))
 	var rollbackTo *int64
 	if hasRollback {
 		if v, err := strconv.ParseInt(rollback, 10, 64); err == nil {
@@ -131,36 +127,6 @@ func ValidateStatusUpdate(d, old *appsv1.Deployment) field.ErrorList {
 // then the finalizer names).
 func validateObjectMetaUpdate(m, old *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
 	return workload.ValidateObjectMetaUpdate(m, old, fldPath)
-}
-
-// finalizerNames is the core API group's extra rule for metadata
-// finalizers (V-9): a name without a "/" must be one of the standard
-// ones — kubernetes, orphan, foregroundDeletion.
-func finalizerNames(finalizers []string, fldPath *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for i, f := range finalizers {
-		if strings.Contains(f, "/") {
-			continue
-		}
-		switch f {
-		case string(corev1.FinalizerKubernetes), metav1.FinalizerOrphanDependents, metav1.FinalizerDeleteDependents:
-			continue
-		}
-		errs = append(errs, field.Invalid(fldPath.Index(i), f, "name is neither a standard finalizer name nor is it fully qualified"))
-	}
-	return errs
-}
-
-// appendMissing appends the errors of more that errs does not already
-// hold: workload.ValidateObjectMeta may come to check finalizer names
-// itself, and an error must not be reported twice.
-func appendMissing(errs, more field.ErrorList) field.ErrorList {
-	for _, e := range more {
-		if !slices.ContainsFunc(errs, func(x *field.Error) bool { return x.Error() == e.Error() }) {
-			errs = append(errs, e)
-		}
-	}
-	return errs
 }
 
 func validateSpec(spec *appsv1.DeploymentSpec, rollbackTo *int64, fldPath *field.Path) field.ErrorList {

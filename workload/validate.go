@@ -150,13 +150,16 @@ func ValidateObjectMetaUpdate(m, old *metav1.ObjectMeta, fldPath *field.Path) fi
 	}
 	kv := append(labels.Validate(m.Labels, fldPath.Child("labels")), labels.ValidateAnnotations(m.Annotations, fldPath.Child("annotations"))...)
 	errs = slices.Insert(errs, at, kv...)
-	return append(errs, kubeFinalizerNames(m.Finalizers, fldPath.Child("finalizers"))...)
+	return append(errs, ValidateFinalizerNames(m.Finalizers, fldPath.Child("finalizers"))...)
 }
 
 var standardFinalizers = sets.New(string(corev1.FinalizerKubernetes), metav1.FinalizerOrphanDependents, metav1.FinalizerDeleteDependents)
 
-// kubeFinalizerNames: an unqualified finalizer must be a standard one.
-func kubeFinalizerNames(finalizers []string, fldPath *field.Path) field.ErrorList {
+// ValidateFinalizerNames is the core API group's rule for metadata
+// finalizers: one without a "/" must be kubernetes, orphan or
+// foregroundDeletion ("name is neither a standard finalizer name nor is it
+// fully qualified").
+func ValidateFinalizerNames(finalizers []string, fldPath *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for i, f := range finalizers {
 		if !strings.Contains(f, "/") && !standardFinalizers.Has(f) {
@@ -198,7 +201,7 @@ func ValidateObjectMeta(m *metav1.ObjectMeta, fldPath *field.Path) field.ErrorLi
 	errs = append(errs, apivalidation.ValidateFinalizers(m.Finalizers, fldPath.Child("finalizers"))...)
 	errs = append(errs, metav1validation.ValidateManagedFields(m.ManagedFields, fldPath.Child("managedFields"))...)
 	// core's ValidateObjectMeta adds the finalizer-name check.
-	return append(errs, kubeFinalizerNames(m.Finalizers, fldPath.Child("finalizers"))...)
+	return append(errs, ValidateFinalizerNames(m.Finalizers, fldPath.Child("finalizers"))...)
 }
 
 func validateReplicaSetSpec(spec *appsv1.ReplicaSetSpec, fldPath *field.Path, kind string) field.ErrorList {
