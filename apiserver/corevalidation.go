@@ -25,7 +25,7 @@ const maxSecretSize = 1 * 1024 * 1024
 // (pkg/apis/core/validation: ValidateObjectMeta): apimachinery's, with
 // label and annotation errors in key order where apimachinery reports
 // them (MODEL: upstream walks the maps in their random order), then the
-// finalizer names (coreFinalizerNames).
+// finalizer names (workload.ValidateFinalizerNames).
 func coreObjectMeta(m *metav1.ObjectMeta, namespaced bool, name apivalidation.ValidateNameFunc) field.ErrorList {
 	p := field.NewPath("metadata")
 	bare := *m
@@ -36,15 +36,11 @@ func coreObjectMeta(m *metav1.ObjectMeta, namespaced bool, name apivalidation.Va
 }
 
 // coreObjectMetaUpdate is the core API group's metadata check on update
-// (ValidateObjectMetaUpdate): apimachinery's, labels and annotations in
-// key order, then the new finalizer names.
+// (ValidateObjectMetaUpdate), workload.ValidateObjectMetaUpdate:
+// apimachinery's, labels and annotations in key order, then the new
+// finalizer names.
 func coreObjectMetaUpdate(m, old *metav1.ObjectMeta) field.ErrorList {
-	p := field.NewPath("metadata")
-	bare := *m
-	bare.Labels, bare.Annotations = nil, nil
-	errs := apivalidation.ValidateObjectMetaUpdate(&bare, old, p)
-	errs = insertLabelErrors(errs, m, p, "ownerReferences", "managedFields")
-	return append(errs, workload.ValidateFinalizerNames(m.Finalizers, p.Child("finalizers"))...)
+	return workload.ValidateObjectMetaUpdate(m, old, field.NewPath("metadata"))
 }
 
 // insertLabelErrors puts the label and annotation errors of m before the
