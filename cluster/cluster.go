@@ -437,7 +437,7 @@ func (c *Cluster) pendingForeground() *timer {
 func (c *Cluster) busy() string {
 	for _, p := range c.st.list(KindPod, "") {
 		pod := p.(*corev1.Pod)
-		for _, cs := range pod.Status.ContainerStatuses {
+		for _, cs := range append(slices.Clip(pod.Status.InitContainerStatuses), pod.Status.ContainerStatuses...) {
 			if w := cs.State.Waiting; w != nil && w.Reason == "CrashLoopBackOff" {
 				return fmt.Sprintf("pod %s/%s: container %s is in CrashLoopBackOff", pod.Namespace, pod.Name, cs.Name)
 			}

@@ -125,7 +125,11 @@
 //     kubelet with the reason and message (kubelet.go: rejectPod).
 //  5. Kubelet: a bound pod gets an IP at once; its containers start after
 //     Options.StartDelay (2 s) and are run by probe.Runner (probes,
-//     restarts, CrashLoopBackOff). Its status writes carry the conditions
+//     restarts, CrashLoopBackOff; init containers one after the other and
+//     sidecars beside the app, as probe rule 19 says — a regular init
+//     container whose program is not known completes at once; a pod the
+//     kubelet kills, its init container failed for good or its
+//     containers all done, keeps its terminal phase). Its status writes carry the conditions
 //     the kubelet owns, PodScheduled among them: a pod the scheduler bound
 //     keeps the binding's condition, while one created with spec.nodeName
 //     gets the kubelet's own, as pkg/kubelet/kubelet_pods.go

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,8 +43,11 @@ func (c *Cluster) admitPod(p *corev1.Pod, ns *nodeState, base map[string]int32) 
 	k := keyOf(p)
 	sc := probe.Scenario{Pod: p, Scripts: map[string]probe.Script{}, StartDelay: c.opts.StartDelay,
 		Gates: c.opts.Gates, MaxContainerRestartPeriod: c.opts.MaxContainerRestartPeriod, KubeletStart: ns.kubeletStart}
+	for _, ctr := range p.Spec.InitContainers {
+		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr, ctr.RestartPolicy == nil || *ctr.RestartPolicy != corev1.ContainerRestartPolicyAlways)
+	}
 	for _, ctr := range p.Spec.Containers {
-		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr)
+		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr, false)
 	}
 	r, err := probe.NewRunner(sc, c.now)
 	if err != nil {
@@ -65,7 +69,7 @@ func (c *Cluster) admitPod(p *corev1.Pod, ns *nodeState, base map[string]int32) 
 // restart for each container that had started before.
 func (c *Cluster) restartPod(p *corev1.Pod) {
 	base := map[string]int32{}
-	for _, cs := range p.Status.ContainerStatuses {
+	for _, cs := range append(slices.Clip(p.Status.InitContainerStatuses), p.Status.ContainerStatuses...) {
 		n := cs.RestartCount
 		if cs.State.Running != nil || cs.State.Terminated != nil || cs.LastTerminationState.Terminated != nil {
 			n++
@@ -121,6 +125,12 @@ func (c *Cluster) allRunning(k key) bool {
 	}
 	for _, cs := range p.Status.ContainerStatuses {
 		if cs.State.Running == nil {
+			return false
+		}
+	}
+	// Init containers: sidecars run, the others completed.
+	for _, cs := range p.Status.InitContainerStatuses {
+		if cs.State.Running == nil && (cs.State.Terminated == nil || cs.State.Terminated.ExitCode != 0) {
 			return false
 		}
 	}
@@ -234,8 +244,10 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 		}
 	}
 	st := rt.runner.Status(c.now)
-	for i := range st.ContainerStatuses {
-		st.ContainerStatuses[i].RestartCount += rt.base[st.ContainerStatuses[i].Name]
+	for _, list := range [][]corev1.ContainerStatus{st.InitContainerStatuses, st.ContainerStatuses} {
+		for i := range list {
+			list[i].RestartCount += rt.base[list[i].Name]
+		}
 	}
 	node := c.nodeObject(rt.node)
 	if node != nil && len(node.Status.Addresses) > 0 {

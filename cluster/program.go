@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,9 @@ import (
 //     probe `cat F`, `test -e F`, `test -f F` or `ls F` succeeds while F
 //     exists;
 //  4. otherwise the container runs until it is stopped and every probe
-//     succeeds (a server that is up, like the tutorial's http-go).
+//     succeeds (a server that is up, like the tutorial's http-go) — but a
+//     regular init container (not a sidecar) completes at once with exit
+//     code 0, as an init step that has nothing to wait for.
 //
 // A script's functions are looked up when they are needed, so a script
 // set on a running container takes effect at its next probe.
@@ -46,7 +49,8 @@ func (c *Cluster) ScriptContainer(namespace, pod, container string, s probe.Scri
 		return apiNotFound(KindPod, pod)
 	}
 	found := false
-	for _, ctr := range o.(*corev1.Pod).Spec.Containers {
+	spec := &o.(*corev1.Pod).Spec
+	for _, ctr := range append(slices.Clip(spec.InitContainers), spec.Containers...) {
 		found = found || ctr.Name == container
 	}
 	if !found {
@@ -64,8 +68,10 @@ func imageName(image string) string {
 }
 
 // scriptOf builds the script the kubelet model runs for a container: each
-// function consults the current registrations when called.
-func (c *Cluster) scriptOf(k key, ctr *corev1.Container) probe.Script {
+// function consults the current registrations when called. A regular init
+// container (initRegular) whose program is not known completes at once
+// with exit code 0; any other container runs until it is stopped.
+func (c *Cluster) scriptOf(k key, ctr *corev1.Container, initRegular bool) probe.Script {
 	name, image := ctr.Name, ctr.Image
 	sh := parseShell(append(append([]string{}, ctr.Command...), ctr.Args...))
 	probes := map[probe.Kind]*corev1.Probe{probe.Startup: ctr.StartupProbe, probe.Readiness: ctr.ReadinessProbe, probe.Liveness: ctr.LivenessProbe}
@@ -97,7 +103,7 @@ func (c *Cluster) scriptOf(k key, ctr *corev1.Container) probe.Script {
 			if sh != nil {
 				return sh.end, 0, true
 			}
-			return 0, 0, false
+			return 0, 0, initRegular
 		},
 		Stop: func(instance int) (time.Duration, int32, bool) {
 			if s := lookup(); s.Stop != nil {

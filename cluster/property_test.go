@@ -47,6 +47,7 @@ func structural(c *Cluster) error {
 // TestPropertyEventuallyStable drives a cluster with random user actions
 // and faults — scaling, image changes, deletes in every cascade mode,
 // node stops and starts, crashing containers, failing readiness probes,
+// init containers that fail and sidecars that crash or never get ready,
 // quota-refused creates, namespace deletion — checking the structural
 // invariants after every step; then it removes the faults and requires
 // eventually stable reconciliation: every Deployment complete, every
@@ -75,6 +76,11 @@ func TestPropertyEventuallyStable(t *testing.T) {
 		images := []string{"app:v1", "app:v2", "app:v3", "crash:v1", "unready:v1"}
 		c.Program("crash:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return 20 * time.Second, 1, true }})
 		c.Program("unready:v1", probe.Script{Probe: func(probe.Kind, int, time.Duration) probe.Outcome { return probe.OutcomeFailure }})
+		// Init containers (probe rule 19): one that completes after 3 s,
+		// one that fails until the faults are removed.
+		c.Program("init:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return 3 * time.Second, 0, true }})
+		c.Program("initfail:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return 2 * time.Second, 1, true }})
+		sidecar := corev1.ContainerRestartPolicyAlways
 		withProbe := func(img string) corev1.Container {
 			ctr := corev1.Container{Name: "c", Image: img}
 			if img == "unready:v1" {
@@ -99,6 +105,13 @@ func TestPropertyEventuallyStable(t *testing.T) {
 				d := deploymentObject("d"+n, int32(rapid.IntRange(0, 6).Draw(t, "replicas")))
 				d.Namespace = space
 				d.Spec.Template.Spec.Containers = []corev1.Container{withProbe(rapid.SampledFrom(images).Draw(t, "image"))}
+				for i := range rapid.IntRange(0, 2).Draw(t, "inits") {
+					ic := corev1.Container{Name: fmt.Sprintf("i%d", i), Image: rapid.SampledFrom([]string{"init:v1", "initfail:v1"}).Draw(t, "initImage")}
+					if rapid.Bool().Draw(t, "sidecar") {
+						ic.Image, ic.RestartPolicy = rapid.SampledFrom(images).Draw(t, "sidecarImage"), &sidecar
+					}
+					d.Spec.Template.Spec.InitContainers = append(d.Spec.Template.Spec.InitContainers, ic)
+				}
 				_, err = c.Create(d)
 			case 2:
 				n, space := rapid.SampledFrom(names).Draw(t, "name"), ns(t)
@@ -205,6 +218,7 @@ func TestPropertyEventuallyStable(t *testing.T) {
 		}
 		c.Program("crash:v1", probe.Script{})
 		c.Program("unready:v1", probe.Script{})
+		c.Program("initfail:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return time.Second, 0, true }})
 		for _, q := range c.st.list(KindResourceQuota, "") {
 			if err := c.Delete(KindResourceQuota, q.GetNamespace(), q.GetName(), DeleteOptions{}); err != nil {
 				t.Fatal(err)

@@ -115,3 +115,66 @@ func ExampleShell_watch() {
 	// worker2   NotReady   <none>          65s   v1.37.2
 	// true
 }
+
+const initPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  initContainers:
+  - name: wait-db
+    image: busybox
+    command: ["sh", "-c", "sleep 5"]
+  - name: proxy
+    image: envoyproxy/envoy
+    restartPolicy: Always
+  containers:
+  - name: web
+    image: gasbugs/http-go
+`
+
+// A pod with an init container and a sidecar: the init container runs to
+// its end first (STATUS Init:0/2), then the sidecar starts and, once it
+// is started, the app (Init:1/2, PodInitializing); READY counts the
+// sidecar.
+func ExampleShell_initContainers() {
+	c, err := cluster.New(cluster.Options{Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	sh := &kubectl.Shell{Cluster: c, Files: map[string][]byte{"web.yaml": []byte(initPod)}}
+	run := func(cmd string) {
+		out, err := sh.Run(cmd)
+		if err != nil {
+			fmt.Println(err)
+		}
+		fmt.Printf("$ %s\n%s", cmd, out)
+	}
+	run("kubectl create -f web.yaml")
+	for _, wait := range []time.Duration{3 * time.Second, 5 * time.Second, 2 * time.Second, time.Minute} {
+		if err := c.Advance(wait); err != nil {
+			panic(err)
+		}
+		fmt.Printf("# %s later\n", wait)
+		run("kubectl get pod web")
+	}
+	// Output:
+	// $ kubectl create -f web.yaml
+	// pod/web created
+	// # 3s later
+	// $ kubectl get pod web
+	// NAME   READY   STATUS     RESTARTS   AGE
+	// web    0/2     Init:0/2   0          3s
+	// # 5s later
+	// $ kubectl get pod web
+	// NAME   READY   STATUS     RESTARTS   AGE
+	// web    0/2     Init:1/2   0          8s
+	// # 2s later
+	// $ kubectl get pod web
+	// NAME   READY   STATUS            RESTARTS   AGE
+	// web    1/2     PodInitializing   0          10s
+	// # 1m0s later
+	// $ kubectl get pod web
+	// NAME   READY   STATUS    RESTARTS   AGE
+	// web    2/2     Running   0          70s
+}

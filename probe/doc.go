@@ -85,10 +85,11 @@
 //
 //  12. Deletion: liveness and startup probes stop, readiness goes on;
 //     nothing is started again; every running container gets SIGTERM and,
-//     at the end of the grace period (at least 2 s), SIGKILL; a second
-//     deletion may only shorten the grace period. Once no container runs,
-//     the pod is Succeeded if every container exited 0, else Failed
-//     (P6 step 7, P12.1, §17, P15.2, RS-9.1).
+//     at the end of the grace period (at least 2 s), SIGKILL — sidecars
+//     in their turn (rule 19); a second deletion may only shorten the
+//     grace period. Once no container runs, the pod is Succeeded if every
+//     regular container exited 0, else Failed (P6 step 7, P12.1, §17,
+//     P15.2, RS-9.1).
 //
 //  13. Deletion and probe results (P6.15; prober_manager.go
 //     StopLivenessAndStartup, worker.go doProbe): when the kubelet starts
@@ -148,6 +149,43 @@
 //  18. Feature gates: the kubelet's decisions above take a
 //     features.Gates (Scenario.Gates, Options.Gates, ShouldRestartWith,
 //     PhaseWith, CrashLoopBackOff); nil is v1.37.2's defaults.
+//
+//  19. Init containers and sidecars (P19; kuberuntime_container.go
+//     computeInitContainerActions, kuberuntime_manager.go
+//     computePodActions, kuberuntime_termination_order.go,
+//     status_manager.go TerminatePod):
+//     (P19.1) Init containers start one at a time in spec order, the first at
+//     the admission; the regular containers start together once the last
+//     init container is initialized. Until then every container not yet
+//     run waits with reason PodInitializing (ContainerCreating in a pod
+//     without init containers).
+//     (P19.2) A regular init container is initialized when it exits 0 (its
+//     ready field is then true); a sidecar (restartPolicy Always) when it
+//     is started — running, and its startup probe, if any, succeeded. The
+//     next container starts in the sync that sees it, once: a sidecar
+//     started again after a restart starts nothing.
+//     (P19.3) A regular init container that exits non-zero is started again
+//     (through the back-off) when ShouldRestartWith says so — under
+//     ContainerRestartRules off, unless the pod's policy is Never —
+//     else the pod fails.
+//     (P19.4) Sidecars run beside the regular containers with their three
+//     probes; an exit or a liveness or startup failure restarts them
+//     whatever the pod's policy (P9.4, P12.2); their readiness counts for
+//     ContainersReady and Ready (P16.1).
+//     (P19.5) The kubelet kills a pod it was not asked to delete when a regular
+//     init container failed for good, or, initialization done, no regular
+//     container runs, starts or waits to restart: the sidecars are
+//     stopped with the pod's terminationGracePeriodSeconds, nothing starts
+//     again, and once nothing runs the sandbox is gone
+//     (PodReadyToStartContainers False) and the phase is terminal
+//     (Runner.Killed).
+//     (P19.6) Stopping a pod (a deletion or such a kill) signals the regular
+//     and regular init containers at once; each sidecar waits until no
+//     regular container and no later sidecar runs, at most the grace
+//     period, and then gets what remains of it — the whole seconds it
+//     waited taken off — but at least 2 s. A sidecar's liveness and
+//     startup probes are not stopped by the deletion; a failure kills
+//     nothing while the pod stops.
 //
 // Where upstream depends on timing (goroutines, jitter, sync latency) the
 // package makes the deterministic choice the rules recommend and

@@ -22,7 +22,8 @@ type Options struct {
 	// an error.
 	Offset [numKinds]time.Duration
 	// Sidecar marks a restartable init container: its probe kills always
-	// restart it, and messages say "Init container" (rule P9.4).
+	// restart it, and the message is "Init container <name> failed
+	// liveness probe", without ", will be restarted" (rule P9.4).
 	Sidecar bool
 	// Gates are the kubelet's feature gates; nil is v1.37.2's defaults.
 	// ContainerRestartRules decides whether the container's own
@@ -415,10 +416,12 @@ func (m *Machine) kill(k Kind) Kill {
 		reason = "startup probe"
 	}
 	msg := "Container " + m.name + " failed " + reason
-	if m.sidecar {
+	switch {
+	case m.sidecar:
+		// computeInitContainerActions says no more: a sidecar is always
+		// restarted.
 		msg = "Init container " + m.name + " failed " + reason
-	}
-	if m.restart {
+	case m.restart:
 		msg += ", will be restarted"
 	}
 	return Kill{Needed: true, Kind: k, Reason: reason, Message: msg, Restart: m.restart}

@@ -368,7 +368,8 @@ func TestPropertyPodFunctionsPure(t *testing.T) {
 	})
 }
 
-// genScenario draws a pod of one to three containers with random probes,
+// genScenario draws a pod of one to three containers, and in one pod of
+// three one or two init containers, with random probes,
 // restart policies, grace periods, start delays and scripts. With wild it
 // also draws what validation or the model refuse: any number, unknown
 // outcomes and restart policies, negative delays and offsets, no
@@ -405,12 +406,33 @@ func genScenario(t *rapid.T, wild bool) probe.Scenario {
 	if wild {
 		minContainers = 0
 	}
-	for i := range rapid.IntRange(minContainers, 3).Draw(t, "containers") {
+	// Init containers, one in three pods (rule P19): regular ones, which
+	// get no probes, and sidecars, which get them.
+	inits := 0
+	if rapid.IntRange(0, 2).Draw(t, "hasInits") == 0 {
+		inits = rapid.IntRange(1, 2).Draw(t, "inits")
+	}
+	for i := range inits + rapid.IntRange(minContainers, 3).Draw(t, "containers") {
+		init := i < inits
 		name := fmt.Sprintf("c%d", i)
+		if init {
+			name = fmt.Sprintf("i%d", i)
+		}
 		c := corev1.Container{Name: name, Image: "registry.k8s.io/e2e-test-images/agnhost:2.40"}
-		if rapid.IntRange(0, 4).Draw(t, "ownPolicy") == 0 {
+		sidecar := init && rapid.Bool().Draw(t, "sidecar")
+		switch {
+		case sidecar:
+			p := corev1.ContainerRestartPolicyAlways
+			c.RestartPolicy = &p
+		case init:
+		case rapid.IntRange(0, 4).Draw(t, "ownPolicy") == 0:
 			p := rapid.SampledFrom([]corev1.ContainerRestartPolicy{corev1.ContainerRestartPolicyAlways, corev1.ContainerRestartPolicyOnFailure, corev1.ContainerRestartPolicyNever}).Draw(t, "containerPolicy")
 			c.RestartPolicy = &p
+		}
+		if init && !sidecar {
+			pod.Spec.InitContainers = append(pod.Spec.InitContainers, c)
+			sc.Scripts[name] = genScript(t, wild)
+			continue
 		}
 		var opts probe.Options
 		for k := probe.Startup; k <= probe.Liveness; k++ {
@@ -443,7 +465,11 @@ func genScenario(t *rapid.T, wild bool) probe.Scenario {
 				c.LivenessProbe = p
 			}
 		}
-		pod.Spec.Containers = append(pod.Spec.Containers, c)
+		if init {
+			pod.Spec.InitContainers = append(pod.Spec.InitContainers, c)
+		} else {
+			pod.Spec.Containers = append(pod.Spec.Containers, c)
+		}
 		sc.Options[name] = opts
 		sc.Scripts[name] = genScript(t, wild)
 	}
@@ -645,16 +671,23 @@ func TestPropertyRunnerTerminate(t *testing.T) {
 			return nil
 		}
 		at := t0.Add(time.Duration(rapid.IntRange(0, 1200).Draw(t, "terminateQuarters")) * 250 * time.Millisecond)
-		run(at, rapid.Bool().Draw(t, "inclusive"))
+		before := run(at, rapid.Bool().Draw(t, "inclusive"))
 		grace := time.Duration(rapid.IntRange(-2, 60).Draw(t, "graceSeconds")) * time.Second
-		running := map[string]bool{}
-		for _, cs := range r.Status(at).ContainerStatuses {
+		running, sidecars := map[string]bool{}, map[string]bool{}
+		stBefore := r.Status(at)
+		for _, cs := range append(stBefore.InitContainerStatuses, stBefore.ContainerStatuses...) {
 			running[cs.Name] = cs.State.Running != nil
+		}
+		for _, c := range sc.Pod.Spec.InitContainers {
+			sidecars[c.Name] = c.RestartPolicy != nil
 		}
 		if err := r.Terminate(at, grace); err != nil {
 			t.Fatal(err)
 		}
 		deadline := at.Add(max(grace, probe.MinimumGracePeriod))
+		// A sidecar is signalled at the latest when the grace period
+		// (at least 1 s) ends, and gets 2 s then (rule P19.6).
+		sidecarDeadline := at.Add(max(grace, time.Second) + probe.MinimumGracePeriod)
 		events := []probe.Event{}
 		if rapid.Bool().Draw(t, "again") {
 			again := at.Add(time.Duration(rapid.IntRange(0, 40).Draw(t, "againSeconds")) * time.Second)
@@ -668,12 +701,17 @@ func TestPropertyRunnerTerminate(t *testing.T) {
 		for _, e := range events {
 			switch {
 			case e.Reason == "Started", e.Reason == "BackOff",
-				e.Reason == "Probe" && !strings.HasPrefix(e.Message, "Readiness probe"),
+				// (a sidecar's liveness and startup probes go on, rule
+				// P19.6)
+				e.Reason == "Probe" && !strings.HasPrefix(e.Message, "Readiness probe") && !sidecars[e.Container],
 				e.Reason == "Killing" && !strings.HasPrefix(e.Message, "Stopping container"):
 				t.Fatalf("after Terminate: %s", e)
 			case e.Reason == "Exited":
 				exited[e.Container]++
-				if t0.Add(e.At).After(deadline) {
+				if sidecars[e.Container] && t0.Add(e.At).After(sidecarDeadline) {
+					t.Fatalf("sidecar exited after the grace period and its 2 s (until %v): %s", sidecarDeadline.Sub(t0), e)
+				}
+				if !sidecars[e.Container] && t0.Add(e.At).After(deadline) {
 					t.Fatalf("exited after the grace period (until %v): %s", deadline.Sub(t0), e)
 				}
 			}
@@ -686,9 +724,31 @@ func TestPropertyRunnerTerminate(t *testing.T) {
 		if _, ok := r.NextAt(); ok || !r.Done() {
 			t.Fatalf("at the end: Done %t, something due %t", r.Done(), ok)
 		}
+		// The pod initialized if it has no init container or a regular
+		// container ever started; one deleted while initializing keeps its regular containers waiting
+		// and fails (rule P15.3).
+		initialized := len(sc.Pod.Spec.InitContainers) == 0
+		for _, e := range before {
+			initialized = initialized || (e.Reason == "Started" && !strings.HasPrefix(e.Container, "i"))
+		}
 		st := r.Status(t0.Add(24 * time.Hour))
-		allZero := true
+		// … or its last init container, a regular one, exited 0 (even
+		// when stopped by the deletion: status_manager.go
+		// hasPodInitialized).
+		if n := len(sc.Pod.Spec.InitContainers); n > 0 && sc.Pod.Spec.InitContainers[n-1].RestartPolicy == nil {
+			last := st.InitContainerStatuses[n-1]
+			for _, term := range []*corev1.ContainerStateTerminated{last.State.Terminated, last.LastTerminationState.Terminated} {
+				initialized = initialized || (term != nil && term.ExitCode == 0)
+			}
+		}
+		allZero := initialized
 		for _, cs := range st.ContainerStatuses {
+			if !initialized {
+				if cs.State.Waiting == nil {
+					t.Fatalf("container %s of a pod that never initialized: %+v", cs.Name, cs.State)
+				}
+				continue
+			}
 			if cs.State.Terminated == nil {
 				t.Fatalf("container %s not terminated: %+v", cs.Name, cs.State)
 			}

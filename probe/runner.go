@@ -43,6 +43,23 @@ type Runner struct {
 	terminating bool
 	grace       time.Duration // the pod worker's grace period of the deletion
 
+	// Init containers come first in cs: cs[:nInit] (rule P19).
+	nInit int
+	// initialized: a regular container has started (upstream's
+	// podHasInitialized); mainStarted: the kubelet decided to start the
+	// regular containers, the last init container being initialized.
+	initialized, mainStarted bool
+	// killed: the kubelet killed the pod without a deletion — a regular
+	// init container failed under a policy that does not restart it, or
+	// no regular container runs or will start again (rule P19.5). Nothing
+	// is started again.
+	killed bool
+	// The stop of the pod's containers (a deletion or a kill) began at
+	// stopAt with the grace period stopGrace; sidecars wait their turn
+	// (rule P19.6).
+	stopAt    time.Time
+	stopGrace time.Duration
+
 	gates        features.Gates
 	kubeletStart time.Time // the phase of the housekeeping ticks (rule P13.10)
 	// The pod worker's requeue after a sync that found a container in
@@ -62,7 +79,18 @@ type Runner struct {
 
 // simContainer is the kubelet's view of one container in a Runner.
 type simContainer struct {
-	spec     *corev1.Container
+	spec    *corev1.Container
+	init    bool // an init container
+	sidecar bool // a restartable init container
+	index   int  // in r.cs
+	// initDone: this init container was initialized once — a regular
+	// one completed, a sidecar started — and the next was started.
+	initDone bool
+	// turn: a sidecar to be stopped once the regular containers and the
+	// sidecars after it have stopped, at the latest at turnBy (rule
+	// P19.6).
+	turn     bool
+	turnBy   time.Time
 	script   Script
 	m        *Machine
 	backoff  Backoff
@@ -107,25 +135,66 @@ func NewRunner(sc Scenario, start time.Time) (*Runner, error) {
 		r.kubeletStart = start
 	}
 	initial, maxDelay := CrashLoopBackOff(sc.Gates, sc.MaxContainerRestartPeriod)
-	for i := range pod.Spec.Containers {
-		c := &pod.Spec.Containers[i]
+	r.nInit = len(pod.Spec.InitContainers)
+	add := func(c *corev1.Container, init bool) error {
 		opts := sc.Options[c.Name]
 		if opts.Gates == nil {
 			opts.Gates = sc.Gates
 		}
-		m, err := New(c, pod.Spec.RestartPolicy, start, opts)
+		sidecar := init && isSidecar(c)
+		probed := c
+		if init && !sidecar {
+			// The kubelet runs no probe workers for a regular init
+			// container (rule P3.1).
+			cp := *c
+			cp.StartupProbe, cp.ReadinessProbe, cp.LivenessProbe = nil, nil, nil
+			probed = &cp
+		}
+		opts.Sidecar = sidecar
+		m, err := New(probed, pod.Spec.RestartPolicy, start, opts)
 		if err != nil {
+			return err
+		}
+		rc := &simContainer{spec: c, init: init, sidecar: sidecar, index: len(r.cs), script: sc.Scripts[c.Name], m: m,
+			backoff: Backoff{Initial: initial, Max: maxDelay}}
+		rc.waiting = r.defaultWaiting()
+		r.cs = append(r.cs, rc)
+		return nil
+	}
+	for i := range pod.Spec.InitContainers {
+		if err := add(&pod.Spec.InitContainers[i], true); err != nil {
 			return nil, err
 		}
-		rc := &simContainer{spec: c, script: sc.Scripts[c.Name], m: m, backoff: Backoff{Initial: initial, Max: maxDelay}}
-		rc.waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
-		rc.starting, rc.startAt = true, start.Add(r.startDelay)
-		r.cs = append(r.cs, rc)
+	}
+	for i := range pod.Spec.Containers {
+		if err := add(&pod.Spec.Containers[i], false); err != nil {
+			return nil, err
+		}
+	}
+	// The first init container starts, else every regular container
+	// (rule P19.1).
+	if r.nInit > 0 {
+		r.cs[0].starting, r.cs[0].startAt = true, start.Add(r.startDelay)
+	} else {
+		r.mainStarted = true
+		for _, c := range r.cs {
+			c.starting, c.startAt = true, start.Add(r.startDelay)
+		}
 	}
 	if len(r.cs) > 0 {
 		r.syncing, r.syncAt = true, start
 	}
 	return r, nil
+}
+
+// defaultWaiting is the waiting state of a container the kubelet has no
+// runtime status for: ContainerCreating, or PodInitializing in a pod with
+// init containers (rule P14).
+func (r *Runner) defaultWaiting() *corev1.ContainerStateWaiting {
+	if r.nInit > 0 {
+		return &corev1.ContainerStateWaiting{Reason: "PodInitializing"}
+	}
+	return &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
 }
 
 // NextAt returns when the next action is due: a container start, exit,
@@ -202,7 +271,8 @@ func (r *Runner) remember(at time.Time, st corev1.PodStatus) {
 // started again, whatever the restart policy; every running container is
 // stopped with a Killing event "Stopping container <name>" — SIGTERM,
 // to which its Script.Stop reacts, and SIGKILL (exit code 137) at the end
-// of the grace period. The events come from the Step at at. A pod none of
+// of the grace period; sidecars wait for their turn (rule P19.6). The
+// events come from the Step at at. A pod none of
 // whose containers runs (never started, or exited and waiting to restart)
 // is Done at once.
 //
@@ -235,6 +305,11 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 	}
 	if !r.terminating {
 		for _, c := range r.cs {
+			if c.init {
+				// StopLivenessAndStartup stops the regular containers'
+				// workers only: a sidecar's go on (rule P19.6).
+				continue
+			}
 			// Cannot fail: at is in range, not before any machine's last
 			// instant and not past a due probe.
 			if err := c.m.Delete(at); err != nil {
@@ -244,10 +319,32 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 		}
 	}
 	r.terminating, r.grace = true, grace
-	r.resyncing = false
 	ts := metav1.NewTime(at.Add(grace))
 	secs := int64(grace / time.Second)
 	r.pod.DeletionTimestamp, r.pod.DeletionGracePeriodSeconds = &ts, &secs
+	r.stopAll(at, grace, func(e Event) { r.syncEvents = append(r.syncEvents, e) })
+	if len(r.syncEvents) > 0 {
+		r.syncing, r.syncAt = true, at
+	}
+	// The status changed (states, maybe the phase): conditions that moved
+	// move at at.
+	r.remember(at, r.status(at))
+	return nil
+}
+
+// stopAll stops the pod's containers from at with the grace period grace
+// (a deletion's, or the pod's own when the kubelet kills it): nothing is
+// started again, every running container gets its Killing event (through
+// emit) and SIGTERM, and SIGKILL at the end of the grace period (at least
+// MinimumGracePeriod) — except sidecars, which wait for their turn (rule
+// P19.6).
+func (r *Runner) stopAll(at time.Time, grace time.Duration, emit func(Event)) {
+	r.resyncing = false
+	if r.stopAt.IsZero() || at.Add(grace).Before(r.stopAt.Add(r.stopGrace)) {
+		// A second stop keeps the earlier end (MODEL, as for the
+		// containers already signalled).
+		r.stopAt, r.stopGrace = at, grace
+	}
 	kill := max(grace, MinimumGracePeriod)
 	for _, c := range r.cs {
 		c.starting, c.backingOff, c.killRetry = false, false, false
@@ -260,17 +357,91 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 			continue
 		}
 		c.killing = true
-		r.syncEvents = append(r.syncEvents, Event{At: at.Sub(r.start), Container: c.spec.Name, Reason: "Killing",
+		emit(Event{At: at.Sub(r.start), Container: c.spec.Name, Reason: "Killing",
 			Message: fmt.Sprintf("Stopping container %s (grace period %s)", c.spec.Name, kill), RestartCount: c.restarts})
+		if c.sidecar {
+			if t := at.Add(grace); !c.turn || t.Before(c.turnBy) {
+				c.turn, c.turnBy = true, t
+			}
+			continue
+		}
 		c.stop(at, kill)
 	}
-	if len(r.syncEvents) > 0 {
-		r.syncing, r.syncAt = true, at
+	r.takeTurns(at)
+}
+
+// takeTurns stops, last first, each sidecar waiting for its turn whose
+// turn has come (rule P19.6; kuberuntime_termination_order.go): no
+// regular container runs and no sidecar after it in the spec runs, or
+// the grace period it would wait has passed. Its grace period is what
+// remains of the pod's, whole seconds waited taken off, at least
+// MinimumGracePeriod.
+func (r *Runner) takeTurns(at time.Time) {
+	for i := r.nInit - 1; i >= 0; i-- {
+		c := r.cs[i]
+		if !c.turn {
+			continue
+		}
+		if !c.running {
+			c.turn = false
+			continue
+		}
+		if at.Before(c.turnBy) && r.waitsForOthers(c) {
+			continue
+		}
+		c.turn = false
+		waited := at.Sub(r.stopAt).Truncate(time.Second)
+		c.stop(at, max(r.stopGrace-waited, MinimumGracePeriod))
 	}
-	// The status changed (states, maybe the phase): conditions that moved
-	// move at at.
-	r.remember(at, r.status(at))
-	return nil
+}
+
+// waitsForOthers reports whether sidecar c must still wait before it is
+// stopped: a regular container or a later sidecar runs.
+func (r *Runner) waitsForOthers(c *simContainer) bool {
+	for _, o := range r.cs[r.nInit:] {
+		if o.running {
+			return true
+		}
+	}
+	for _, o := range r.cs[c.index+1 : r.nInit] {
+		if o.sidecar && o.running {
+			return true
+		}
+	}
+	return false
+}
+
+// killPod is the kubelet killing the pod without a deletion (rule
+// P19.5): a regular init container failed and will not be restarted, or
+// no regular container runs or will start again. The containers still
+// running — sidecars, in the order of rule P19.6 — are stopped with the
+// pod's terminationGracePeriodSeconds; nothing is started again; once
+// none runs the sandbox is gone and the phase is terminal.
+func (r *Runner) killPod(at time.Time) {
+	if r.killed || r.terminating {
+		return
+	}
+	r.killed = true
+	grace := 30 * time.Second
+	if g := r.pod.Spec.TerminationGracePeriodSeconds; g != nil {
+		grace = time.Duration(max(*g, 0)) * time.Second
+	}
+	r.stopAll(at, grace, func(e Event) { r.events = append(r.events, e) })
+}
+
+// maybeKillPod kills the pod when, its initialization done, no regular
+// container runs, is being started or waits to restart (rule P19.5;
+// computePodActions: nothing to keep, nothing to start).
+func (r *Runner) maybeKillPod(at time.Time) {
+	if !r.mainStarted || r.killed || r.terminating {
+		return
+	}
+	for _, c := range r.cs[r.nInit:] {
+		if c.running || c.starting || c.backingOff {
+			return
+		}
+	}
+	r.killPod(at)
 }
 
 // SetConditions tells the kubelet, at at, the pod's conditions as the API
@@ -318,7 +489,20 @@ func (r *Runner) SetConditions(at time.Time, conds []corev1.PodCondition) ([]Eve
 // runs any more: the kubelet has written the terminal status (see Status)
 // and the pod object may be deleted.
 func (r *Runner) Done() bool {
-	if !r.terminating {
+	return r.terminating && r.over()
+}
+
+// Killed reports whether the kubelet killed the pod without a deletion
+// (rule P19.5) and none of its containers runs any more: its phase is
+// terminal and nothing will run again.
+func (r *Runner) Killed() bool {
+	return r.killed && r.over()
+}
+
+// over reports whether the pod is being stopped, by a deletion or a
+// kill, and none of its containers runs any more.
+func (r *Runner) over() bool {
+	if !r.terminating && !r.killed {
 		return false
 	}
 	for _, c := range r.cs {
@@ -332,11 +516,12 @@ func (r *Runner) Done() bool {
 type action uint8
 
 // Actions at one instant run in this order (MODEL): a kubelet sync (the
-// admission, a Terminate), then exits, starts, the pod worker's requeue,
-// probes.
+// admission, a Terminate), then exits, a sidecar's turn to stop, starts,
+// the pod worker's requeue, probes.
 const (
 	actSync action = iota
 	actExit
+	actTurn
 	actStart
 	actResync
 	actProbe
@@ -361,6 +546,9 @@ func (r *Runner) next() (time.Time, action, *simContainer) {
 	for _, c := range r.cs {
 		if c.exiting {
 			consider(c.exitAt, actExit, c)
+		}
+		if c.turn {
+			consider(c.turnBy, actTurn, c)
 		}
 		if c.starting {
 			consider(c.startAt, actStart, c)
@@ -390,6 +578,8 @@ func (r *Runner) do(at time.Time, act action, c *simContainer) error {
 		return nil
 	case actExit:
 		err = r.exit(at, c)
+	case actTurn:
+		r.takeTurns(at)
 	case actStart:
 		err = r.startContainer(at, c)
 	case actResync:
@@ -415,7 +605,7 @@ func (r *Runner) noteReady(at time.Time, c *simContainer) {
 }
 
 func (r *Runner) noteContainerReady(at time.Time, c *simContainer) {
-	if rd := c.m.Ready(); rd != c.ready {
+	if rd := c.readyField(); rd != c.ready {
 		c.ready = rd
 		if rd {
 			r.emit(at, c, "Ready", "container is ready")
@@ -452,6 +642,17 @@ func (r *Runner) notePodReady(at time.Time) {
 	r.events = append(r.events, Event{At: at.Sub(r.start), Container: "(pod)", Reason: "PodReady", Message: msg})
 }
 
+// readyField is the container status' ready field (rule P10.1): the
+// probe machine's, but for a regular init container, which is ready once
+// it completed with exit code 0.
+func (c *simContainer) readyField() bool {
+	if c.init && !c.sidecar {
+		last := c.lastFinished()
+		return !c.running && c.waiting == nil && last != nil && last.ExitCode == 0
+	}
+	return c.m.Ready()
+}
+
 func (c *simContainer) lastFinished() *corev1.ContainerStateTerminated {
 	if len(c.finished) == 0 {
 		return nil
@@ -466,16 +667,48 @@ func (r *Runner) startContainer(at time.Time, c *simContainer) error {
 	}
 	c.running, c.startedAt, c.waiting = true, at, nil
 	c.restarts = int32(c.m.Instance() - 1) // rule P13.8
+	if !c.init {
+		r.initialized = true
+	}
 	r.emit(at, c, "Started", fmt.Sprintf("Started container %s (instance %d, restartCount %d)", c.spec.Name, c.m.Instance(), c.restarts))
 	// The runtime's start event makes the kubelet sync the pod (rule
 	// P13.11).
 	r.resync(at, c)
-	if c.script.Exit != nil {
+	switch {
+	case c.script.Exit != nil:
 		if after, code, ok := c.script.Exit(c.m.Instance()); ok {
 			c.exiting, c.exitAt, c.exitCode, c.exitWhy = true, at.Add(max(after, 0)), code, "exited by itself"
 		}
+	case c.init && !c.sidecar:
+		// A regular init container without a script completes at once.
+		c.exiting, c.exitAt, c.exitCode, c.exitWhy = true, at, 0, "exited by itself"
+	}
+	if c.sidecar && c.m.Started() {
+		// A sidecar without a startup probe is started at once: the sync
+		// its start causes starts the next container (rule P19.2).
+		r.initProgress(at, c)
 	}
 	return nil
+}
+
+// initProgress is the kubelet's sync after init container c is
+// initialized — a regular one completed, a sidecar started (rules P19.1,
+// P19.2): the first time, the next init container is started, or after
+// the last one every regular container. A sidecar started again after a
+// restart starts nothing.
+func (r *Runner) initProgress(at time.Time, c *simContainer) {
+	if c.initDone || r.terminating || r.killed {
+		return
+	}
+	c.initDone = true
+	if next := c.index + 1; next < r.nInit {
+		r.tryStart(at, r.cs[next], nil)
+		return
+	}
+	r.mainStarted = true
+	for _, m := range r.cs[r.nInit:] {
+		r.tryStart(at, m, nil)
+	}
 }
 
 func (r *Runner) probe(at time.Time, c *simContainer) error {
@@ -508,8 +741,13 @@ func (r *Runner) probe(at time.Time, c *simContainer) error {
 	}
 	if st.StartedChanged {
 		r.emit(at, c, "Probe", "Startup probe succeeded: container started")
+		if c.sidecar && c.m.Started() {
+			r.initProgress(at, c)
+		}
 	}
-	if !st.Kill.Needed || c.killing {
+	if !st.Kill.Needed || c.killing || r.terminating || r.killed {
+		// A pod being stopped has no sync to kill from (a sidecar's
+		// liveness probe goes on; rule P19.6).
 		return nil
 	}
 	grace := KillGracePeriod(r.pod, c.spec, st.Kill.Kind)
@@ -562,22 +800,49 @@ func (r *Runner) exit(at time.Time, c *simContainer) error {
 	r.emit(at, c, "Exited", fmt.Sprintf("exit code %d, %s", c.exitCode, c.exitWhy))
 	r.noteReady(at, c)
 	switch {
-	case r.terminating:
-		// A pod with a deletionTimestamp restarts nothing (rule P12.1).
+	case r.terminating, r.killed:
+		// A pod with a deletionTimestamp, or killed, restarts nothing
+		// (rules P12.1, P19.5); a sidecar waiting for this exit may stop.
+		r.takeTurns(at)
+		return nil
 	case killed && restartAfterKill:
 		r.tryStart(at, c, prev)
 	case killed:
 		// A probe kill under restartPolicy Never: the container stays
 		// terminated (rule P9.3).
+	case c.sidecar:
+		// A sidecar is always restarted (rule P12.2).
+		r.tryStart(at, c, c.lastFinished())
+	case c.init && c.exitCode == 0:
+		r.initProgress(at, c)
+	case c.init:
+		if !r.initRestarts(c) {
+			// The pod fails (rule P19.3).
+			r.killPod(at)
+			return nil
+		}
+		r.tryStart(at, c, c.lastFinished())
 	case ShouldRestartWith(c.spec, r.pod.Spec.RestartPolicy, c.exitCode, r.gates):
 		r.tryStart(at, c, c.lastFinished())
 	}
-	if !r.terminating {
-		// The exit is a runtime event: the kubelet syncs the pod (rule
-		// P13.11).
-		r.resync(at, c)
+	// The exit is a runtime event: the kubelet syncs the pod (rule
+	// P13.11).
+	r.resync(at, c)
+	if !c.init {
+		r.maybeKillPod(at)
 	}
 	return nil
+}
+
+// initRestarts reports whether a regular init container that failed is
+// started again (rule P19.3; computeInitContainerActions): per
+// ShouldRestartWith with ContainerRestartRules on, else unless the pod's
+// restartPolicy is Never.
+func (r *Runner) initRestarts(c *simContainer) bool {
+	if r.gates.Enabled(features.ContainerRestartRules) {
+		return ShouldRestartWith(c.spec, r.pod.Spec.RestartPolicy, c.exitCode, r.gates)
+	}
+	return r.pod.Spec.RestartPolicy != corev1.RestartPolicyNever
 }
 
 // resync is a kubelet sync of the pod at at (rule P13.11): every
@@ -623,7 +888,7 @@ func (r *Runner) tryStart(now time.Time, c *simContainer, prev *corev1.Container
 	ok, retryAt, delay := c.backoff.Check(now, finished, prev != nil)
 	c.backingOff = false
 	if ok {
-		c.waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
+		c.waiting = r.defaultWaiting()
 		c.starting, c.startAt = true, now.Add(r.startDelay)
 		return
 	}
@@ -638,10 +903,10 @@ func (r *Runner) status(now time.Time) corev1.PodStatus {
 	// Phase and Conditions only read the pod: its metadata and spec may
 	// be shared; the status is returned, so it is a copy.
 	st := r.pod.Status
-	st.ContainerStatuses = nil // rebuilt below: not worth a copy
+	st.ContainerStatuses, st.InitContainerStatuses = nil, nil // rebuilt below: not worth a copy
 	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec, Status: *st.DeepCopy()}
 	for _, c := range r.cs {
-		st := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image, RestartCount: c.restarts, Ready: c.m.Ready()}
+		st := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image, RestartCount: c.restarts, Ready: c.readyField()}
 		started := c.m.Started()
 		st.Started = &started
 		if last := c.lastFinished(); last != nil {
@@ -660,12 +925,16 @@ func (r *Runner) status(now time.Time) corev1.PodStatus {
 				st.LastTerminationState.Terminated = nil
 			}
 		}
+		if c.init {
+			pod.Status.InitContainerStatuses = append(pod.Status.InitContainerStatuses, st)
+			continue
+		}
 		pod.Status.ContainerStatuses = append(pod.Status.ContainerStatuses, st)
 	}
-	done := r.Done()
-	pod.Status.Phase = PhaseWith(pod, done, true, r.gates)
-	pod.Status.Conditions = conditions(pod, pod.Status.Phase, !done, now, r.gates)
-	if done {
+	over := r.over()
+	pod.Status.Phase = PhaseWith(pod, over, r.initialized, r.gates)
+	pod.Status.Conditions = conditions(pod, pod.Status.Phase, !over, now, r.gates)
+	if over {
 		terminatePod(pod)
 	}
 	return pod.Status
@@ -676,23 +945,38 @@ func (r *Runner) status(now time.Time) corev1.PodStatus {
 const ReasonContainerStatusUnknown = "ContainerStatusUnknown"
 
 // terminatePod is the status manager's last word on a pod whose
-// containers are all stopped (upstream's TerminatePod): once the pod has
-// initialized, a container status not terminated becomes terminated with
-// exit code 137, and a phase still Pending or Running becomes Failed. The
-// conditions are left as they are.
+// containers are all stopped (upstream's TerminatePod, rule P15.3): once
+// the pod has initialized, a container status not terminated becomes
+// terminated with exit code 137; so does every init container status up
+// to the last one that ever left the waiting state (the first at least);
+// a phase still Pending or Running becomes Failed. The conditions are
+// left as they are.
 func terminatePod(pod *corev1.Pod) {
+	unknown := func(st *corev1.ContainerStatus) {
+		if st.State.Terminated != nil {
+			return
+		}
+		st.State = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
+			Reason:   ReasonContainerStatusUnknown,
+			Message:  "The container could not be located when the pod was terminated",
+			ExitCode: 137,
+		}}
+	}
 	if podInitialized(pod) {
 		for i := range pod.Status.ContainerStatuses {
-			st := &pod.Status.ContainerStatuses[i]
-			if st.State.Terminated != nil {
-				continue
-			}
-			st.State = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
-				Reason:   ReasonContainerStatusUnknown,
-				Message:  "The container could not be located when the pod was terminated",
-				ExitCode: 137,
-			}}
+			unknown(&pod.Status.ContainerStatuses[i])
 		}
+	}
+	inits := pod.Status.InitContainerStatuses
+	n := min(len(inits), 1)
+	for i := len(inits) - 1; i >= 0; i-- {
+		if inits[i].State.Waiting == nil || inits[i].LastTerminationState.Terminated != nil {
+			n = i + 1
+			break
+		}
+	}
+	for i := range inits[:n] {
+		unknown(&inits[i])
 	}
 	if pod.Status.Phase != corev1.PodSucceeded {
 		pod.Status.Phase = corev1.PodFailed
@@ -700,15 +984,32 @@ func terminatePod(pod *corev1.Pod) {
 }
 
 // podInitialized is the status manager's test whether a pod has ever
-// initialized: it has no init containers, or a regular container left the
-// waiting state. (Init containers are not run by the model, so their
-// statuses never show a completion.)
+// initialized (status_manager.go hasPodInitialized): it has no init
+// containers, a regular container left the waiting state, or the last
+// init container completed with exit code 0 (a regular one) or runs
+// started (a sidecar).
 func podInitialized(pod *corev1.Pod) bool {
 	if len(pod.Spec.InitContainers) == 0 {
 		return true
 	}
 	for _, st := range pod.Status.ContainerStatuses {
 		if st.LastTerminationState.Terminated != nil || st.State.Waiting == nil {
+			return true
+		}
+	}
+	n := len(pod.Status.InitContainerStatuses)
+	if n == 0 || n > len(pod.Spec.InitContainers) {
+		return false
+	}
+	last, st := &pod.Spec.InitContainers[n-1], &pod.Status.InitContainerStatuses[n-1]
+	if last.Name != st.Name {
+		return false
+	}
+	if isSidecar(last) {
+		return st.State.Running != nil && st.Started != nil && *st.Started
+	}
+	for _, t := range []*corev1.ContainerStateTerminated{st.LastTerminationState.Terminated, st.State.Terminated} {
+		if t != nil && t.ExitCode == 0 {
 			return true
 		}
 	}

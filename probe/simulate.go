@@ -30,10 +30,13 @@ type Script struct {
 
 // Scenario is one pod run by the kubelet model of Simulate and Runner.
 type Scenario struct {
-	// Pod is the pod, with its name, namespace, UID and spec. Only regular
-	// containers are run; the spec is defaulted first.
+	// Pod is the pod, with its name, namespace, UID and spec; the spec is
+	// defaulted first. Init containers run before the regular ones (rule
+	// P19), sidecars — restartable init containers — beside them.
 	Pod *corev1.Pod
-	// Scripts holds each container's script, by name.
+	// Scripts holds each container's script, by name, init containers
+	// included. A regular init container without a script, or whose
+	// script has no Exit, completes with exit code 0 at once.
 	Scripts map[string]Script
 	// StartDelay is how long creating and starting a container takes
 	// after the kubelet decides to start it (image pull, create). Default

@@ -11,15 +11,15 @@ import (
 	"github.com/kubesem/kubesem/probe"
 )
 
-// TestTranscripts replays the tutorial's probe scenarios (testdata/*.txt,
-// rewritten with -rewrite) over virtual time.
+// TestTranscripts replays the tutorial's probe scenarios
+// (testdata/tutorial.txt, rewritten with -rewrite) over virtual time.
 //
 //	simulate scenario=<name> duration=<d> [quiet]
 //
 // prints every event of the run and the container's status at the end.
 // With quiet, probes that change nothing are left out.
 func TestTranscripts(t *testing.T) {
-	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+	datadriven.Walk(t, "testdata/tutorial.txt", func(t *testing.T, path string) {
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 			if d.Cmd != "simulate" {
 				d.Fatalf(t, "unknown command %q", d.Cmd)
