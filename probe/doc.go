@@ -102,7 +102,7 @@
 //  14. A cached result prints as upstream's results.Result.String:
 //     "Success", "Failure", and "UNKNOWN" for anything else (P5.2).
 //
-//  15. Restart rules (P12.1, P12.3; api/v1/pod ContainerShouldRestart,
+//  15. Restart rules (P12.1, P12.4; api/v1/pod ContainerShouldRestart,
 //     FindMatchingContainerRestartRule; kubelet/container
 //     ShouldAllContainersRestart): with ContainerRestartRules on (v1.37.2
 //     default), a container that sets its own restartPolicy is decided by
@@ -113,8 +113,19 @@
 //     falls back; then its own policy; then the pod's. With
 //     ContainerRestartRules off only the pod's policy counts, also after
 //     a probe kill. RestartsAllContainers says whether an exit triggers
-//     the pod-wide restart; the Runner does not yet perform it (see the
-//     Runner's doc).
+//     the pod-wide restart, which the Runner performs (P12.4;
+//     kuberuntime_manager.go computePodActions ContainersToReset, kubelet.go
+//     SyncPod, kubelet_pods.go convertToAPIContainerStatuses, status/generate.go
+//     GenerateAllContainersRestartingCondition): the running containers are
+//     killed one after the other, regular ones first, each with 2 s;
+//     every container that had run then waits with reason
+//     RestartingAllContainers, its last state a RestartingAllContainers
+//     termination (exit code 137), its restart count one more; and the pod
+//     starts again from its first init container, without back-off. A pod
+//     any of whose containers has such a rule carries the
+//     AllContainersRestarting condition: True (RestartAllContainersStarted,
+//     "container exited with restart policy rule") while the kills go on,
+//     else False (PodCompleted, PodFailed once terminal).
 //
 //  16. CrashLoopBackOff timing (P13.9–P13.11; kubelet.go
 //     newCrashLoopBackOff and its HasExpiredFunc, kubelet_pods.go

@@ -44,7 +44,7 @@ func podLine(st corev1.PodStatus) string {
 	b.WriteString(string(st.Phase))
 	for _, c := range st.Conditions {
 		switch c.Type {
-		case corev1.PodInitialized, corev1.ContainersReady, corev1.PodReadyToStartContainers:
+		case corev1.PodInitialized, corev1.ContainersReady, corev1.PodReadyToStartContainers, corev1.AllContainersRestarting:
 			fmt.Fprintf(&b, " %s=%s", c.Type, c.Status)
 			if c.Message != "" {
 				fmt.Fprintf(&b, "(%s)", c.Message)
@@ -235,4 +235,36 @@ func TestRunnerInitContainers(t *testing.T) {
 		}
 		return strings.Join(got, "\n") + "\n"
 	})
+}
+
+// restartAllPod is the init-container pod whose app restarts every
+// container when it exits with code 42.
+func restartAllPod(policy corev1.RestartPolicy) *corev1.Pod {
+	pod := initPod(policy, corev1.Container{Name: "migrate", Image: "busybox"},
+		corev1.Container{Name: "proxy", Image: "envoy", RestartPolicy: &always})
+	never := corev1.ContainerRestartPolicyNever
+	app := &pod.Spec.Containers[0]
+	app.RestartPolicy = &never
+	app.RestartPolicyRules = []corev1.ContainerRestartRule{{Action: corev1.ContainerRestartRuleActionRestartAllContainers,
+		ExitCodes: &corev1.ContainerRestartRuleOnExitCodes{Operator: corev1.ContainerRestartRuleOnExitCodesOpIn, Values: []int32{42}}}}
+	pod.Spec.Containers = append(pod.Spec.Containers, corev1.Container{Name: "log", Image: "fluent"})
+	return pod
+}
+
+func init() {
+	// P12.4: the app exits 42 once: every container is killed, one after
+	// the other (log ignores SIGTERM: 2 s), and the pod initializes again
+	// from migrate; AllContainersRestarting is True meanwhile.
+	initCases["restart-all"] = struct {
+		sc        probe.Scenario
+		until     time.Duration
+		terminate []time.Duration
+	}{
+		sc: probe.Scenario{Pod: restartAllPod(corev1.RestartPolicyAlways), Scripts: map[string]probe.Script{
+			"migrate": exitAfter(time.Second),
+			"app":     exitAfter(20*time.Second, 42, 0),
+			"log":     stopScript(0, 0, false),
+		}},
+		until: time.Minute,
+	}
 }

@@ -22,6 +22,9 @@ const (
 	// ReasonRestartingAllContainers is the termination reason of a
 	// container stopped by a RestartAllContainers rule.
 	ReasonRestartingAllContainers = "RestartingAllContainers"
+	// ReasonRestartAllContainersStarted is the reason of a True
+	// AllContainersRestarting condition.
+	ReasonRestartAllContainersStarted = "RestartAllContainersStarted"
 )
 
 // status finds a container's status by name among the pod's regular and
@@ -164,10 +167,58 @@ func PhaseWith(pod *corev1.Pod, podIsTerminal, podHasInitialized bool, g feature
 // to seconds) otherwise (rule P16.5). ObservedGeneration is the pod's
 // generation (PodObservedGenerationTracking is GA).
 func Conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady bool, now time.Time) []corev1.PodCondition {
-	return conditions(pod, phase, sandboxReady, now, nil)
+	if pod == nil {
+		return nil
+	}
+	return conditions(pod, phase, sandboxReady, restartingFromAPI(pod), now, nil)
 }
 
-func conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady bool, now time.Time, g features.Gates) []corev1.PodCondition {
+// restartingFromAPI is upstream's ShouldAllContainersRestart read from
+// the API status alone (rule P12.4): the AllContainersRestarting
+// condition is True, or a container's last state is an exit whose
+// restart rule restarts all containers.
+func restartingFromAPI(pod *corev1.Pod) bool {
+	if c, ok := condition(pod.Status.Conditions, corev1.AllContainersRestarting); ok && c.Status == corev1.ConditionTrue {
+		return true
+	}
+	for _, list := range []struct {
+		spec []corev1.Container
+	}{{pod.Spec.InitContainers}, {pod.Spec.Containers}} {
+		for i := range list.spec {
+			c := &list.spec[i]
+			if st, ok := status(pod, c.Name); ok && st.State.Terminated != nil {
+				if rule, ok := matchingRule(c, st.State.Terminated.ExitCode); ok && rule.Action == corev1.ContainerRestartRuleActionRestartAllContainers {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// AllContainersCouldRestart reports whether a container of spec, init or
+// regular, has a restart rule with the action RestartAllContainers (api/v1/pod
+// AllContainersCouldRestart): only then does the kubelet write the
+// AllContainersRestarting condition.
+func AllContainersCouldRestart(spec *corev1.PodSpec) bool {
+	if spec == nil {
+		return false
+	}
+	for _, list := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
+		for _, c := range list {
+			for _, rule := range c.RestartPolicyRules {
+				if rule.Action == corev1.ContainerRestartRuleActionRestartAllContainers {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// conditions builds the kubelet's conditions; restarting says a restart
+// of all containers is under way (its cleanup not done).
+func conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady, restarting bool, now time.Time, g features.Gates) []corev1.PodCondition {
 	if pod == nil {
 		return nil
 	}
@@ -183,14 +234,31 @@ func conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady bool, now t
 	if !sandboxReady {
 		toStart.Status = corev1.ConditionFalse
 	}
-	for _, c := range []corev1.PodCondition{
+	generated := []corev1.PodCondition{
 		toStart,
 		initializedCondition(pod, statuses, phase),
 		ready,
 		containersReady,
 		{Type: corev1.PodScheduled, Status: corev1.ConditionTrue},
-	} {
-		c.ObservedGeneration = pod.Generation
+	}
+	for i := range generated {
+		generated[i].ObservedGeneration = pod.Generation
+	}
+	if g.Enabled(features.RestartAllContainersOnContainerExits) && AllContainersCouldRestart(&pod.Spec) {
+		// status/generate.go GenerateAllContainersRestartingCondition (rule
+		// P12.4), which sets no observedGeneration.
+		c := corev1.PodCondition{Type: corev1.AllContainersRestarting, Status: corev1.ConditionFalse}
+		switch {
+		case phase == corev1.PodSucceeded:
+			c.Reason = ReasonPodCompleted
+		case phase == corev1.PodFailed:
+			c.Reason = ReasonPodFailed
+		case restarting:
+			c.Status, c.Reason, c.Message = corev1.ConditionTrue, ReasonRestartAllContainersStarted, "container exited with restart policy rule"
+		}
+		generated = append(generated, c)
+	}
+	for _, c := range generated {
 		c.LastTransitionTime = metav1.NewTime(now.Truncate(time.Second))
 		for _, old := range pod.Status.Conditions {
 			if old.Type == c.Type && old.Status == c.Status {

@@ -428,6 +428,16 @@ func genScenario(t *rapid.T, wild bool) probe.Scenario {
 		case rapid.IntRange(0, 4).Draw(t, "ownPolicy") == 0:
 			p := rapid.SampledFrom([]corev1.ContainerRestartPolicy{corev1.ContainerRestartPolicyAlways, corev1.ContainerRestartPolicyOnFailure, corev1.ContainerRestartPolicyNever}).Draw(t, "containerPolicy")
 			c.RestartPolicy = &p
+			// Restart rules, a pod-wide restart among them (rules 15,
+			// P12.4).
+			if rapid.Bool().Draw(t, "hasRule") {
+				c.RestartPolicyRules = []corev1.ContainerRestartRule{{
+					Action: rapid.SampledFrom([]corev1.ContainerRestartRuleAction{corev1.ContainerRestartRuleActionRestart, corev1.ContainerRestartRuleActionRestartAllContainers}).Draw(t, "ruleAction"),
+					ExitCodes: &corev1.ContainerRestartRuleOnExitCodes{
+						Operator: rapid.SampledFrom([]corev1.ContainerRestartRuleOnExitCodesOperator{corev1.ContainerRestartRuleOnExitCodesOpIn, corev1.ContainerRestartRuleOnExitCodesOpNotIn}).Draw(t, "ruleOperator"),
+						Values:   []int32{rapid.SampledFrom([]int32{0, 1, 2, 143}).Draw(t, "ruleCode")}},
+				}}
+			}
 		}
 		if init && !sidecar {
 			pod.Spec.InitContainers = append(pod.Spec.InitContainers, c)

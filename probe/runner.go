@@ -60,6 +60,11 @@ type Runner struct {
 	stopAt    time.Time
 	stopGrace time.Duration
 
+	// A restart of all containers (rule P12.4) under way: the running
+	// containers still to kill, one after the other.
+	resetting  bool
+	resetQueue []*simContainer
+
 	gates        features.Gates
 	kubeletStart time.Time // the phase of the housekeeping ticks (rule P13.10)
 	// The pod worker's requeue after a sync that found a container in
@@ -113,8 +118,11 @@ type simContainer struct {
 	backoffUntil time.Time
 
 	finished []corev1.ContainerStateTerminated // exited instances, oldest first
-	waiting  *corev1.ContainerStateWaiting
-	ready    bool // the ready field last reported
+	// removed is the last state a restart of all containers leaves a
+	// container that had run (rule P12.4), until it starts again.
+	removed *corev1.ContainerStateTerminated
+	waiting *corev1.ContainerStateWaiting
+	ready   bool // the ready field last reported
 }
 
 // NewRunner admits the pod of sc at start, the instant the kubelet's probe
@@ -339,7 +347,7 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 // MinimumGracePeriod) — except sidecars, which wait for their turn (rule
 // P19.6).
 func (r *Runner) stopAll(at time.Time, grace time.Duration, emit func(Event)) {
-	r.resyncing = false
+	r.resyncing, r.resetting = false, false
 	if r.stopAt.IsZero() || at.Add(grace).Before(r.stopAt.Add(r.stopGrace)) {
 		// A second stop keeps the earlier end (MODEL, as for the
 		// containers already signalled).
@@ -665,7 +673,7 @@ func (r *Runner) startContainer(at time.Time, c *simContainer) error {
 	if err := c.m.Start(at); err != nil {
 		return err
 	}
-	c.running, c.startedAt, c.waiting = true, at, nil
+	c.running, c.startedAt, c.waiting, c.removed = true, at, nil, nil
 	c.restarts = int32(c.m.Instance() - 1) // rule P13.8
 	if !c.init {
 		r.initialized = true
@@ -805,6 +813,13 @@ func (r *Runner) exit(at time.Time, c *simContainer) error {
 		// (rules P12.1, P19.5); a sidecar waiting for this exit may stop.
 		r.takeTurns(at)
 		return nil
+	case r.resetting:
+		// Killed for a restart of all containers: the next one.
+		r.resetNext(at)
+		return nil
+	case !killed && RestartsAllContainers(c.spec, c.exitCode, r.gates):
+		r.startReset(at)
+		return nil
 	case killed && restartAfterKill:
 		r.tryStart(at, c, prev)
 	case killed:
@@ -832,6 +847,70 @@ func (r *Runner) exit(at time.Time, c *simContainer) error {
 		r.maybeKillPod(at)
 	}
 	return nil
+}
+
+// startReset begins the restart of every container of the pod that a
+// container's exit triggered (rule P12.4; kuberuntime_manager.go
+// computePodActions and SyncPod, ContainersToReset): pending starts and
+// back-offs are dropped, and the running containers are killed one after
+// the other — the regular ones, then the init containers, each in spec
+// order — each with a grace period of 0, which the kubelet raises to
+// MinimumGracePeriod.
+func (r *Runner) startReset(at time.Time) {
+	r.resetting, r.resyncing = true, false
+	r.resetQueue = r.resetQueue[:0]
+	for _, c := range append(slices.Clone(r.cs[r.nInit:]), r.cs[:r.nInit]...) {
+		c.starting, c.backingOff, c.killRetry = false, false, false
+		if c.running {
+			r.resetQueue = append(r.resetQueue, c)
+		}
+	}
+	r.resetNext(at)
+}
+
+// resetNext kills the next container of a restart of all containers, or,
+// none left, finishes it: every container that had run is removed — it
+// waits with reason RestartingAllContainers, its last state a
+// RestartingAllContainers termination with exit code 137, its restart
+// count one more — and the pod initializes again from its first init
+// container, no back-off applying to containers the runtime no longer
+// has (rule P12.4; kubelet_pods.go convertToAPIContainerStatuses).
+func (r *Runner) resetNext(at time.Time) {
+	for len(r.resetQueue) > 0 {
+		c := r.resetQueue[0]
+		r.resetQueue = r.resetQueue[1:]
+		if !c.running {
+			continue
+		}
+		c.killing = true
+		r.emit(at, c, "Killing", fmt.Sprintf("killing (grace period %s)", MinimumGracePeriod))
+		c.stop(at, MinimumGracePeriod)
+		return
+	}
+	const msg = "The container is removed because RestartAllContainers in place"
+	for _, c := range r.cs {
+		switch {
+		case c.waiting == nil && c.lastFinished() != nil:
+			// It had run and was not waiting.
+			c.removed = &corev1.ContainerStateTerminated{Reason: ReasonRestartingAllContainers, Message: msg, ExitCode: 137}
+			c.waiting = &corev1.ContainerStateWaiting{Reason: ReasonRestartingAllContainers, Message: msg}
+			c.restarts = int32(c.m.Instance())
+		case c.waiting != nil:
+			// Waiting (a back-off): back to the default state, its last
+			// state gone with the runtime's record.
+			c.waiting, c.removed = r.defaultWaiting(), nil
+		}
+		c.finished, c.initDone = nil, false
+	}
+	r.resetting, r.mainStarted, r.initialized = false, false, false
+	if r.nInit > 0 {
+		r.tryStart(at, r.cs[0], nil)
+	} else {
+		r.mainStarted = true
+		for _, c := range r.cs {
+			r.tryStart(at, c, nil)
+		}
+	}
 }
 
 // initRestarts reports whether a regular init container that failed is
@@ -911,6 +990,8 @@ func (r *Runner) status(now time.Time) corev1.PodStatus {
 		st.Started = &started
 		if last := c.lastFinished(); last != nil {
 			st.LastTerminationState.Terminated = last.DeepCopy()
+		} else if c.removed != nil {
+			st.LastTerminationState.Terminated = c.removed.DeepCopy()
 		}
 		switch {
 		case c.running:
@@ -933,7 +1014,7 @@ func (r *Runner) status(now time.Time) corev1.PodStatus {
 	}
 	over := r.over()
 	pod.Status.Phase = PhaseWith(pod, over, r.initialized, r.gates)
-	pod.Status.Conditions = conditions(pod, pod.Status.Phase, !over, now, r.gates)
+	pod.Status.Conditions = conditions(pod, pod.Status.Phase, !over, r.resetting, now, r.gates)
 	if over {
 		terminatePod(pod)
 	}
