@@ -30,9 +30,9 @@
 // Package kubectl runs kubectl command lines against a Cluster, and
 // package printers prints its objects as kubectl does.
 //
-// Rules (the RS-, DEP- and PR- ids name rules of the project's rules
-// reference, still being gathered in docs/rules; the apiserver's are in
-// docs/rules/apiserver.md):
+// Rules (the ids name rules of the project's rules reference,
+// docs/rules — README.md there says which file holds which; the
+// apiserver's are in docs/rules/apiserver.md):
 //
 //  1. The store keeps upstream's metadata: a UID and creation time on
 //     create, one resourceVersion counter for every write, generation 1 on
@@ -234,7 +234,7 @@
 //     and not terminating.
 //  8. Everything random (pod name suffixes, UIDs, ClusterIPs) comes from
 //     Options.Seed: two clusters with the same seed and the same calls
-//     produce the same objects, events and output (spec §15).
+//     produce the same objects, events and output (docs/rules/replicaset.md §15).
 //  9. Settle returns when only periodic probes are left and nothing was
 //     written for Options.SettleQuiet; RunUntil and Settle stop at their
 //     limit with an error wrapping ErrNotSettled.

@@ -27,7 +27,7 @@ type podRuntime struct {
 	ip          string
 	admitted    time.Time
 	// gates is what the runner was last told of the pod's readiness
-	// gate conditions (rule P16.6), as "type=status" pairs.
+	// gate conditions (rule P16.7), as "type=status" pairs.
 	gates string
 }
 
@@ -204,7 +204,7 @@ func gateConditions(p *corev1.Pod) string {
 	return b.String()
 }
 
-// kubeletPodChanged is the kubelet hearing of a pod write (rule P16.6):
+// kubeletPodChanged is the kubelet hearing of a pod write (rule P16.7):
 // when the conditions of the pod's readiness gates changed, its kubelet
 // syncs the pod KubeletDelay later (MODEL, as for a deletion) and writes
 // the Ready condition they make.
@@ -229,7 +229,7 @@ func (c *Cluster) kubeletPodChanged(old, cur *corev1.Pod) {
 // the stored one. Conditions the kubelet does not own (a readiness gate's,
 // DisruptionTarget) are kept as stored, and come first, as the status
 // manager's merge puts them; PodScheduled keeps the scheduler's, and is
-// the kubelet's own for a pod created with spec.nodeName (rules 5, P16.6).
+// the kubelet's own for a pod created with spec.nodeName (rules 5, P16.7).
 func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 	o := c.st.get(KindPod, k)
 	if o == nil {

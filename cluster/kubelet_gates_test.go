@@ -12,7 +12,7 @@ import (
 	"github.com/kubesem/kubesem/features"
 )
 
-// Rule P16.6 in the cluster: a readiness gate's condition set through the
+// Rule P16.7 in the cluster: a readiness gate's condition set through the
 // status subresource is kept by the kubelet, which makes the pod Ready a
 // KubeletDelay later.
 func TestKubeletKeepsReadinessGateConditions(t *testing.T) {

@@ -207,7 +207,7 @@ var genScenario = rapid.Custom(func(t *rapid.T) scenario {
 	}
 	sc := scenario{d: httpGo(int32(rapid.IntRange(0, 50).Draw(t, "replicas")), strategy)}
 	if rapid.IntRange(0, 2).Draw(t, "historyLimited") == 0 {
-		// old ReplicaSets beyond the limit are deleted (CL-*), and undo
+		// old ReplicaSets beyond the limit are deleted (CU-*), and undo
 		// cannot go back to them
 		sc.d.Spec.RevisionHistoryLimit = ptr(int32(rapid.IntRange(0, 2).Draw(t, "historyLimit")))
 	}

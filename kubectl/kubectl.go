@@ -14,9 +14,9 @@
 // terminal shows them, and a non-nil error exactly when kubectl exits
 // non-zero; the error's text comes last, formatted by Format.
 //
-// Rules (the RS-, DEP- and LBL- ids name rules of the project's rules
-// reference, still being gathered in docs/rules; upstream is kubectl
-// v0.37.2, cli-runtime's builder, cobra and pflag):
+// Rules (the RS-, KH- and other ids name rules of the project's rules
+// reference, docs/rules — its README.md says which file holds which;
+// upstream is kubectl v0.37.2, cli-runtime's builder, cobra and pflag):
 //
 //  1. A line is split into words as a shell splits it (blanks, '...',
 //     "...", \); a leading "kubectl" is optional. The command is found as

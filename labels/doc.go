@@ -16,7 +16,7 @@
 //	fmt.Println(res.Line("pod/http-go")) // pod/http-go labeled
 //	// res.Map is the new label map; pod.Labels is untouched.
 //
-// Rules (ids of the project's rules reference, being gathered in docs/rules):
+// Rules (ids of the project's rules reference, docs/rules/labels.md):
 //
 //  1. A key is an optional DNS-subdomain prefix (at most 253 bytes) and
 //     "/", then a name of 1–63 alphanumerics, '-', '_' and '.', starting

@@ -18,7 +18,7 @@
 //	y, _ := namespace.CreateDryRun("office")                 // kubectl create ns office --dry-run=client -o yaml
 //	quotas, err = namespace.AdmitPod(pod, quotas, now)       // exceeded quota: compute, requested: requests.cpu=500m, ...
 //
-// Rules (ids of the project's rules reference, being gathered in docs/rules):
+// Rules (ids of the project's rules reference, docs/rules/replicaset.md):
 //
 //  1. A Namespace's name is a DNS-1123 label and it has no
 //     metadata.namespace; finalizer names are qualified names and, without

@@ -30,7 +30,7 @@
 // PodStatus, PodReady and PodRestarts give single cells of the pod table,
 // for programs that wait for "Running" or explain a "CrashLoopBackOff".
 //
-// Rules (ids of the project's rules reference, being gathered in docs/rules; the printing functions are
+// Rules (ids of the project's rules reference, docs/rules/replicaset.md and deployment.md; the printing functions are
 // upstream's pkg/printers/internalversion, the table layout cli-runtime's
 // HumanReadablePrinter):
 //

@@ -26,7 +26,7 @@
 //		}
 //	}
 //
-// Rules (ids of the project's rules reference, being gathered in docs/rules):
+// Rules (ids of the project's rules reference, docs/rules/probe.md):
 //
 //  1. Defaults: periodSeconds 10, timeoutSeconds 1, successThreshold 1,
 //     failureThreshold 3, no initial delay (P1.1). Validation: one handler
@@ -146,7 +146,7 @@
 //     restarts at the next sync, not when the old back-off would have
 //     ended. MODEL: no requeue jitter, no 1 s sync-loop tick.
 //
-//  17. Readiness gates (P16.6; status/generate.go
+//  17. Readiness gates (P16.7; status/generate.go
 //     GeneratePodReadyCondition, status_manager.go mergePodStatus): a pod
 //     with readinessGates is Ready only when its containers are and each
 //     gate's condition is True, else Ready is False with reason

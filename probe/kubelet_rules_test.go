@@ -74,7 +74,7 @@ func TestResultStringIsUpstreams(t *testing.T) {
 	}
 }
 
-// Rule 15 (P12.1, P12.3): restart rules under the gates.
+// Rule 15 (P12.1, P12.4): restart rules under the gates.
 func TestRestartRulesWithGates(t *testing.T) {
 	never := corev1.ContainerRestartPolicyNever
 	rules := func(action corev1.ContainerRestartRuleAction, codes ...int32) []corev1.ContainerRestartRule {
@@ -222,7 +222,7 @@ func TestRunnerBackoffFollowsGates(t *testing.T) {
 	}
 }
 
-// Rule 17 (P16.6): readiness gates and the conditions the kubelet keeps.
+// Rule 17 (P16.7): readiness gates and the conditions the kubelet keeps.
 func TestReadinessGatesThroughSetConditions(t *testing.T) {
 	pod := webPod(corev1.RestartPolicyAlways)
 	pod.Spec.Containers[0].ReadinessProbe = nil

@@ -285,7 +285,7 @@ func kubeletOwned(t corev1.PodConditionType, g features.Gates) bool {
 }
 
 // KubeletOwnsCondition reports whether conditions of type t are the
-// kubelet's under the gates g (rule P16.6): PodScheduled, Ready,
+// kubelet's under the gates g (rule P16.7): PodScheduled, Ready,
 // Initialized, ContainersReady, PodReadyToStartContainers and the resize
 // conditions, and AllContainersRestarting with
 // RestartAllContainersOnContainerExits on. The kubelet writes those and

@@ -68,7 +68,7 @@ func matchingRule(c *corev1.Container, code int32) (corev1.ContainerRestartRule,
 }
 
 // RestartsAllContainers reports whether the exit of c with exitCode
-// restarts every container of the pod (rule P12.3;
+// restarts every container of the pod (rule P12.4;
 // kubelet/container ShouldAllContainersRestart): both gates on and the
 // first of the container's restartPolicyRules whose exit codes match has
 // the action RestartAllContainers.

@@ -453,7 +453,7 @@ func (r *Runner) maybeKillPod(at time.Time) {
 }
 
 // SetConditions tells the kubelet, at at, the pod's conditions as the API
-// now has them (rule P16.6): those the kubelet does not own — a readiness
+// now has them (rule P16.7): those the kubelet does not own — a readiness
 // gate's condition a client set through the status subresource,
 // DisruptionTarget — replace the ones it had, its own are ignored, and
 // the Ready condition is derived again from them, so a pod with

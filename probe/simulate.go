@@ -46,7 +46,7 @@ type Scenario struct {
 	// container's Options.Gates, when nil, is Gates.
 	Options map[string]Options
 	// Gates are the kubelet's feature gates; nil is v1.37.2's defaults
-	// (rules P12.1, P12.3, P13.9).
+	// (rules P12.1, P12.4, P13.9).
 	Gates features.Gates
 	// MaxContainerRestartPeriod is the kubelet configuration's
 	// crashLoopBackOff.maxContainerRestartPeriod, used when the gate

@@ -25,7 +25,7 @@
 //	name := rollout.ReplicaSetName(d.Name, hash)                        // "http-go-<hash>", as a real cluster names it
 //	rs, err := rollout.NewReplicaSet(d, oldReplicaSets)                 // the ReplicaSet to create, sized and annotated
 //
-// Rules (ids of the project's rules reference, being gathered in docs/rules):
+// Rules (ids of the project's rules reference, docs/rules/deployment.md):
 //
 //  1. maxSurge is a percentage of replicas rounded up, maxUnavailable one
 //     rounded down; when both come out 0, maxUnavailable is 1 (F-1 … F-4).
@@ -76,7 +76,7 @@
 //     the new one at full size (RC-*).
 //
 //  12. Cleanup deletes, oldest revision first, fully scaled-down and
-//     observed old ReplicaSets beyond revisionHistoryLimit (CL-*).
+//     observed old ReplicaSets beyond revisionHistoryLimit (CU-*).
 //
 //  13. Status sums the ReplicaSets' counts; terminatingReplicas is nil
 //     once an observed ReplicaSet reports none (and with the gate of rule
@@ -123,7 +123,7 @@
 //     validation.go ValidateDeploymentStatus). ValidateStatus.
 //
 //  19. A write to the status subresource is checked for the metadata that
-//     may not change, then for the new status as in §18, and the
+//     may not change, then for the new status as in rule 18 (V-7), and the
 //     collisionCount may only grow: lowering it, or dropping it once set,
 //     is "cannot be decremented" (reported as 0 when dropped); the spec is
 //     not checked, since the write keeps the stored one (V-8;

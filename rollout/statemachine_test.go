@@ -128,7 +128,7 @@ func TestPropertyRolloutStateMachine(t *testing.T) {
 			// only active ReplicaSet already has the Deployment's size but
 			// a desired-replicas annotation from an earlier size, every
 			// pass is a scaling event (P-2) that resizes nothing (P-3), so
-			// the Deployment neither rolls out nor cleans up (CL-*) until
+			// the Deployment neither rolls out nor cleans up (CU-*) until
 			// its replicas change.
 			return
 		}

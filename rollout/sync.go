@@ -35,7 +35,7 @@ type Plan struct {
 	// Updates are ReplicaSets to write, each as its whole new object; one
 	// ReplicaSet may be written more than once, the last write winning.
 	Updates []*appsv1.ReplicaSet
-	// Deletes are the names of old ReplicaSets to delete (CL-*).
+	// Deletes are the names of old ReplicaSets to delete (CU-*).
 	Deletes []string
 	// Deployment is the Deployment whose status and annotations the pass
 	// writes when WriteStatus; otherwise a copy of the one it was given.
@@ -697,7 +697,7 @@ func (p *pass) oldPodsRunning(newRS *appsv1.ReplicaSet, old []*appsv1.ReplicaSet
 	return false
 }
 
-// cleanup is CL-1 … CL-5.
+// cleanup is CU-1 … CU-5.
 func (p *pass) cleanup(old []*appsv1.ReplicaSet) {
 	limit := p.d.Spec.RevisionHistoryLimit
 	if limit == nil || *limit == math.MaxInt32 {

@@ -22,7 +22,7 @@
 //	// not selected by app in (blue,yellow)
 //	//   FAIL app in (blue,yellow): label app is "red", not one of (blue,yellow)
 //
-// Rules (ids of the project's rules reference, being gathered in docs/rules):
+// Rules (ids of the project's rules reference, docs/rules/labels.md):
 //
 //  1. A nil LabelSelector selects nothing; an empty one, an empty or nil
 //     map and the empty -l string select everything (L10.6).

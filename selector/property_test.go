@@ -16,7 +16,7 @@ import (
 )
 
 // Small pools make collisions (shared keys, equal values) common, and
-// include keys and values that are invalid in each way spec §2–3 lists.
+// include keys and values that are invalid in each way docs/rules/labels.md §2–3 lists.
 var (
 	keyPool = []string{
 		"app", "tier", "env", "rel", "n", "in", "notin", "a.b/c", "example.com/app",
@@ -115,7 +115,7 @@ func errText(err error) string {
 }
 
 // Parse agrees with apimachinery's labels.Parse: the same error text, the
-// same String, the same verdict on random label sets (spec §4–7).
+// same String, the same verdict on random label sets (docs/rules/labels.md §4–7).
 func TestPropertyParseAgreesWithApimachinery(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := genSelectorString(t)

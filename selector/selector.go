@@ -93,7 +93,7 @@ func Everything() *Selector { return everything }
 func Nothing() *Selector { return nothing }
 
 // Parse compiles a selector in the -l / --selector syntax that kubectl and
-// the API's labelSelector query parameter use (spec §4): "app=http-go",
+// the API's labelSelector query parameter use (docs/rules/labels.md §4): "app=http-go",
 // "env!=prod", "app in (blue,yellow)", "tier notin (db)", "app", "!app",
 // "replicas gt 2" is written "replicas>2". The empty string selects
 // everything. Errors are upstream's texts.
@@ -246,7 +246,7 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// Matches reports whether the selector selects a label set (spec §6): every
+// Matches reports whether the selector selects a label set (docs/rules/labels.md §6): every
 // requirement must hold. labels.Set values can be passed as they are.
 func (s *Selector) Matches(set map[string]string) bool {
 	if s == nil {
@@ -314,7 +314,7 @@ func (r *req) matches(set map[string]string) bool {
 }
 
 // matchValue evaluates the requirement given the key's value and whether
-// the key is present (spec §6).
+// the key is present (docs/rules/labels.md §6).
 func (r *req) matchValue(v string, ok bool) bool {
 	switch r.op {
 	case opEquals:

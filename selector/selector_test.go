@@ -10,7 +10,7 @@ import (
 	"github.com/kubesem/kubesem/selector"
 )
 
-// Matching rules of spec §6, including the surprising ones.
+// Matching rules of docs/rules/labels.md §6, including the surprising ones.
 func TestMatchesRules(t *testing.T) {
 	cases := []struct {
 		rule, sel string
@@ -67,7 +67,7 @@ func TestMatchesRules(t *testing.T) {
 	}
 }
 
-// Canonical String of spec §7 and the parser's value handling of §4.2.
+// Canonical String of docs/rules/labels.md §7 and the parser's value handling of §4.2.
 func TestStringRules(t *testing.T) {
 	cases := []struct{ rule, in, want string }{
 		{"L7.2 sorted by key", "x=a,a=x", "a=x,x=a"},
@@ -98,7 +98,7 @@ func TestStringRules(t *testing.T) {
 	}
 }
 
-// Parse errors of spec §4.3–4.4, texts exactly as upstream prints them.
+// Parse errors of docs/rules/labels.md §4.3–4.4, texts exactly as upstream prints them.
 func TestParseErrors(t *testing.T) {
 	cases := []struct{ rule, in, want string }{
 		{"L4.4 leading comma", ",x", "found ',', expected: !, identifier, or 'end of string'"},
@@ -122,7 +122,7 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// Constructors of spec §8 and §10.
+// Constructors of docs/rules/labels.md §8 and §10.
 func TestConstructors(t *testing.T) {
 	in := func(key string, vals ...string) metav1.LabelSelectorRequirement {
 		return metav1.LabelSelectorRequirement{Key: key, Operator: metav1.LabelSelectorOpIn, Values: vals}

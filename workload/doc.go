@@ -18,7 +18,7 @@
 //	for _, p := range plan.Delete { deletePod(p) }
 //	status, write := plan.ReplicationControllerStatus(createErr)
 //
-// Rules (ids of the project's rules reference, being gathered in docs/rules):
+// Rules (ids of the project's rules reference, docs/rules/replicaset.md):
 //
 //  1. A controller sees the active pods of its namespace that it controls
 //     or that have no controller; pods of another controller never (RS-3.1,
@@ -171,7 +171,7 @@
 //     (rule 11).
 //
 // MODEL choices, where upstream depends on cache order, goroutines or
-// randomness (spec §15): pods are considered in name order; creates run
+// randomness (docs/rules/replicaset.md §15): pods are considered in name order; creates run
 // one after another, the caller deciding which fail; names and UIDs come
 // from injected generators; "now" is an argument; a caller that applies
 // each plan before the next sync never has pending expectations.

@@ -7,6 +7,6 @@ import (
 )
 
 // TestOutput pins the timeline in testdata/output.golden (read against the
-// spec rules named in main.go's doc) and checks that two runs with the same
+// rules (docs/rules) named in main.go's doc) and checks that two runs with the same
 // seed are byte-identical.
 func TestOutput(t *testing.T) { story.CheckGolden(t, run) }
