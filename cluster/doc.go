@@ -145,6 +145,9 @@
 //     (touch/rm/sleep and exec probes on files), else it runs and is
 //     healthy. A deleted pod is Terminating until the kubelet, 1 s later,
 //     has stopped its containers within the grace period (RS-9.1).
+//     RestartKubelet restarts a running node's kubelet: its pods'
+//     containers keep running and the new kubelet adopts them
+//     (probe.AdoptRunner, P5.4), with no back-off entries.
 //  6. Nodes: a stopped node posts no heartbeat; the node lifecycle
 //     controller, checking every 5 s from the cluster's start, marks it
 //     Unknown on the first check more than 50 s after its last lease

@@ -41,15 +41,7 @@ type podContainer struct {
 // the probe model runs from then on.
 func (c *Cluster) admitPod(p *corev1.Pod, ns *nodeState, base map[string]int32) {
 	k := keyOf(p)
-	sc := probe.Scenario{Pod: p, Scripts: map[string]probe.Script{}, StartDelay: c.opts.StartDelay,
-		Gates: c.opts.Gates, MaxContainerRestartPeriod: c.opts.MaxContainerRestartPeriod, KubeletStart: ns.kubeletStart}
-	for _, ctr := range p.Spec.InitContainers {
-		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr, ctr.RestartPolicy == nil || *ctr.RestartPolicy != corev1.ContainerRestartPolicyAlways)
-	}
-	for _, ctr := range p.Spec.Containers {
-		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr, false)
-	}
-	r, err := probe.NewRunner(sc, c.now)
+	r, err := probe.NewRunner(c.scenarioOf(p, ns), c.now)
 	if err != nil {
 		c.record(p, KindPod, "Warning", "Failed", "kubelet", "Error: %v", err)
 		return
@@ -62,6 +54,82 @@ func (c *Cluster) admitPod(p *corev1.Pod, ns *nodeState, base map[string]int32) 
 	}
 	c.pods[k] = rt
 	c.syncPodStatus(k, rt)
+	c.wake(k, rt)
+}
+
+// scenarioOf is the kubelet model's input for pod p on node ns.
+func (c *Cluster) scenarioOf(p *corev1.Pod, ns *nodeState) probe.Scenario {
+	k := keyOf(p)
+	sc := probe.Scenario{Pod: p, Scripts: map[string]probe.Script{}, StartDelay: c.opts.StartDelay,
+		Gates: c.opts.Gates, MaxContainerRestartPeriod: c.opts.MaxContainerRestartPeriod, KubeletStart: ns.kubeletStart}
+	for _, ctr := range p.Spec.InitContainers {
+		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr, ctr.RestartPolicy == nil || *ctr.RestartPolicy != corev1.ContainerRestartPolicyAlways)
+	}
+	for _, ctr := range p.Spec.Containers {
+		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr, false)
+	}
+	return sc
+}
+
+// RestartKubelet restarts the kubelet of a running node (probe rule
+// P5.4): the node stays up and its containers keep running; the new
+// kubelet (event Starting, "Starting kubelet.") adopts every pod it runs
+// from the status it had written — restart counts and start times kept,
+// probes counting from zero, containers that ran long enough keeping
+// their started and ready fields until their probes say otherwise — and
+// has no back-off entries, so a container waiting in CrashLoopBackOff
+// starts at once. Its housekeeping and lease renewals are phased from
+// now. A pod being deleted is stopped again with its deletion grace
+// period. A node that is stopped has no kubelet to restart: an error.
+func (c *Cluster) RestartKubelet(name string) error {
+	ns, ok := c.nodes[name]
+	n := c.nodeObject(name)
+	if !ok || n == nil {
+		return apiNotFound(KindNode, name)
+	}
+	if !ns.up {
+		return fmt.Errorf("cluster: node %q is stopped: it has no kubelet to restart", name)
+	}
+	ns.kubeletStart = c.now
+	c.record(n, KindNode, "Normal", "Starting", "kubelet", "Starting kubelet.")
+	var keys []key
+	for k, rt := range c.pods {
+		if rt.node == name && !rt.frozen {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, compareKeys)
+	for _, k := range keys {
+		c.adoptPod(k, ns, c.pods[k])
+	}
+	return c.step()
+}
+
+// adoptPod hands a running pod to a restarted kubelet (probe.AdoptRunner).
+func (c *Cluster) adoptPod(k key, ns *nodeState, old *podRuntime) {
+	o := c.st.get(KindPod, k)
+	if o == nil {
+		return
+	}
+	p := o.(*corev1.Pod)
+	r, err := probe.AdoptRunner(c.scenarioOf(p, ns), c.now, p.Status)
+	if err != nil {
+		c.record(p, KindPod, "Warning", "Failed", "kubelet", "Error: %v", err)
+		return
+	}
+	// The adopted status already counts the restarts from before a node
+	// restart: no base.
+	rt := &podRuntime{runner: r, node: old.node, token: old.token + 1, ip: old.ip, admitted: old.admitted, gates: gateConditions(p)}
+	c.pods[k] = rt
+	if p.DeletionTimestamp != nil && p.DeletionGracePeriodSeconds != nil {
+		rt.terminating = true
+		_ = r.Terminate(c.now, time.Duration(*p.DeletionGracePeriodSeconds)*time.Second)
+	}
+	c.syncPodStatus(k, rt)
+	if rt.terminating && r.Done() {
+		c.remove(KindPod, k)
+		return
+	}
 	c.wake(k, rt)
 }
 

@@ -48,6 +48,7 @@ func structural(c *Cluster) error {
 // and faults — scaling, image changes, deletes in every cascade mode,
 // node stops and starts, crashing containers, failing readiness probes,
 // init containers that fail and sidecars that crash or never get ready,
+// kubelet restarts,
 // quota-refused creates, namespace deletion — checking the structural
 // invariants after every step; then it removes the faults and requires
 // eventually stable reconciliation: every Deployment complete, every
@@ -98,7 +99,7 @@ func TestPropertyEventuallyStable(t *testing.T) {
 		steps := rapid.IntRange(1, 25).Draw(t, "steps")
 		for range steps {
 			var err error
-			switch rapid.IntRange(0, 13).Draw(t, "action") {
+			switch rapid.IntRange(0, 14).Draw(t, "action") {
 			case 0, 1:
 				n, space := rapid.SampledFrom(names).Draw(t, "name"), ns(t)
 				ensureNS(space)
@@ -189,6 +190,11 @@ func TestPropertyEventuallyStable(t *testing.T) {
 				status := rapid.SampledFrom([]corev1.ConditionStatus{corev1.ConditionTrue, corev1.ConditionFalse}).Draw(t, "condStatus")
 				if !stopped[node] || typ == corev1.NodeNetworkUnavailable {
 					err = c.SetNodeCondition(node, corev1.NodeCondition{Type: typ, Status: status})
+				}
+			case 14:
+				// A kubelet restart (probe rule P5.4).
+				if node := rapid.SampledFrom([]string{"master", "worker1", "worker2"}).Draw(t, "kubeletNode"); !stopped[node] {
+					err = c.RestartKubelet(node)
 				}
 			default:
 				err = c.Advance(time.Duration(rapid.IntRange(1, 400).Draw(t, "seconds")) * time.Second)

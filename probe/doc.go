@@ -198,6 +198,15 @@
 //     startup probes are not stopped by the deletion; a failure kills
 //     nothing while the pod stops.
 //
+//  20. Kubelet restart (P5.4): Machine.Adopt starts the probe state of a
+//     container that was already running when the kubelet started, and
+//     AdoptRunner a whole pod from the status the kubelet had written:
+//     nothing running is restarted; probes count from zero; a container
+//     that ran since more than KubeletRestartGracePeriod before keeps its
+//     started and (if the pod was Ready) ready fields until its probes
+//     reach a threshold; back-offs are forgotten, so what waited in
+//     CrashLoopBackOff starts at once.
+//
 // Where upstream depends on timing (goroutines, jitter, sync latency) the
 // package makes the deterministic choice the rules recommend and
 // its doc comment says MODEL.

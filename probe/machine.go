@@ -60,6 +60,9 @@ type Machine struct {
 	ready       bool
 	deleting    bool
 	now         int64 // the last instant processed
+	// adoptedReady is the ready field of an adopted container while its
+	// readiness probe has no result (rule P5.4).
+	adoptedReady bool
 }
 
 // worker is one probe's state, upstream's prober worker (rule P6).
@@ -81,6 +84,9 @@ type worker struct {
 	run        int32
 	hold       bool
 	cached     Result
+	// none: no result cached for the instance yet — a restarted kubelet
+	// adopting a container that ran before it (rule P5.4).
+	none bool
 }
 
 // New builds the probe state of container c of a pod with the given
@@ -168,12 +174,20 @@ func (m *Machine) Started() bool { return m.started }
 func (m *Machine) Ready() bool { return m.ready }
 
 // Cached is the cached result of probe k for the current instance: the
-// kind's initial value until a run reaches its threshold (rule P5.1).
+// kind's initial value until a run reaches its threshold (rule P5.1);
+// Unknown while an adopted container's probe has no result (rule P5.4).
 func (m *Machine) Cached(k Kind) Result {
-	if k >= numKinds {
+	if k >= numKinds || m.w[k].none {
 		return Unknown
 	}
 	return m.w[k].cached
+}
+
+// HasResult reports whether probe k has a cached result for the current
+// instance: false only for an adopted container before its probe reached
+// a threshold (rule P5.4), and for a container without that probe.
+func (m *Machine) HasResult(k Kind) bool {
+	return k < numKinds && m.w[k].on && !m.w[k].none
 }
 
 // Run is probe k's count of consecutive identical results.
@@ -377,8 +391,8 @@ func (m *Machine) Probe(at time.Time, k Kind, o Outcome) (Step, error) {
 	if w.run < s.Threshold { // rule P6 step 12
 		return s, nil
 	}
-	s.CachedChanged = w.cached != r
-	w.cached, s.Cached = r, r
+	s.CachedChanged = w.none || w.cached != r
+	w.cached, s.Cached, w.none = r, r, false
 	if (k == Liveness && r == Failure) || k == Startup { // rule P6 step 14
 		w.hold, w.run = true, 0
 	}
@@ -427,9 +441,12 @@ func (m *Machine) kill(k Kind) Kill {
 	return Kill{Needed: true, Kind: k, Reason: reason, Message: msg, Restart: m.restart}
 }
 
-// updateReady derives the container's ready field (rule P10.1).
+// updateReady derives the container's ready field (rule P10.1), for an
+// adopted container whose readiness probe has no result yet the kubelet's
+// restart rule (P5.4).
 func (m *Machine) updateReady() {
-	m.ready = m.running && m.started && (!m.w[Readiness].on || m.w[Readiness].cached == Success)
+	rd := &m.w[Readiness]
+	m.ready = m.running && m.started && (!rd.on || (rd.none && m.adoptedReady) || (!rd.none && rd.cached == Success))
 }
 
 // checkTime refuses events that go back in time or pass over a due probe.
@@ -466,11 +483,79 @@ func (m *Machine) Start(at time.Time) error {
 	// epoch (rule P4.4).
 	m.startedSec = int64(at.Truncate(time.Second).Sub(m.epoch))
 	for k := range m.w {
-		m.w[k].cached, m.w[k].hold = Kind(k).initial(), false
+		m.w[k].cached, m.w[k].hold, m.w[k].none = Kind(k).initial(), false, false
 	}
 	m.started = !m.w[Startup].on
 	if m.started {
 		m.startedTime = off
+	}
+	m.updateReady()
+	return nil
+}
+
+// KubeletRestartGracePeriod is how long before a kubelet's start a
+// container must have started for the restarted kubelet to treat it as
+// one that ran before it (rule P5.4; prober_manager.go
+// kubeletRestartGracePeriod).
+const KubeletRestartGracePeriod = 10 * time.Second
+
+// Adopt records that a kubelet whose probe workers start at at — this
+// Machine's worker start, the kubelet's restart — found the container
+// already running: instance number instance (its restartCount + 1),
+// started at since, with the started field wasStarted in the pod status
+// the kubelet had written, in a pod whose Ready condition was podReady.
+// Nothing is killed or restarted (rule P5.4; prober worker.go doProbe,
+// prober_manager.go isContainerStarted and setReadyStateOnKubeletRestart,
+// with the gate ChangeContainerStatusOnKubeletRestart off as in v1.37.2):
+//
+//   - The new workers count from scratch: no run carries over.
+//   - A container that started more than KubeletRestartGracePeriod before
+//     at gets no cached result until a probe reaches a threshold: its
+//     liveness has not failed, it is started if it has no startup probe
+//     or wasStarted (a sidecar's startup result is then Success), and
+//     ready if started and it has no readiness probe or podReady.
+//   - Otherwise, or with the gate on (g), the initial values apply, as
+//     for a new instance (rule P5.1): started only without a startup
+//     probe, not ready while it has a readiness probe.
+//
+// It is an error to adopt at an instant already processed or with a
+// probe due before at, or while an instance runs.
+func (m *Machine) Adopt(at, since time.Time, instance int, wasStarted, podReady bool, g features.Gates) error {
+	if m.running {
+		return fmt.Errorf("probe: adopt container %q at %s: an instance is running", m.name, at.Format(time.RFC3339Nano))
+	}
+	if instance < 1 {
+		return fmt.Errorf("probe: adopt container %q: instance %d, want at least 1", m.name, instance)
+	}
+	sinceOff, ok := m.offset(since)
+	if !ok || since.After(at) {
+		return fmt.Errorf("probe: adopt container %q at %s: started at %s, after it or too far from it", m.name, at.Format(time.RFC3339Nano), since.Format(time.RFC3339Nano))
+	}
+	off, err := m.checkTime(at, "adopt")
+	if err != nil {
+		return err
+	}
+	m.instance = instance
+	m.running, m.startedAt = true, sinceOff
+	m.startedSec = int64(since.Truncate(time.Second).Sub(m.epoch))
+	restarted := !g.Enabled(features.ChangeContainerStatusOnKubeletRestart) && since.Before(at.Add(-KubeletRestartGracePeriod))
+	for k := range m.w {
+		w := &m.w[k]
+		w.lastResult, w.run, w.hold, w.evaluated = Success, 0, false, false
+		w.cached, w.none = Kind(k).initial(), restarted && w.on
+	}
+	m.started = !m.w[Startup].on
+	if restarted {
+		if m.w[Startup].on && wasStarted {
+			m.started = true
+			if m.sidecar {
+				m.w[Startup].cached, m.w[Startup].none = Success, false
+			}
+		}
+		m.adoptedReady = !m.w[Readiness].on || podReady
+	}
+	if m.started {
+		m.startedTime = min(sinceOff, off)
 	}
 	m.updateReady()
 	return nil
@@ -507,7 +592,7 @@ func (m *Machine) Delete(at time.Time) error {
 	}
 	for _, k := range []Kind{Startup, Liveness} {
 		if m.w[k].on {
-			m.w[k].cached = Success
+			m.w[k].cached, m.w[k].none = Success, false
 		}
 	}
 	if !m.started {

@@ -769,3 +769,68 @@ func TestPropertyRunnerTerminate(t *testing.T) {
 		}
 	})
 }
+
+// TestPropertyAdoptRunner: a kubelet restart at a random instant of a
+// random pod's life (rule P5.4). The adopted Runner reports at once what
+// it found — the same containers running, the same restart counts, the
+// same phase —, never counts a restart down, and runs on without error;
+// neither constructor modifies the scenario.
+func TestPropertyAdoptRunner(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sc := genScenario(t, false)
+		before := snapshot(sc)
+		r, err := probe.NewRunner(sc, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := t0.Add(time.Duration(rapid.IntRange(0, 2400).Draw(t, "restartQuarters")) * 250 * time.Millisecond)
+		for range 100000 {
+			at, ok := r.NextAt()
+			if !ok || !at.Before(k) {
+				break
+			}
+			if _, err := r.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		found := r.Status(k)
+		a, err := probe.AdoptRunner(sc, k, found)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[string]int32{}
+		adopted := a.Status(k)
+		if adopted.Phase != found.Phase {
+			t.Fatalf("phase %s after the restart, %s before", adopted.Phase, found.Phase)
+		}
+		for i, list := range [][]corev1.ContainerStatus{found.InitContainerStatuses, found.ContainerStatuses} {
+			now := [][]corev1.ContainerStatus{adopted.InitContainerStatuses, adopted.ContainerStatuses}[i]
+			for j, cs := range list {
+				counts[cs.Name] = cs.RestartCount
+				if now[j].RestartCount != cs.RestartCount || (cs.State.Running != nil) != (now[j].State.Running != nil) {
+					t.Fatalf("container %s: found %+v (restarts %d), adopted %+v (restarts %d)", cs.Name, cs.State, cs.RestartCount, now[j].State, now[j].RestartCount)
+				}
+			}
+		}
+		end := k.Add(time.Hour)
+		for range 100000 {
+			at, ok := a.NextAt()
+			if !ok || at.After(end) {
+				break
+			}
+			if _, err := a.Step(); err != nil {
+				t.Fatal(err)
+			}
+			st := a.Status(at)
+			for _, cs := range append(st.InitContainerStatuses, st.ContainerStatuses...) {
+				if cs.RestartCount < counts[cs.Name] {
+					t.Fatalf("container %s: restart count %d, down from %d", cs.Name, cs.RestartCount, counts[cs.Name])
+				}
+				counts[cs.Name] = cs.RestartCount
+			}
+		}
+		if after := snapshot(sc); after != before {
+			t.Fatalf("the scenario was modified:\n%s\n%s", before, after)
+		}
+	})
+}

@@ -135,6 +135,28 @@ func NewRunner(sc Scenario, start time.Time) (*Runner, error) {
 	if sc.Pod == nil {
 		return nil, fmt.Errorf("probe: new runner: nil pod")
 	}
+	r, err := newRunner(sc, start)
+	if err != nil {
+		return nil, err
+	}
+	// The first init container starts, else every regular container
+	// (rule P19.1).
+	if r.nInit > 0 {
+		r.cs[0].starting, r.cs[0].startAt = true, start.Add(r.startDelay)
+	} else {
+		r.mainStarted = true
+		for _, c := range r.cs {
+			c.starting, c.startAt = true, start.Add(r.startDelay)
+		}
+	}
+	if len(r.cs) > 0 {
+		r.syncing, r.syncAt = true, start
+	}
+	return r, nil
+}
+
+// newRunner builds the Runner of sc, its containers not started.
+func newRunner(sc Scenario, start time.Time) (*Runner, error) {
 	pod := sc.Pod.DeepCopy()
 	pod.Spec = *DefaultPodSpec(&pod.Spec)
 	r := &Runner{pod: pod, start: start, startDelay: sc.StartDelay, now: start, podReady: corev1.ConditionUnknown,
@@ -179,20 +201,174 @@ func NewRunner(sc Scenario, start time.Time) (*Runner, error) {
 			return nil, err
 		}
 	}
-	// The first init container starts, else every regular container
-	// (rule P19.1).
-	if r.nInit > 0 {
-		r.cs[0].starting, r.cs[0].startAt = true, start.Add(r.startDelay)
-	} else {
-		r.mainStarted = true
-		for _, c := range r.cs {
-			c.starting, c.startAt = true, start.Add(r.startDelay)
+	return r, nil
+}
+
+// AdoptRunner is the kubelet model of a pod that a kubelet restarted at
+// at finds on its node, with the status st it wrote before (rule P5.4,
+// P19): containers keep running — each is adopted as Machine.Adopt says,
+// with its restart count and start time —, exited ones keep their last
+// state, and the pod's conditions keep their transition times. The new
+// kubelet has no back-off entries: a container waiting in
+// CrashLoopBackOff, or exited and to be restarted, starts again at its
+// first sync, at at. Init containers go on where they were: completed
+// ones stay completed, the next one starts. A pod whose phase is
+// Succeeded or Failed runs nothing again. Event times count from at,
+// which is also the kubelet's start for its housekeeping unless
+// sc.KubeletStart says otherwise. A pod with a deletionTimestamp is to be
+// given a Terminate by the caller; sc's pod status is ignored: st is the
+// status.
+func AdoptRunner(sc Scenario, at time.Time, st corev1.PodStatus) (*Runner, error) {
+	if sc.Pod == nil {
+		return nil, fmt.Errorf("probe: adopt runner: nil pod")
+	}
+	r, err := newRunner(sc, at)
+	if err != nil {
+		return nil, err
+	}
+	st = *st.DeepCopy()
+	r.pod.Status.Conditions = st.Conditions
+	podReady := false
+	if c, ok := condition(st.Conditions, corev1.PodReady); ok {
+		r.podReady, podReady = c.Status, c.Status == corev1.ConditionTrue
+	}
+	statuses := map[string]*corev1.ContainerStatus{}
+	for _, list := range [][]corev1.ContainerStatus{st.InitContainerStatuses, st.ContainerStatuses} {
+		for i := range list {
+			statuses[list[i].Name] = &list[i]
 		}
 	}
+	for _, c := range r.cs {
+		cs := statuses[c.spec.Name]
+		if cs == nil {
+			continue
+		}
+		c.restarts = cs.RestartCount
+		c.m.instance = int(cs.RestartCount)
+		if t := cs.LastTerminationState.Terminated; t != nil {
+			c.finished = append(c.finished, *t)
+		}
+		switch {
+		case cs.State.Running != nil:
+			since := cs.State.Running.StartedAt.Time
+			if since.After(at) {
+				since = at
+			}
+			if err := c.m.Adopt(at, since, int(cs.RestartCount)+1, cs.Started != nil && *cs.Started, podReady, r.gates); err != nil {
+				return nil, err
+			}
+			c.running, c.startedAt, c.waiting, c.ready = true, since, nil, c.m.Ready()
+			if !c.init {
+				r.initialized = true
+			}
+			if c.script.Exit != nil {
+				if after, code, ok := c.script.Exit(c.m.Instance()); ok {
+					exitAt := since.Add(max(after, 0))
+					if exitAt.Before(at) {
+						exitAt = at
+					}
+					c.exiting, c.exitAt, c.exitCode, c.exitWhy = true, exitAt, code, "exited by itself"
+				}
+			} else if c.init && !c.sidecar {
+				c.exiting, c.exitAt, c.exitCode, c.exitWhy = true, at, 0, "exited by itself"
+			}
+			if c.sidecar && c.m.Started() {
+				c.initDone = true
+			}
+		case cs.State.Terminated != nil:
+			c.m.instance = int(cs.RestartCount) + 1
+			c.finished = append(c.finished, *cs.State.Terminated)
+			c.waiting = nil
+			c.ready = c.readyField()
+			if !c.init {
+				r.initialized = true
+			}
+			if c.init && !c.sidecar && cs.State.Terminated.ExitCode == 0 {
+				c.initDone = true
+			}
+		case cs.State.Waiting != nil:
+			c.waiting = cs.State.Waiting.DeepCopy()
+			if c.lastFinished() != nil {
+				// Its last instance, which exited, was the restart
+				// count's plus one.
+				c.m.instance = int(cs.RestartCount) + 1
+				if !c.init {
+					r.initialized = true
+				}
+			}
+		}
+	}
+	r.mainStarted = r.initialized || r.nInit == 0
+	if st.Phase == corev1.PodSucceeded || st.Phase == corev1.PodFailed {
+		// A terminal pod runs nothing again (kubelet.go
+		// HandlePodAdditions): it stays as it was.
+		r.killed, r.pod.Status.Phase = true, st.Phase
+	} else {
+		r.adoptSync(at)
+	}
 	if len(r.cs) > 0 {
-		r.syncing, r.syncAt = true, start
+		r.syncing, r.syncAt = true, at
 	}
 	return r, nil
+}
+
+// adoptSync is a restarted kubelet's first sync of an adopted pod (rules
+// P12, P19): what is neither running nor done is started — the next init
+// container, sidecars, regular containers that never ran or that the
+// policy restarts —, through a back-off with no entries.
+func (r *Runner) adoptSync(at time.Time) {
+	if !r.mainStarted {
+		// computeInitContainerActions: the last init container that ran
+		// says where initialization is; those before it are initialized,
+		// and a sidecar among them that is not running starts again.
+		last := -1
+		for i := r.nInit - 1; i >= 0 && last < 0; i-- {
+			if c := r.cs[i]; c.running || c.lastFinished() != nil {
+				last = i
+			}
+		}
+		if last < 0 {
+			r.tryStart(at, r.cs[0], nil)
+			return
+		}
+		for _, c := range r.cs[:last] {
+			c.initDone = true
+			if c.sidecar && !c.running {
+				r.tryStart(at, c, c.lastFinished())
+			}
+		}
+		c := r.cs[last]
+		switch done := c.lastFinished(); {
+		case c.running && !c.sidecar:
+			// It runs to its end.
+		case c.running:
+			if c.m.Started() {
+				c.initDone = false
+				r.initProgress(at, c)
+			}
+		case c.sidecar:
+			r.tryStart(at, c, done)
+		case done.ExitCode == 0:
+			c.initDone = false
+			r.initProgress(at, c)
+		case !r.initRestarts(c, done.ExitCode):
+			r.killPod(at)
+		default:
+			r.tryStart(at, c, done)
+		}
+		return
+	}
+	for _, c := range r.cs {
+		last := c.lastFinished()
+		switch {
+		case c.running, c.init && !c.sidecar:
+		case c.sidecar, last == nil:
+			r.tryStart(at, c, last)
+		case ShouldRestartWith(c.spec, r.pod.Spec.RestartPolicy, last.ExitCode, r.gates):
+			r.tryStart(at, c, last)
+		}
+	}
+	r.maybeKillPod(at)
 }
 
 // defaultWaiting is the waiting state of a container the kubelet has no
@@ -831,7 +1007,7 @@ func (r *Runner) exit(at time.Time, c *simContainer) error {
 	case c.init && c.exitCode == 0:
 		r.initProgress(at, c)
 	case c.init:
-		if !r.initRestarts(c) {
+		if !r.initRestarts(c, c.exitCode) {
 			// The pod fails (rule P19.3).
 			r.killPod(at)
 			return nil
@@ -917,9 +1093,9 @@ func (r *Runner) resetNext(at time.Time) {
 // started again (rule P19.3; computeInitContainerActions): per
 // ShouldRestartWith with ContainerRestartRules on, else unless the pod's
 // restartPolicy is Never.
-func (r *Runner) initRestarts(c *simContainer) bool {
+func (r *Runner) initRestarts(c *simContainer, exitCode int32) bool {
 	if r.gates.Enabled(features.ContainerRestartRules) {
-		return ShouldRestartWith(c.spec, r.pod.Spec.RestartPolicy, c.exitCode, r.gates)
+		return ShouldRestartWith(c.spec, r.pod.Spec.RestartPolicy, exitCode, r.gates)
 	}
 	return r.pod.Spec.RestartPolicy != corev1.RestartPolicyNever
 }
