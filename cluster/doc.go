@@ -129,12 +129,12 @@
 //     sidecars beside the app, as probe rule 19 says — a regular init
 //     container whose program is not known completes at once; a pod the
 //     kubelet kills, its init container failed for good or its
-//     containers all done, keeps its terminal phase). Its status writes carry the conditions
-//     the kubelet owns, PodScheduled among them: a pod the scheduler bound
-//     keeps the binding's condition, while one created with spec.nodeName
-//     gets the kubelet's own, as pkg/kubelet/kubelet_pods.go
-//     generateAPIPodStatus appends it (True, no reason, observedGeneration
-//     the pod's generation) with the lastTransitionTime of its first
+//     containers all done, keeps its terminal phase). Its status writes
+//     carry the conditions the kubelet owns, PodScheduled among them, its
+//     own as pkg/kubelet/kubelet_pods.go generateAPIPodStatus appends it
+//     (True, no reason, observedGeneration the pod's generation) — over
+//     the binding's for a pod the scheduler bound, whose lastTransitionTime
+//     it keeps; a pod created with spec.nodeName gets that of its first
 //     status write (status_manager.go updateLastTransitionTime). When a
 //     stopped node starts again its kubelet runs no Succeeded or Failed
 //     pod, a pod it rejected included (kubelet.go HandlePodAdditions

@@ -296,8 +296,8 @@ func (c *Cluster) kubeletPodChanged(old, cur *corev1.Pod) {
 // syncPodStatus writes the status the kubelet reports when it differs from
 // the stored one. Conditions the kubelet does not own (a readiness gate's,
 // DisruptionTarget) are kept as stored, and come first, as the status
-// manager's merge puts them; PodScheduled keeps the scheduler's, and is
-// the kubelet's own for a pod created with spec.nodeName (rules 5, P16.7).
+// manager's merge puts them; PodScheduled is the kubelet's own, with the
+// pod's generation (rules 5, P16.7).
 func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 	o := c.st.get(KindPod, k)
 	if o == nil {
@@ -339,23 +339,19 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 			conds = append(conds, cond)
 		}
 	}
-	// The binding's PodScheduled (the scheduler's, bind) is kept as stored;
-	// a pod no scheduler bound gets the kubelet's own
-	// (generateAPIPodStatus: True, the pod's generation; its
-	// lastTransitionTime that of the first write, status_manager.go
-	// updateLastTransitionTime).
-	var bound *corev1.PodCondition
-	for i := range p.Status.Conditions {
-		if cond := &p.Status.Conditions[i]; cond.Type == corev1.PodScheduled && cond.ObservedGeneration == 0 {
-			bound = cond
-		}
-	}
+	// The kubelet writes its own PodScheduled, also over the binding's
+	// (generateAPIPodStatus: True, observedGeneration the pod's
+	// generation, PodObservedGenerationTracking being GA); its
+	// lastTransitionTime is the stored one's when that is True too
+	// (status_manager.go updateLastTransitionTime).
 	for _, cond := range st.Conditions {
 		if !probe.KubeletOwnsCondition(cond.Type, c.opts.Gates) {
 			continue
 		}
-		if cond.Type == corev1.PodScheduled && bound != nil {
-			cond = *bound
+		for _, old := range p.Status.Conditions {
+			if old.Type == cond.Type && old.Status == cond.Status {
+				cond.LastTransitionTime = old.LastTransitionTime
+			}
 		}
 		conds = append(conds, cond)
 	}

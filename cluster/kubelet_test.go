@@ -9,12 +9,13 @@ import (
 	"github.com/kubesem/kubesem/probe"
 )
 
-// Rule 5: the kubelet's status writes carry PodScheduled. A pod created
-// with spec.nodeName gets the kubelet's own (generateAPIPodStatus: True,
-// no reason, observedGeneration the pod's generation, lastTransitionTime
-// of the first write, updateLastTransitionTime); a pod the scheduler bound
-// keeps the binding's; a pod the kubelet rejects has none (mergePodStatus
-// drops the kubelet's conditions).
+// Rule 5: the kubelet's status writes carry its own PodScheduled
+// (generateAPIPodStatus: True, no reason, observedGeneration the pod's
+// generation). Its lastTransitionTime is that of the first write for a
+// pod created with spec.nodeName, the binding's for a pod the scheduler
+// bound (updateLastTransitionTime keeps an equal status' time); a pod the
+// kubelet rejects has none (mergePodStatus drops the kubelet's
+// conditions).
 func TestKubeletPodScheduledRule5(t *testing.T) {
 	tests := []struct {
 		name, node, cpu string
@@ -23,7 +24,7 @@ func TestKubeletPodScheduledRule5(t *testing.T) {
 		ltt             time.Duration // its lastTransitionTime, from the start
 	}{
 		{name: "direct", node: "worker1", want: true, og: 1, ltt: time.Second}, // written at 1.5 s, truncated
-		{name: "scheduled", want: true, og: 0, ltt: 1500 * time.Millisecond},   // the binding's
+		{name: "scheduled", want: true, og: 1, ltt: 1500 * time.Millisecond},   // the binding's time
 		{name: "rejected", node: "worker2", cpu: "3"},
 	}
 	c := newCluster(t)
