@@ -509,14 +509,17 @@ const KubeletRestartGracePeriod = 10 * time.Second
 // with the gate ChangeContainerStatusOnKubeletRestart off as in v1.37.2):
 //
 //   - The new workers count from scratch: no run carries over.
-//   - A container that started more than KubeletRestartGracePeriod before
-//     at gets no cached result until a probe reaches a threshold: its
+//   - A container that started (in whole seconds, as the status has it)
+//     more than KubeletRestartGracePeriod before at gets no cached result until a probe reaches a threshold: its
 //     liveness has not failed, it is started if it has no startup probe
 //     or wasStarted (a sidecar's startup result is then Success), and
 //     ready if started and it has no readiness probe or podReady.
 //   - Otherwise, or with the gate on (g), the initial values apply, as
 //     for a new instance (rule P5.1): started only without a startup
-//     probe, not ready while it has a readiness probe.
+//     probe, not ready while it has a readiness probe. MODEL: upstream's
+//     workers seed them at their first ticks, and until the startup
+//     worker's the status keeps the started field it had; here they
+//     apply from at.
 //
 // It is an error to adopt at an instant already processed or with a
 // probe due before at, or while an instance runs.
@@ -538,7 +541,9 @@ func (m *Machine) Adopt(at, since time.Time, instance int, wasStarted, podReady 
 	m.instance = instance
 	m.running, m.startedAt = true, sinceOff
 	m.startedSec = int64(since.Truncate(time.Second).Sub(m.epoch))
-	restarted := !g.Enabled(features.ChangeContainerStatusOnKubeletRestart) && since.Before(at.Add(-KubeletRestartGracePeriod))
+	// The kubelet compares the start time of the status it wrote, which
+	// is in whole seconds.
+	restarted := !g.Enabled(features.ChangeContainerStatusOnKubeletRestart) && since.Truncate(time.Second).Before(at.Add(-KubeletRestartGracePeriod))
 	for k := range m.w {
 		w := &m.w[k]
 		w.lastResult, w.run, w.hold, w.evaluated = Success, 0, false, false
