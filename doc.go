@@ -53,9 +53,28 @@
 //     apply, finalizers, watches from a resourceVersion — answering with
 //     the apiserver's StatusErrors (docs/rules/apiserver.md).
 //
+//   - features: the v1.37.2 feature gates that change these decisions,
+//     with upstream's defaults, passed to the packages as a value.
+//
 //   - cluster: the deterministic in-memory cluster that runs all of them
-//     under a virtual clock, on the apiserver's storage; kubectl runs
-//     kubectl command lines against it.
+//     under a virtual clock, on the apiserver's storage — scheduler,
+//     kubelets (init containers, sidecars, probes, restarts, kubelet
+//     restarts), node lifecycle and taint eviction, pod and object garbage
+//     collection, namespaces and quota — with users' controllers and
+//     seeded faults in the same loop.
+//
+//   - kubectl: kubectl command lines (create, apply, get, describe, label,
+//     scale, set image, rollout, delete, taint, …) run against a Cluster,
+//     with kubectl's output and errors.
+//
+//   - clients (a module of its own, github.com/kubesem/kubesem/clients):
+//     client-go's clientset, dynamic client and informers and
+//     controller-runtime's client and Manager served by a Cluster, so
+//     that users' own controllers run in its loop; clients/optest is the
+//     property kit that drives them through random schedules and faults.
+//
+// Every rule the packages cite by id (P13.6, RS-9.1, API-3, …) is written
+// out in docs/rules, each with the upstream file and function it follows.
 //
 // # Example
 //
