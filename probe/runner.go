@@ -245,6 +245,12 @@ func AdoptRunner(sc Scenario, at time.Time, st corev1.PodStatus) (*Runner, error
 		}
 		c.restarts = cs.RestartCount
 		c.m.instance = int(cs.RestartCount)
+		if t := cs.LastTerminationState.Terminated; t != nil && t.Reason == ReasonRestartingAllContainers && cs.State.Waiting != nil {
+			// Removed by a restart of all containers: the runtime has no
+			// instance of it (rule P12.4).
+			c.removed, c.waiting = t.DeepCopy(), cs.State.Waiting.DeepCopy()
+			continue
+		}
 		if t := cs.LastTerminationState.Terminated; t != nil {
 			c.finished = append(c.finished, *t)
 		}
