@@ -121,7 +121,8 @@
 //     every container that had run then waits with reason
 //     RestartingAllContainers, its last state a RestartingAllContainers
 //     termination (exit code 137), its restart count one more; and the pod
-//     starts again from its first init container, without back-off. A pod
+//     starts again from its first init container, without back-off,
+//     ResetRequeue (1 s, MODEL) later. A pod
 //     any of whose containers has such a rule carries the
 //     AllContainersRestarting condition: True (RestartAllContainersStarted,
 //     "container exited with restart policy rule") while the kills go on,

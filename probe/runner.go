@@ -64,6 +64,9 @@ type Runner struct {
 	// containers still to kill, one after the other.
 	resetting  bool
 	resetQueue []*simContainer
+	// reinit: the pod starts again at reinitAt after such a restart.
+	reinit   bool
+	reinitAt time.Time
 
 	gates        features.Gates
 	kubeletStart time.Time // the phase of the housekeeping ticks (rule P13.10)
@@ -529,7 +532,7 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 // MinimumGracePeriod) — except sidecars, which wait for their turn (rule
 // P19.6).
 func (r *Runner) stopAll(at time.Time, grace time.Duration, emit func(Event)) {
-	r.resyncing, r.resetting = false, false
+	r.resyncing, r.resetting, r.reinit = false, false, false
 	if r.stopAt.IsZero() || at.Add(grace).Before(r.stopAt.Add(r.stopGrace)) {
 		// A second stop keeps the earlier end (MODEL, as for the
 		// containers already signalled).
@@ -733,6 +736,9 @@ func (r *Runner) next() (time.Time, action, *simContainer) {
 	if r.resyncing {
 		consider(r.resyncAt, actResync, nil)
 	}
+	if r.reinit {
+		consider(r.reinitAt, actResync, nil)
+	}
 	for _, c := range r.cs {
 		if c.exiting {
 			consider(c.exitAt, actExit, c)
@@ -773,6 +779,11 @@ func (r *Runner) do(at time.Time, act action, c *simContainer) error {
 	case actStart:
 		err = r.startContainer(at, c)
 	case actResync:
+		if r.reinit && !r.reinitAt.After(at) {
+			r.reinitialize(at)
+			r.notePodReady(at)
+			return nil
+		}
 		r.resyncing = false
 		r.resync(at, nil)
 		r.notePodReady(at)
@@ -1085,13 +1096,29 @@ func (r *Runner) resetNext(at time.Time) {
 		c.finished, c.initDone = nil, false
 	}
 	r.resetting, r.mainStarted, r.initialized = false, false, false
+	// MODEL: the requeued sync that starts the pod again comes one sync
+	// loop period later (upstream: at once, and starting a container takes
+	// real time), so that containers that exit at once with such a rule
+	// cannot loop within one instant.
+	r.reinit, r.reinitAt = true, at.Add(ResetRequeue)
+}
+
+// ResetRequeue is how long after a restart of all containers removed
+// them the pod starts again (rule P12.4, MODEL): the kubelet's sync loop
+// period.
+const ResetRequeue = time.Second
+
+// reinitialize starts the pod again after a restart of all containers:
+// its first init container, else every regular container.
+func (r *Runner) reinitialize(at time.Time) {
+	r.reinit = false
 	if r.nInit > 0 {
 		r.tryStart(at, r.cs[0], nil)
-	} else {
-		r.mainStarted = true
-		for _, c := range r.cs {
-			r.tryStart(at, c, nil)
-		}
+		return
+	}
+	r.mainStarted = true
+	for _, c := range r.cs {
+		r.tryStart(at, c, nil)
 	}
 }
 
