@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/kubesem/kubesem/cluster"
-	"github.com/kubesem/kubesem/examples/internal/story"
+	"github.com/kubesem/kubesem/timeline"
 )
 
 const httpGoV1 = `apiVersion: apps/v1
@@ -81,7 +81,7 @@ func main() {
 }
 
 func run(w io.Writer) error {
-	s, err := story.New(w, 1, map[string][]byte{
+	s, err := timeline.New(w, 1, map[string][]byte{
 		"http-go-deploy-v1.yaml": []byte(httpGoV1),
 		"http-go-recreate.yaml":  []byte(recreate),
 	})
@@ -178,7 +178,7 @@ func run(w io.Writer) error {
 // 1; done` in a busybox pod: each second one request, answered by the
 // next ready endpoint of the Service (round robin over the ready ones, as
 // kube-proxy spreads connections). It prints one line per second.
-func client(s *story.Story, seconds int) {
+func client(s *timeline.Timeline, seconds int) {
 	fmt.Fprintf(s.W, "    (busybox) $ while true; do wget -O- -q http-go:8080; sleep 1; done\n")
 	n := 0
 	for range seconds {

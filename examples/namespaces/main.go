@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/kubesem/kubesem/cluster"
-	"github.com/kubesem/kubesem/examples/internal/story"
+	"github.com/kubesem/kubesem/timeline"
 )
 
 const kubeconfig = `apiVersion: v1
@@ -41,7 +41,7 @@ func main() {
 }
 
 func run(w io.Writer) error {
-	s, err := story.New(w, 7, map[string][]byte{})
+	s, err := timeline.New(w, 7, map[string][]byte{})
 	if err != nil {
 		return err
 	}

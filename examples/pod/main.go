@@ -14,7 +14,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/kubesem/kubesem/examples/internal/story"
+	"github.com/kubesem/kubesem/timeline"
 )
 
 const goHTTPPod = `apiVersion: v1
@@ -39,7 +39,7 @@ func main() {
 }
 
 func run(w io.Writer) error {
-	s, err := story.New(w, 2, map[string][]byte{"go-http-pod.yaml": []byte(goHTTPPod)})
+	s, err := timeline.New(w, 2, map[string][]byte{"go-http-pod.yaml": []byte(goHTTPPod)})
 	if err != nil {
 		return err
 	}

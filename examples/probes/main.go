@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubesem/kubesem/examples/internal/story"
+	"github.com/kubesem/kubesem/timeline"
 )
 
 const livenessExec = `apiVersion: v1
@@ -53,7 +53,7 @@ func main() {
 
 func run(w io.Writer) error {
 	readiness := strings.Replace(strings.Replace(livenessExec, "livenessProbe", "readinessProbe", 1), "liveness-exec", "readiness-exec", 1)
-	s, err := story.New(w, 3, map[string][]byte{
+	s, err := timeline.New(w, 3, map[string][]byte{
 		"liveness-exec.yaml":  []byte(livenessExec),
 		"readiness-exec.yaml": []byte(readiness),
 	})

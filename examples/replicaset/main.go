@@ -16,7 +16,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/kubesem/kubesem/examples/internal/story"
+	"github.com/kubesem/kubesem/timeline"
 )
 
 const replicaset = `apiVersion: apps/v1
@@ -62,7 +62,7 @@ func main() {
 }
 
 func run(w io.Writer) error {
-	s, err := story.New(w, 5, map[string][]byte{"replicaset.yaml": []byte(replicaset), "blue.yaml": []byte(bluePod)})
+	s, err := timeline.New(w, 5, map[string][]byte{"replicaset.yaml": []byte(replicaset), "blue.yaml": []byte(bluePod)})
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/kubesem/kubesem/cluster"
-	"github.com/kubesem/kubesem/examples/internal/story"
+	"github.com/kubesem/kubesem/timeline"
 )
 
 const replication = `apiVersion: v1
@@ -57,7 +57,7 @@ func run(w io.Writer) error {
 		"replication.yaml":   []byte(replication),
 		"replication-5.yaml": []byte(strings.Replace(replication, "replicas: 3", "replicas: 5", 1)),
 	}
-	s, err := story.New(w, 4, files)
+	s, err := timeline.New(w, 4, files)
 	if err != nil {
 		return err
 	}

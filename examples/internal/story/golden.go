@@ -1,3 +1,5 @@
+// Package story checks the examples' output against their goldens: each
+// example prints a timeline (package timeline) and its test pins it.
 package story
 
 import (
