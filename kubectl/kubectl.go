@@ -261,6 +261,10 @@ type Shell struct {
 	Cluster *cluster.Cluster
 	// Files are the files -f can name.
 	Files map[string][]byte
+	// ReadFile, when set, reads a file -f names that Files does not hold
+	// (a shell reading the user's files); an error that is not
+	// fs.ErrNotExist is reported as it is.
+	ReadFile func(name string) ([]byte, error)
 	// Kubeconfig is the content of ~/.kube/config, for the default
 	// namespace (nil: "default").
 	Kubeconfig []byte
@@ -276,6 +280,12 @@ type Shell struct {
 	// happens, with the virtual time of the change it prints (Run returns
 	// all of them together at the end).
 	OnWatch func(at time.Time, text string)
+	// Interrupt, when set, is asked after each virtual second of a watch
+	// whether the user pressed Ctrl-C: true ends the watch there as the
+	// end of WatchFor does (ErrInterrupted). A shell paces a watch in
+	// real time with it. The output is the same as without it up to the
+	// interruption.
+	Interrupt func() bool
 	// Editor is the user's editor for kubectl edit ($KUBE_EDITOR): given
 	// the temporary file's name and what kubectl wrote in it, it returns
 	// the file as the user saved it. An error is the editor failing.

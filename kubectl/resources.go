@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"sync"
@@ -506,6 +507,14 @@ func (s *Shell) list(r *resource, ns, selector string) ([]cluster.Object, error)
 // (RequireNamespace).
 func (s *Shell) readFile(c *command, name string) ([]*item, error) {
 	data, ok := s.Files[name]
+	if !ok && s.ReadFile != nil {
+		var err error
+		if data, err = s.ReadFile(name); err == nil {
+			ok = true
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
 	if !ok {
 		return nil, fmt.Errorf("the path %q does not exist", name)
 	}

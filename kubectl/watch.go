@@ -219,8 +219,21 @@ func runWatch(s *Shell, c *command) error {
 		failed = print(ch.At, typ, []cluster.Object{o})
 	})
 	defer s.watch(nil)
-	if err := s.Cluster.Advance(limit); err != nil {
-		return err
+	if s.Interrupt == nil {
+		if err := s.Cluster.Advance(limit); err != nil {
+			return err
+		}
+	} else {
+		// A virtual second at a time, asking whether the user pressed
+		// Ctrl-C.
+		for left := limit; left > 0 && failed == nil; left -= time.Second {
+			if err := s.Cluster.Advance(min(left, time.Second)); err != nil {
+				return err
+			}
+			if left > time.Second && s.Interrupt() {
+				return ErrInterrupted
+			}
+		}
 	}
 	if failed != nil {
 		return failed
