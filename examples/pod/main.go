@@ -2,6 +2,10 @@
 //
 //	go run ./examples/pod
 //
+// The same lines, typed into the kubesem shell, print the same transcript:
+//
+//	go run ./cmd/kubesem examples/pod/pod.kubesem
+//
 // The http-go pod is created from its manifest, shown with and without -o
 // wide (ContainerCreating, then Running with its IP and node), annotated,
 // deleted with -f (Terminating for a moment, then gone), created again and
@@ -9,6 +13,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"io"
 	"os"
@@ -17,19 +22,11 @@ import (
 	"github.com/kubesem/kubesem/timeline"
 )
 
-const goHTTPPod = `apiVersion: v1
-kind: Pod
-metadata:
-  name: http-go
-  labels:
-    app: http-go
-spec:
-  containers:
-  - name: http-go
-    image: gasbugs/http-go
-    ports:
-    - containerPort: 8080
-`
+// goHTTPPod is the tutorial's manifest, the file the script
+// pod.kubesem creates the pod from too.
+//
+//go:embed go-http-pod.yaml
+var goHTTPPod string
 
 func main() {
 	if err := run(os.Stdout); err != nil {
