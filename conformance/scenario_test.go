@@ -144,7 +144,7 @@ func rollingUpdate(surge, unavailable intstr.IntOrString) appsv1.DeploymentStrat
 }
 
 // tutorialScenario is the tutorial's walk through a Deployment's history
-// (seed 6.5): v1 → v2 → v3, undo (back to v2 as revision 4, KU-7, R-4), undo
+// (the course's section 6.5): v1 → v2 → v3, undo (back to v2 as revision 4, KU-7, R-4), undo
 // --to-revision=1, then its pause section: v4 held half-way, paused,
 // undo refused while paused (KU-4), resumed and finished.
 func tutorialScenario() scenario {

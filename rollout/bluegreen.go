@@ -24,7 +24,7 @@ type BlueGreenStep struct {
 	WaitFor string
 }
 
-// BlueGreen plans a blue/green switch, which the tutorial shows (seed §6.2)
+// BlueGreen plans a blue/green switch, which the tutorial shows (the course's section 6.2)
 // but Kubernetes has no strategy for: this is NOT upstream behaviour, only
 // the usual way to build it from two Deployments and a Service.
 //

@@ -1,4 +1,4 @@
-// Command deployment replays the tutorial's Deployment section (seed: "6.
+// Command deployment replays the tutorial's Deployment section (the course's section "6.
 // Deployment", 6.4 and 6.5) on a kubesem cluster and prints the timeline
 // with kubectl's output at virtual timestamps:
 //

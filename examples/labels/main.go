@@ -1,5 +1,5 @@
 // Command labels walks through the tutorial's section on labels and
-// selectors (seed: "3. 레이블과 셀렉터") and prints what kubectl would show:
+// selectors (the course's section "3. 레이블과 셀렉터") and prints what kubectl would show:
 // labels on pods, kubectl label with and without --overwrite, removing a
 // label, -L columns, --show-labels, -l filters, and the matchExpressions
 // selector of the tutorial's ReplicaSet, explained pod by pod.

@@ -1,4 +1,4 @@
-// Command namespaces replays the tutorial's Namespaces section (seed: "7.
+// Command namespaces replays the tutorial's Namespaces section (the course's section "7.
 // Namespaces"):
 //
 //	go run ./examples/namespaces

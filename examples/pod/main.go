@@ -1,4 +1,4 @@
-// Command pod replays the tutorial's Pod section (seed: "1.5 Pod 실습"):
+// Command pod replays the tutorial's Pod section (the course's section "1.5 Pod 실습"):
 //
 //	go run ./examples/pod
 //

@@ -1,4 +1,4 @@
-// Command probes replays the tutorial's Probe section (seed: "2. Probe"):
+// Command probes replays the tutorial's Probe section (the course's section "2. Probe"):
 //
 //	go run ./examples/probes
 //

@@ -1,4 +1,4 @@
-// Command replicaset replays the tutorial's ReplicaSet section (seed: "5.
+// Command replicaset replays the tutorial's ReplicaSet section (the course's section "5.
 // ReplicaSet"):
 //
 //	go run ./examples/replicaset

@@ -1,5 +1,5 @@
 // Command replication replays the tutorial's ReplicationController section
-// (seed: "4.4 Replication Controller 실습") on a kubesem cluster:
+// (the course's section "4.4 Replication Controller 실습") on a kubesem cluster:
 //
 //	go run ./examples/replication
 //
