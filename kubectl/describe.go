@@ -12,8 +12,10 @@ import (
 	"github.com/kubesem/kubesem/printers"
 )
 
-// runDescribe is `kubectl describe TYPE [NAME_PREFIX]` for ReplicaSets
-// (printers.DescribeReplicaSet): the objects named, selected or listed,
+// runDescribe is `kubectl describe TYPE [NAME_PREFIX]` for ReplicaSets,
+// pods and Deployments (printers.DescribeReplicaSet, DescribePod,
+// DescribeDeployment) and custom resources (printers.DescribeObject): the
+// objects named, selected or listed,
 // separated by a blank line; the Events section only when one object is
 // described (or --show-events is given); a name that matches no object
 // describes every object whose name starts with it, as kubectl does.
@@ -111,6 +113,22 @@ func (s *Shell) describe(it *item, showEvents bool) (string, error) {
 			events = s.Cluster.EventList(o.Namespace)
 		}
 		return printers.DescribeReplicaSet(o, pods, events, s.Cluster.Now(), showEvents)
+	case *corev1.Pod:
+		var events []*corev1.Event
+		if showEvents {
+			events = s.Cluster.EventList(o.Namespace)
+		}
+		return printers.DescribePod(o, events, s.Cluster.Now(), showEvents)
+	case *appsv1.Deployment:
+		rss, err := s.Cluster.ReplicaSets(o.Namespace, "")
+		if err != nil {
+			return "", err
+		}
+		var events []*corev1.Event
+		if showEvents {
+			events = s.Cluster.EventList(o.Namespace)
+		}
+		return printers.DescribeDeployment(o, rss, events, s.Cluster.Now(), showEvents)
 	}
 	if u, ok := it.obj.(*unstructured.Unstructured); ok {
 		// A custom resource: kubectl's generic describer.

@@ -138,12 +138,16 @@
 //     the editor is reported as ["vi"] when it fails.
 //
 //  12. describe TYPE [NAME] prints each object as kubectl's describer
-//     does (printers.DescribeReplicaSet), several separated by a blank
+//     does (printers.DescribeReplicaSet, DescribePod, DescribeDeployment,
+//     DescribeObject for custom resources), several separated by a blank
 //     line; the Events section only when one object is described, unless
 //     --show-events is given; a NAME that is no object describes every
 //     object of TYPE whose name begins with it (without events, each
 //     followed by a newline), or is the NotFound error when there is none.
-//     MODEL: only ReplicaSets are described; another kind is an error.
+//     A pod's events are matched by name, namespace and UID, a
+//     Deployment's ReplicaSets are those it selects and controls. MODEL:
+//     only ReplicaSets, pods, Deployments and custom resources are
+//     described; another kind is an error.
 //
 //  13. api-resources lists the apiserver's discovery (every built-in
 //     resource at its group's preferred version, virtual ones such as

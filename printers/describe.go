@@ -113,13 +113,23 @@ func eventsAbout(events []*corev1.Event, kind string, o metav1.Object) []corev1.
 // describable refuses the templates whose description kubesem does not
 // model (see DescribeReplicaSet).
 func describable(t *corev1.PodTemplateSpec) error {
-	for _, v := range t.Spec.Volumes {
+	return describableSpec(&t.Spec)
+}
+
+// describableSpec refuses the pod specs whose description kubesem does
+// not model: other volume types, resourceFieldRef variables.
+func describableSpec(spec *corev1.PodSpec) error {
+	ephemeral := make([]corev1.Container, len(spec.EphemeralContainers))
+	for i, c := range spec.EphemeralContainers {
+		ephemeral[i] = corev1.Container(c.EphemeralContainerCommon)
+	}
+	for _, v := range spec.Volumes {
 		s := v.VolumeSource
 		if s.EmptyDir == nil && s.HostPath == nil && s.ConfigMap == nil && s.Secret == nil && s.PersistentVolumeClaim == nil && s.Projected == nil {
 			return fmt.Errorf("volume %q: describing this volume type is not modelled", v.Name)
 		}
 	}
-	for _, cs := range [][]corev1.Container{t.Spec.InitContainers, t.Spec.Containers} {
+	for _, cs := range [][]corev1.Container{spec.InitContainers, spec.Containers, ephemeral} {
 		for _, c := range cs {
 			for _, e := range c.Env {
 				if e.ValueFrom != nil && e.ValueFrom.ResourceFieldRef != nil {
@@ -216,51 +226,86 @@ func (w *describeWriter) podTemplate(t *corev1.PodTemplateSpec) {
 		w.line(1, "Service Account:\t%s\n", spec.ServiceAccountName)
 	}
 	if len(spec.InitContainers) > 0 {
-		w.containers("Init Containers", spec.InitContainers)
+		w.containers("  ", "Init Containers", spec.InitContainers, nil, nil)
 	}
-	w.containers("Containers", spec.Containers)
-	w.volumes(spec.Volumes)
-	w.spreadConstraints(spec.TopologySpreadConstraints)
+	w.containers("  ", "Containers", spec.Containers, nil, nil)
+	w.volumes("  ", spec.Volumes)
+	w.spreadConstraints("  ", spec.TopologySpreadConstraints)
 	if spec.PriorityClassName != "" {
 		w.line(1, "Priority Class Name:\t%s\n", spec.PriorityClassName)
 	}
 	w.labels("  Node-Selectors", spec.NodeSelector)
 	w.tolerations("  Tolerations", spec.Tolerations)
-	if g := spec.SchedulingGroup; g != nil {
-		w.line(0, "  SchedulingGroup:\n")
-		name := ""
-		if g.PodGroupName != nil {
-			name = *g.PodGroupName
-		}
-		w.line(1, "PodGroupName:\t%s\n", name)
-	}
+	w.schedulingGroup("  ", spec.SchedulingGroup)
 }
 
-func (w *describeWriter) containers(title string, cs []corev1.Container) {
+// schedulingGroup is the SchedulingGroup section, title indented by space.
+func (w *describeWriter) schedulingGroup(space string, g *corev1.PodSchedulingGroup) {
+	if g == nil {
+		return
+	}
+	w.line(0, "%sSchedulingGroup:\n", space)
+	name := ""
+	if g.PodGroupName != nil {
+		name = *g.PodGroupName
+	}
+	w.line(1, "PodGroupName:\t%s\n", name)
+}
+
+// nameIndent is the extra space before a container's or volume's name in
+// a template (whose titles are indented by space), none in a pod.
+func nameIndent(space string) string {
+	if space == "" {
+		return ""
+	}
+	return " "
+}
+
+// containers is a Containers section, its title indented by space: a
+// template's (pod nil, no statuses) or a pod's, whose containers with a
+// status (by name) show their IDs and state, and whose field references
+// are resolved against pod.
+func (w *describeWriter) containers(space, title string, cs []corev1.Container, statuses []corev1.ContainerStatus, pod *corev1.Pod) {
 	if len(cs) == 0 {
-		w.line(0, "  %s: <none>\n", title)
+		w.line(0, "%s%s: <none>\n", space, title)
 	} else {
-		w.line(0, "  %s:\n", title)
+		w.line(0, "%s%s:\n", space, title)
+	}
+	byName := map[string]corev1.ContainerStatus{}
+	for _, st := range statuses {
+		byName[st.Name] = st
 	}
 	for _, c := range cs {
-		w.line(1, " %s:\n", c.Name)
+		st, ok := byName[c.Name]
+		w.line(1, "%s%s:\n", nameIndent(space), c.Name)
+		if ok {
+			w.line(2, "Container ID:\t%s\n", st.ContainerID)
+		}
 		w.line(2, "Image:\t%s\n", c.Image)
+		if ok {
+			w.line(2, "Image ID:\t%s\n", st.ImageID)
+		}
 		ports, hostPorts := portList(c.Ports, false), portList(c.Ports, true)
 		w.portLine("Port", ports)
 		w.portLine("Host Port", hostPorts)
-		if sc := c.SecurityContext; sc != nil && sc.SeccompProfile != nil {
-			w.line(2, "SeccompProfile:\t%s\n", sc.SeccompProfile.Type)
-			if sc.SeccompProfile.Type == corev1.SeccompProfileTypeLocalhost {
-				profile := ""
-				if sc.SeccompProfile.LocalhostProfile != nil {
-					profile = *sc.SeccompProfile.LocalhostProfile
-				}
-				w.line(3, "LocalhostProfile:\t%s\n", profile)
-			}
+		if sc := c.SecurityContext; sc != nil {
+			w.seccomp(2, sc.SeccompProfile)
 		}
 		w.commandLines("Command", c.Command)
 		w.commandLines("Args", c.Args)
-		w.resources(c.Resources)
+		if ok {
+			w.containerState("State", st.State)
+			if st.LastTerminationState.Terminated != nil {
+				w.containerState("Last State", st.LastTerminationState)
+			}
+			ready := "False"
+			if st.Ready {
+				ready = "True"
+			}
+			w.line(2, "Ready:\t%s\n", ready)
+			w.line(2, "Restart Count:\t%d\n", st.RestartCount)
+		}
+		w.resources(2, c.Resources)
 		for _, p := range []struct {
 			title string
 			probe *corev1.Probe
@@ -272,7 +317,7 @@ func (w *describeWriter) containers(title string, cs []corev1.Container) {
 		if len(c.EnvFrom) > 0 {
 			w.envFrom(c.EnvFrom)
 		}
-		w.env(c.Env)
+		w.env(c.Env, pod)
 		w.mounts(c)
 	}
 }
@@ -317,7 +362,7 @@ func (w *describeWriter) commandLines(title string, parts []string) {
 	}
 }
 
-func (w *describeWriter) resources(r corev1.ResourceRequirements) {
+func (w *describeWriter) resources(level int, r corev1.ResourceRequirements) {
 	for _, part := range []struct {
 		title string
 		list  corev1.ResourceList
@@ -325,7 +370,7 @@ func (w *describeWriter) resources(r corev1.ResourceRequirements) {
 		if len(part.list) == 0 {
 			continue
 		}
-		w.line(2, "%s:\n", part.title)
+		w.line(level, "%s:\n", part.title)
 		names := make([]string, 0, len(part.list))
 		for n := range part.list {
 			names = append(names, string(n))
@@ -333,7 +378,7 @@ func (w *describeWriter) resources(r corev1.ResourceRequirements) {
 		slices.Sort(names)
 		for _, n := range names {
 			q := part.list[corev1.ResourceName(n)]
-			w.line(3, "%s:\t%s\n", n, q.String())
+			w.line(level+1, "%s:\t%s\n", n, q.String())
 		}
 	}
 }
@@ -384,7 +429,10 @@ func (w *describeWriter) envFrom(sources []corev1.EnvFromSource) {
 	}
 }
 
-func (w *describeWriter) env(vars []corev1.EnvVar) {
+// env is the Environment section; a field reference shows its value when
+// pod is given (kubectl resolves only metadata.name and
+// metadata.namespace), nothing before it in a template.
+func (w *describeWriter) env(vars []corev1.EnvVar, pod *corev1.Pod) {
 	if len(vars) == 0 {
 		w.line(2, "Environment:\t<none>\n")
 		return
@@ -401,8 +449,7 @@ func (w *describeWriter) env(vars []corev1.EnvVar) {
 				}
 			}
 		case from.FieldRef != nil:
-			// a template has no pod to read the field from
-			w.line(3, "%s:\t (%s:%s)\n", e.Name, from.FieldRef.APIVersion, from.FieldRef.FieldPath)
+			w.line(3, "%s:\t%s (%s:%s)\n", e.Name, fieldValue(pod, from.FieldRef), from.FieldRef.APIVersion, from.FieldRef.FieldPath)
 		case from.SecretKeyRef != nil:
 			opt := from.SecretKeyRef.Optional != nil && *from.SecretKeyRef.Optional
 			w.line(3, "%s:\t<set to the key '%s' in secret '%s'>\tOptional: %t\n", e.Name, from.SecretKeyRef.Key, from.SecretKeyRef.Name, opt)
@@ -445,15 +492,15 @@ func (w *describeWriter) mounts(c corev1.Container) {
 	}
 }
 
-func (w *describeWriter) volumes(vols []corev1.Volume) {
+func (w *describeWriter) volumes(space string, vols []corev1.Volume) {
 	if len(vols) == 0 {
-		w.line(0, "  Volumes:\t<none>\n")
+		w.line(0, "%sVolumes:\t<none>\n", space)
 		return
 	}
-	w.line(0, "  Volumes:\n")
+	w.line(0, "%sVolumes:\n", space)
 	optional := func(b *bool) bool { return b != nil && *b }
 	for _, v := range vols {
-		w.line(1, " %s:\n", v.Name)
+		w.line(1, "%s%s:\n", nameIndent(space), v.Name)
 		s := v.VolumeSource
 		switch {
 		case s.HostPath != nil:
@@ -496,16 +543,16 @@ func (w *describeWriter) volumes(vols []corev1.Volume) {
 	}
 }
 
-func (w *describeWriter) spreadConstraints(cs []corev1.TopologySpreadConstraint) {
+func (w *describeWriter) spreadConstraints(space string, cs []corev1.TopologySpreadConstraint) {
 	if len(cs) == 0 {
 		return
 	}
 	cs = slices.Clone(cs)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].TopologyKey < cs[j].TopologyKey })
-	w.line(0, "  Topology Spread Constraints:\t")
+	w.line(0, "%sTopology Spread Constraints:\t", space)
 	for i, c := range cs {
 		if i > 0 {
-			w.line(0, "  \t")
+			w.line(0, "%s\t", space)
 		}
 		w.line(0, "%s:%v when max skew %d is exceeded", c.TopologyKey, c.WhenUnsatisfiable, c.MaxSkew)
 		if c.LabelSelector != nil {
@@ -599,3 +646,19 @@ type byLastTimestamp []corev1.Event
 func (s byLastTimestamp) Len() int           { return len(s) }
 func (s byLastTimestamp) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
 func (s byLastTimestamp) Less(i, j int) bool { return s[i].LastTimestamp.Before(&s[j].LastTimestamp) }
+
+// seccomp writes a seccomp profile's lines at level (nothing for nil):
+// its type and, for a Localhost one, the profile.
+func (w *describeWriter) seccomp(level int, p *corev1.SeccompProfile) {
+	if p == nil {
+		return
+	}
+	w.line(level, "SeccompProfile:\t%s\n", p.Type)
+	if p.Type == corev1.SeccompProfileTypeLocalhost {
+		profile := ""
+		if p.LocalhostProfile != nil {
+			profile = *p.LocalhostProfile
+		}
+		w.line(level+1, "LocalhostProfile:\t%s\n", profile)
+	}
+}

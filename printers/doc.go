@@ -104,7 +104,15 @@
 //     node selector and tolerations; then the Events section, a column
 //     block of its own, oldest first by lastTimestamp (kubectl's
 //     unstable sort, so equal times come out as kubectl's do), each age a
-//     human duration with "(xN over <age>)" for repeats.
+//     human duration with "(xN over <age>)" for repeats. DescribePod and
+//     DescribeDeployment render `kubectl describe pod` and `kubectl
+//     describe deployment` as kubectl's PodDescriber and
+//     DeploymentDescriber do (containers with their status, conditions,
+//     QoS class — the status one, else kubectl's own per-container
+//     computation —, a Deployment's replicas line, strategy, conditions
+//     and old and new ReplicaSets); a pod's field-reference variables
+//     show a value only for metadata.name and metadata.namespace, as
+//     kubectl's do; unmodelled volume types are errors.
 //  16. Kinds without a modelled controller get their handlers' columns
 //     too: ConfigMaps (NAME, DATA = data plus binaryData entries, AGE),
 //     Secrets (NAME, TYPE, DATA, AGE), ServiceAccounts (NAME, AGE),
