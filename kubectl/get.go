@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/liggitt/tabwriter"
 	"k8s.io/apimachinery/pkg/runtime"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/yaml"
@@ -123,6 +125,16 @@ func runGet(s *Shell, c *command) error {
 		}
 		if format, tmpl, ok := jsonpathFormat(output); ok {
 			return s.printJSONPath(c, groups, v.singleItemImplied, ignoreNF, format, tmpl, errs)
+		}
+		if spec, ok := strings.CutPrefix(output, "custom-columns="); ok || output == "custom-columns" {
+			cols, err := customColumnsFromSpec(spec)
+			if err != nil {
+				return err
+			}
+			if ignoreNF && countObjects(groups) == 0 {
+				return aggregate(errs)
+			}
+			return printCustomColumns(c, groups, cols, c.bool("no-headers"), errs)
 		}
 		return outputFormatError(output, getFormats)
 	}
@@ -343,3 +355,124 @@ func (s *Shell) printJSONPath(c *command, groups []group, single, ignoreNF bool,
 	c.out.WriteString(out)
 	return aggregate(errs)
 }
+
+// customColumn is one column of -o custom-columns: its header and its
+// JSONPath template.
+type customColumn struct {
+	header string
+	nodes  []*jpNode
+}
+
+// customColumnsFromSpec parses -o custom-columns=HEADER:PATH,… (rule 14;
+// kubectl get/customcolumn.go NewCustomColumnsPrinterFromSpec,
+// RelaxedJSONPathExpression): a path may be written metadata.name,
+// .metadata.name, {metadata.name} or {.metadata.name}.
+func customColumnsFromSpec(spec string) ([]customColumn, error) {
+	if spec == "" {
+		return nil, errors.New("custom-columns format specified but no custom columns given")
+	}
+	var cols []customColumn
+	for _, part := range strings.Split(spec, ",") {
+		header, path, ok := strings.Cut(part, ":")
+		if !ok {
+			return nil, fmt.Errorf("unexpected custom-columns spec: %s, expected <header>:<json-path-expr>", part)
+		}
+		expr, err := relaxedJSONPath(path)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := parseJSONPath(expr)
+		if err != nil {
+			return nil, err
+		}
+		cols = append(cols, customColumn{header: header, nodes: nodes})
+	}
+	return cols, nil
+}
+
+var relaxedJSONPathRE = regexp.MustCompile(`^\{\.?([^{}]+)\}$|^\.?([^{}]+)$`)
+
+// relaxedJSONPath turns the forms a custom column's path may take into
+// "{.path}".
+func relaxedJSONPath(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	m := relaxedJSONPathRE.FindStringSubmatch(path)
+	if m == nil {
+		return "", errors.New("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'")
+	}
+	field := m[1]
+	if field == "" {
+		field = m[2]
+	}
+	return "{." + field + "}", nil
+}
+
+// printCustomColumns prints the objects one row each under one header
+// row (unless --no-headers), which comes even when there is no object:
+// kubectl's generic printing hands the printer one list of them all. Each
+// cell is the column's values, Go-formatted and joined with commas,
+// <none> when there is none, through kubectl's tabwriter (cli-runtime
+// GetNewTabWriter: minimum width 6, padding 3).
+func printCustomColumns(c *command, groups []group, cols []customColumn, noHeaders bool, errs []error) error {
+	w := tabwriter.NewWriter(c.out, 6, 4, 3, ' ', tabwriter.RememberWidths)
+	if !noHeaders {
+		headers := make([]string, len(cols))
+		for i, col := range cols {
+			headers[i] = col.header
+		}
+		fmt.Fprintln(w, strings.Join(headers, "\t"))
+	}
+	for _, g := range groups {
+		for _, o := range g.objs {
+			js, err := serverJSON(g.res, o)
+			if err != nil {
+				return err
+			}
+			var doc map[string]any
+			if err := utiljson.Unmarshal(js, &doc); err != nil {
+				return err
+			}
+			cells := make([]string, len(cols))
+			for i, col := range cols {
+				r := &jpRun{root: col.nodes, allowMissing: true, lastEnd: -1}
+				sets, err := r.results(doc, 0)
+				if err != nil {
+					w.Flush()
+					return err
+				}
+				var vals []string
+				if len(sets) == 0 || len(presentValues(sets[0])) == 0 {
+					vals = append(vals, "<none>")
+				}
+				for _, set := range sets {
+					for _, v := range presentValues(set) {
+						vals = append(vals, terminalEscaper.Replace(fmt.Sprint(v)))
+					}
+				}
+				cells[i] = strings.Join(vals, ",")
+			}
+			fmt.Fprintln(w, strings.Join(cells, "\t"))
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return aggregate(errs)
+}
+
+// presentValues drops the absent values a path with missing keys yields.
+func presentValues(set []any) []any {
+	var out []any
+	for _, v := range set {
+		if _, absent := v.(jpAbsent); !absent {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// terminalEscaper is cli-runtime's: a cell cannot move the terminal's
+// cursor.
+var terminalEscaper = strings.NewReplacer("\x1b", "^[", "\r", "\\r")

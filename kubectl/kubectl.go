@@ -163,7 +163,12 @@
 //     else — none included — as a List ("apiVersion: v1", "items",
 //     "kind: List", metadata.resourceVersion ""), as kubectl's
 //     printGeneric does; a single named object that is missing is only
-//     its error.
+//     its error. -o custom-columns=HEADER:PATH,… (get/customcolumn.go
+//     CustomColumnsPrinter) prints the same objects as one list: a header
+//     row (even with no object; none with --no-headers), then a row each,
+//     a cell being the path's values Go-formatted and joined with commas,
+//     <none> for none; a path may be name.x, .name.x, {name.x} or
+//     {.name.x}; through kubectl's tabwriter.
 //
 //  15. Custom resources: a file's document of a kind no built-in group
 //     has is a custom resource, mapped through the cluster's served
