@@ -16,7 +16,8 @@ func TestGetCustomColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh := &kubectl.Shell{Cluster: c, Files: map[string][]byte{"d.yaml": []byte(deployment)}}
+	sh := &kubectl.Shell{Cluster: c, Files: map[string][]byte{"d.yaml": []byte(deployment),
+		"cols.txt": []byte("NAME    REPLICAS\n{.metadata.name}   .spec.replicas\n"), "short.txt": []byte("NAME\n")}}
 	if _, err := sh.Run("kubectl create -f d.yaml"); err != nil {
 		t.Fatal(err)
 	}
@@ -31,6 +32,9 @@ func TestGetCustomColumns(t *testing.T) {
 		{"kubectl get rs -l app=none -o custom-columns=N:.metadata.name --ignore-not-found", ""},
 		{"kubectl get deploy -o custom-columns=N", "error: unexpected custom-columns spec: N, expected <header>:<json-path-expr>\n"},
 		{"kubectl get deploy -o custom-columns=", "error: custom-columns format specified but no custom columns given\n"},
+		{"kubectl get deploy -o custom-columns-file=cols.txt", "NAME      REPLICAS\nhttp-go   3\n"},
+		{"kubectl get deploy -o custom-columns-file=short.txt", "error: invalid template, missing spec line. Expected format is one line of space separated headers, one line of space separated column specs.\n"},
+		{"kubectl get deploy -o custom-columns-file=nope.txt", "error: error reading template nope.txt, open nope.txt: no such file or directory\n"},
 	} {
 		if got, _ := sh.Run(tc.line); got != tc.want {
 			t.Errorf("%s:\n%q\nwant\n%q", tc.line, got, tc.want)

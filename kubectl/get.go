@@ -1,6 +1,8 @@
 package kubectl
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,15 +128,29 @@ func runGet(s *Shell, c *command) error {
 		if format, tmpl, ok := jsonpathFormat(output); ok {
 			return s.printJSONPath(c, groups, v.singleItemImplied, ignoreNF, format, tmpl, errs)
 		}
-		if spec, ok := strings.CutPrefix(output, "custom-columns="); ok || output == "custom-columns" {
-			cols, err := customColumnsFromSpec(spec)
+		spec, isSpec := strings.CutPrefix(output, "custom-columns=")
+		file, isFile := strings.CutPrefix(output, "custom-columns-file=")
+		if isSpec || isFile || output == "custom-columns" || output == "custom-columns-file" {
+			var cols []customColumn
+			var err error
+			noHeaders := c.bool("no-headers")
+			switch {
+			case spec == "" && file == "":
+				err = errors.New("custom-columns format specified but no custom columns given")
+			case isFile:
+				// (kubectl's template printer prints headers always)
+				cols, err = s.customColumnsFromFile(file)
+				noHeaders = false
+			default:
+				cols, err = customColumnsFromSpec(spec)
+			}
 			if err != nil {
 				return err
 			}
 			if ignoreNF && countObjects(groups) == 0 {
 				return aggregate(errs)
 			}
-			return printCustomColumns(c, groups, cols, c.bool("no-headers"), errs)
+			return printCustomColumns(c, groups, cols, noHeaders, errs)
 		}
 		return outputFormatError(output, getFormats)
 	}
@@ -386,6 +402,46 @@ func customColumnsFromSpec(spec string) ([]customColumn, error) {
 			return nil, err
 		}
 		cols = append(cols, customColumn{header: header, nodes: nodes})
+	}
+	return cols, nil
+}
+
+// customColumnsFromFile reads -o custom-columns-file=FILE
+// (NewCustomColumnsPrinterFromTemplate): a line of headers and a line of
+// paths, each split at blanks.
+func (s *Shell) customColumnsFromFile(name string) ([]customColumn, error) {
+	data, ok := s.Files[name]
+	if !ok && s.ReadFile != nil {
+		var err error
+		data, err = s.ReadFile(name)
+		ok = err == nil
+	}
+	if !ok {
+		return nil, fmt.Errorf("error reading template %s, open %s: no such file or directory\n", name, name)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	if !sc.Scan() {
+		return nil, errors.New("invalid template, missing header line. Expected format is one line of space separated headers, one line of space separated column specs.")
+	}
+	headers := strings.Fields(sc.Text())
+	if !sc.Scan() {
+		return nil, errors.New("invalid template, missing spec line. Expected format is one line of space separated headers, one line of space separated column specs.")
+	}
+	paths := strings.Fields(sc.Text())
+	if len(headers) != len(paths) {
+		return nil, fmt.Errorf("number of headers (%d) and field specifications (%d) don't match", len(headers), len(paths))
+	}
+	cols := make([]customColumn, len(headers))
+	for i := range headers {
+		expr, err := relaxedJSONPath(paths[i])
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := parseJSONPath(expr)
+		if err != nil {
+			return nil, err
+		}
+		cols[i] = customColumn{header: headers[i], nodes: nodes}
 	}
 	return cols, nil
 }
