@@ -86,7 +86,7 @@ func TestDescribe(t *testing.T) {
 		{"errors", []step{
 			fails("kubectl describe", "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n"),
 			quiet("kubectl create -f pod.yaml"),
-			fails("kubectl describe node", "error: kubesem's kubectl does not model \"kubectl describe nodes\"\n"),
+			fails("kubectl describe events", "error: kubesem's kubectl does not model \"kubectl describe events\"\n"),
 		}},
 	})
 }

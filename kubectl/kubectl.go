@@ -139,15 +139,19 @@
 //
 //  12. describe TYPE [NAME] prints each object as kubectl's describer
 //     does (printers.DescribeReplicaSet, DescribePod, DescribeDeployment,
-//     DescribeObject for custom resources), several separated by a blank
+//     DescribeNamespace, DescribeService, DescribeNode, DescribeObject for
+//     custom resources), several separated by a blank
 //     line; the Events section only when one object is described, unless
 //     --show-events is given; a NAME that is no object describes every
 //     object of TYPE whose name begins with it (without events, each
 //     followed by a newline), or is the NotFound error when there is none.
 //     A pod's events are matched by name, namespace and UID, a
 //     Deployment's ReplicaSets are those it selects and controls. MODEL:
-//     only ReplicaSets, pods, Deployments and custom resources are
-//     described; another kind is an error.
+//     only ReplicaSets, pods, Deployments, namespaces, Services, nodes and
+//     custom resources are described; another kind is an error. kubesem
+//     stores no LimitRanges, EndpointSlices or Leases: a namespace shows
+//     none, a Service's endpoints come from EndpointSlices built from its
+//     selected pods, and a node shows kubectl's missing-Lease line.
 //
 //  13. api-resources lists the apiserver's discovery (every built-in
 //     resource at its group's preferred version, virtual ones such as

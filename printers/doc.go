@@ -113,6 +113,17 @@
 //     and old and new ReplicaSets); a pod's field-reference variables
 //     show a value only for metadata.name and metadata.namespace, as
 //     kubectl's do; unmodelled volume types are errors.
+//     DescribeNamespace, DescribeService and DescribeNode render `kubectl
+//     describe namespace|service|node` as kubectl's NamespaceDescriber,
+//     ServiceDescriber and NodeDescriber do: a namespace's quotas (by
+//     name, Resource/Used/Hard) and limit ranges (MODEL: an item's
+//     resources by name, where kubectl's order is random); a service's
+//     ports with their endpoints from its EndpointSlices (the first three
+//     ready ones, then "+ N more..."); a node's roles, taints, Lease (nil:
+//     kubectl's "Failed to get lease" line), conditions, resources,
+//     system info, non-terminated pods with their requests and limits as
+//     percentages of allocatable, and the allocated totals, with the
+//     events recorded against its UID and then against its name.
 //  16. Kinds without a modelled controller get their handlers' columns
 //     too: ConfigMaps (NAME, DATA = data plus binaryData entries, AGE),
 //     Secrets (NAME, TYPE, DATA, AGE), ServiceAccounts (NAME, AGE),
