@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"pgregory.net/rapid"
 
 	"github.com/kubesem/kubesem/probe"
@@ -150,6 +151,73 @@ func FuzzRunner(f *testing.F) {
 						t.Fatalf("started after Terminate: %s", e)
 					}
 				}
+			}
+		}
+	}))
+}
+
+// FuzzAdoptRunner: a kubelet restart adopting any pod status — states,
+// start times, restart counts and conditions drawn wild, for wild
+// scenarios — is an error or a Runner that steps without panicking
+// (rule P5.4).
+func FuzzAdoptRunner(f *testing.F) {
+	for seed := range 4 {
+		r := rand.New(rand.NewPCG(uint64(seed), 7))
+		b := make([]byte, 8192)
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		f.Add(b)
+	}
+	f.Fuzz(rapid.MakeFuzz(func(t *rapid.T) {
+		sc := genScenario(t, true)
+		at := t0.Add(time.Duration(rapid.Int64Range(-1<<40, 1<<40).Draw(t, "at")))
+		var st corev1.PodStatus
+		st.Phase = rapid.SampledFrom([]corev1.PodPhase{"", corev1.PodPending, corev1.PodRunning, corev1.PodSucceeded, corev1.PodFailed}).Draw(t, "phase")
+		if rapid.Bool().Draw(t, "ready") {
+			st.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}
+		}
+		draw := func(name string) corev1.ContainerStatus {
+			cs := corev1.ContainerStatus{Name: name, RestartCount: rapid.Int32Range(-2, 1<<20).Draw(t, "restarts")}
+			when := metav1.NewTime(at.Add(time.Duration(rapid.Int64().Draw(t, "when"))))
+			term := &corev1.ContainerStateTerminated{ExitCode: rapid.Int32().Draw(t, "code"), StartedAt: when, FinishedAt: when,
+				Reason: rapid.SampledFrom([]string{"Error", "Completed", probe.ReasonRestartingAllContainers}).Draw(t, "reason")}
+			switch rapid.IntRange(0, 4).Draw(t, "state") {
+			case 0:
+				cs.State.Running = &corev1.ContainerStateRunning{StartedAt: when}
+			case 1:
+				cs.State.Terminated = term
+			case 2:
+				cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}
+			}
+			if rapid.Bool().Draw(t, "last") {
+				cs.LastTerminationState.Terminated = term
+			}
+			started := rapid.Bool().Draw(t, "started")
+			cs.Started = &started
+			return cs
+		}
+		for _, c := range sc.Pod.Spec.InitContainers {
+			if rapid.IntRange(0, 3).Draw(t, "hasInitStatus") > 0 {
+				st.InitContainerStatuses = append(st.InitContainerStatuses, draw(c.Name))
+			}
+		}
+		for _, c := range sc.Pod.Spec.Containers {
+			if rapid.IntRange(0, 3).Draw(t, "hasStatus") > 0 {
+				st.ContainerStatuses = append(st.ContainerStatuses, draw(c.Name))
+			}
+		}
+		r, err := probe.AdoptRunner(sc, at, st)
+		if err != nil {
+			return
+		}
+		_ = r.Status(at)
+		for range rapid.IntRange(0, 100).Draw(t, "steps") {
+			if _, ok := r.NextAt(); !ok {
+				break
+			}
+			if _, err := r.Step(); err != nil {
+				break
 			}
 		}
 	}))
