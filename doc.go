@@ -63,9 +63,15 @@
 //     collection, namespaces and quota — with users' controllers and
 //     seeded faults in the same loop.
 //
-//   - kubectl: kubectl command lines (create, apply, get, describe, label,
-//     scale, set image, rollout, delete, taint, …) run against a Cluster,
-//     with kubectl's output and errors.
+//   - kubectl: kubectl command lines (create, apply, get with its output
+//     formats, describe, label, scale, set image, rollout, delete, taint,
+//     …) run against a Cluster, with kubectl's output and errors.
+//
+//   - timeline: a session on a cluster written as a timeline — commands at
+//     virtual times with their output — as the examples and the shell
+//     print it.
+//
+//   - cmd/kubesem: the shell a learner types the course's commands into.
 //
 //   - clients (a module of its own, github.com/kubesem/kubesem/clients):
 //     client-go's clientset, dynamic client and informers and
