@@ -268,3 +268,20 @@ func init() {
 		until: time.Minute,
 	}
 }
+
+// Rule P19.5: Killed reports a pod the kubelet killed without a deletion
+// once nothing runs — a regular init container failed under Never, or a
+// Never pod's app completed and its sidecar stopped — and never a pod
+// that runs on or was deleted.
+func TestRunnerKilled(t *testing.T) {
+	for name, want := range map[string]bool{"failing-never": true, "job-with-sidecar": true, "in-order": false, "failing-always": false, "delete-order": false} {
+		c := initCases[name]
+		_, r := initRun(t, c.sc, c.until, c.terminate...)
+		if r.Killed() != want {
+			t.Errorf("%s: Killed %t, want %t", name, r.Killed(), want)
+		}
+		if want && r.Done() {
+			t.Errorf("%s: Done without a deletion", name)
+		}
+	}
+}
