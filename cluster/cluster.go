@@ -102,6 +102,14 @@ type Cluster struct {
 	dirty      map[string]map[key]bool // by kind: Deployment, ReplicaSet, ReplicationController, Namespace
 	gcDirty    map[string]bool         // namespaces whose owner references to look at
 	schedDirty bool
+	// creatingFrom is the template a controller is creating pods from
+	// (carryOut), tmplMemo its defaulted and validated spec.
+	creatingFrom *corev1.Pod
+	tmplMemo     *podTemplateMemo
+	// loadChanges counts the changes of the per-node load; lastRequests
+	// is the last pod spec whose requests were summed.
+	loadChanges  uint64
+	lastRequests requestsMemo
 	// instantRuns counts the rounds of timers run at the current instant.
 	instantRuns int
 

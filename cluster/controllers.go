@@ -337,10 +337,14 @@ func (c *Cluster) carryOut(kind string, owner Object, plan *workload.Plan, sourc
 	}
 	var firstErr error
 	if plan.Create > 0 && plan.Template != nil {
+		c.creatingFrom = plan.Template
+		defer func() { c.creatingFrom, c.tmplMemo = nil, nil }()
 		_, err := workload.SlowStart(plan.Create, func(int) error {
-			pod := plan.Template.DeepCopy()
+			// createObject copies what it stores: the template may be
+			// shared.
+			pod := *plan.Template
 			pod.Namespace = owner.GetNamespace()
-			created, err := c.createObject(pod)
+			created, err := c.createObject(&pod)
 			if err != nil {
 				if apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
 					return nil // counted as done (RS-5.5)

@@ -205,6 +205,12 @@ type nodeStatus struct {
 // NodeAffinity, NodeResourcesFit. used is what the pods bound there
 // request.
 func filterNode(p *corev1.Pod, affinity *nodeaffinity.RequiredNodeAffinity, n *corev1.Node, req, used usage) nodeStatus {
+	return filterNodeAlloc(p, affinity, n, req, used, allocatableOf(n))
+}
+
+// filterNodeAlloc is filterNode with the node's allocatable resources
+// already summed.
+func filterNodeAlloc(p *corev1.Pod, affinity *nodeaffinity.RequiredNodeAffinity, n *corev1.Node, req, used, alloc usage) nodeStatus {
 	// NodeUnschedulable: a cordoned node takes only pods that tolerate
 	// its unschedulable taint, whether or not the taint is there yet.
 	if n.Spec.Unschedulable && !tolerated(p.Spec.Tolerations, &corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule}) {
@@ -228,7 +234,7 @@ func filterNode(p *corev1.Pod, affinity *nodeaffinity.RequiredNodeAffinity, n *c
 	}
 	// NodeResourcesFit: every resource short is a reason.
 	var st nodeStatus
-	for _, r := range fitsResources(req, used, allocatableOf(n), nil) {
+	for _, r := range fitsResources(req, used, alloc, nil) {
 		st.reasons = append(st.reasons, r.reason())
 		st.unresolvable = st.unresolvable || r.unresolvable
 	}

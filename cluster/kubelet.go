@@ -7,7 +7,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubesem/kubesem/probe"
@@ -356,7 +355,7 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 		conds = append(conds, cond)
 	}
 	st.Conditions = conds
-	if apiequality.Semantic.DeepEqual(st, p.Status) {
+	if statusUnchanged(&st, &p.Status) {
 		return
 	}
 	// Stored objects are never modified in place, so the new version may
@@ -403,7 +402,7 @@ func (c *Cluster) deletePod(p *corev1.Pod, grace *int64) {
 			return
 		}
 	}
-	np := p.DeepCopy()
+	np := shallowPod(p)
 	ts := metav1.NewTime(c.now.Add(time.Duration(g) * time.Second))
 	np.DeletionTimestamp = &ts
 	np.DeletionGracePeriodSeconds = &g

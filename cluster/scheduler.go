@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"cmp"
+	"reflect"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -45,6 +46,10 @@ func (c *Cluster) schedule() {
 		}
 		return usage{}
 	}
+	var fast *nodeOrder
+	if shortcuts {
+		fast = &nodeOrder{c: c, nodes: nodes}
+	}
 	for _, k := range keys {
 		o := c.st.get(KindPod, k)
 		if o == nil || !c.pending[k] {
@@ -60,6 +65,13 @@ func (c *Cluster) schedule() {
 			}
 			continue
 		}
+		if fast != nil {
+			if node := fast.pick(p); node >= 0 {
+				c.bind(p, nodes[node].Name)
+				fast.bound(node)
+				continue
+			}
+		}
 		s := schedulePod(p, nodes, used)
 		if s.Node == "" {
 			c.unschedulable(p, s.Message)
@@ -67,6 +79,148 @@ func (c *Cluster) schedule() {
 		}
 		c.bind(p, s.Node)
 	}
+}
+
+// sameLoad reports, without summing requests, that two versions of a pod
+// count the same on the same node: bound to the same node, both terminal
+// or neither, and sharing the spec fields the requests are summed from
+// (a new version shares them with the old one unless its spec was
+// written; resourcehelper.PodRequests without options reads nothing
+// else).
+func sameLoad(old, cur *corev1.Pod) bool {
+	if !shortcuts || old == nil || cur == nil || old.Spec.NodeName != cur.Spec.NodeName || podTerminal(old) != podTerminal(cur) {
+		return false
+	}
+	a, b := &old.Spec, &cur.Spec
+	return sameSlice(a.Containers, b.Containers) && sameSlice(a.InitContainers, b.InitContainers) &&
+		a.Resources == b.Resources && sameMap(a.Overhead, b.Overhead)
+}
+
+// sameSlice reports whether two slices are the same memory.
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// sameMap reports whether two maps are the same map (or both empty).
+func sameMap[K comparable, V any](a, b map[K]V) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+// nodeOrder is the scheduler's shortcut for one round: the nodes by
+// (pods bound, name), which is the order of preference of schedulePod's
+// scoring (MODEL: fewest pods, ties by name), so that the first node
+// that passes the filters is the one schedulePod would pick, without
+// filtering every node for every pod. A pod that fits nowhere goes to
+// schedulePod for its message. The order is rebuilt whenever a load
+// changed other than by the bind it was told of.
+type nodeOrder struct {
+	c     *Cluster
+	nodes []*corev1.Node // by name
+	alloc []usage
+	pods  []int64 // pods bound to each node, as ordered
+	order []int   // node indices by (pods, name)
+	// changes is the cluster's loadChanges the order is up to date with;
+	// built says it was ever built.
+	changes uint64
+	built   bool
+}
+
+func (o *nodeOrder) build() {
+	if o.alloc == nil {
+		o.alloc = make([]usage, len(o.nodes))
+		for i, n := range o.nodes {
+			o.alloc[i] = allocatableOf(n)
+		}
+		o.pods = make([]int64, len(o.nodes))
+		o.order = make([]int, len(o.nodes))
+	}
+	for i, n := range o.nodes {
+		o.pods[i] = 0
+		if l := o.c.load[n.Name]; l != nil {
+			o.pods[i] = l.pods
+		}
+		o.order[i] = i
+	}
+	// The nodes are in name order: a stable sort by pods keeps it among
+	// equals.
+	slices.SortStableFunc(o.order, func(a, b int) int { return cmp.Compare(o.pods[a], o.pods[b]) })
+	o.changes, o.built = o.c.loadChanges, true
+}
+
+// pick returns the index of the node schedulePod would bind p to, or -1
+// when p fits nowhere (or its affinity names no node).
+func (o *nodeOrder) pick(p *corev1.Pod) int {
+	if !o.built || o.changes != o.c.loadChanges {
+		o.build()
+	}
+	names, all := affinityNodeNames(p)
+	if !all && len(names) == 0 {
+		return -1
+	}
+	req := o.c.requestsOf(p)
+	affinity := requiredAffinity(p)
+	for _, i := range o.order {
+		n := o.nodes[i]
+		if !all && !names[n.Name] {
+			continue
+		}
+		var u usage
+		if l := o.c.load[n.Name]; l != nil {
+			u = *l
+		}
+		if st := filterNodeAlloc(p, affinity, n, req, u, o.alloc[i]); len(st.reasons) == 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// bound moves node i to its place after a pod was bound there.
+func (o *nodeOrder) bound(i int) {
+	if o.c.loadChanges != o.changes+1 {
+		o.built = false // something else changed too
+		return
+	}
+	o.changes = o.c.loadChanges
+	if l := o.c.load[o.nodes[i].Name]; l != nil {
+		o.pods[i] = l.pods
+	}
+	at := slices.Index(o.order, i)
+	less := func(a, b int) bool { return o.pods[a] < o.pods[b] || o.pods[a] == o.pods[b] && a < b }
+	for at+1 < len(o.order) && less(o.order[at+1], i) {
+		o.order[at] = o.order[at+1]
+		at++
+	}
+	o.order[at] = i
+}
+
+// requestsOf is requestsOf(p), remembered for the last spec summed: the
+// pods a controller creates from one template share their containers
+// (templateMemo), so the scheduler, the kubelet's admission and the
+// books sum them once.
+func (c *Cluster) requestsOf(p *corev1.Pod) usage {
+	s := &p.Spec
+	if !shortcuts || len(s.Containers) == 0 || len(s.Overhead) > 0 || s.Resources != nil {
+		return requestsOf(p)
+	}
+	m := &c.lastRequests
+	if m.containers == &s.Containers[0] && len(s.Containers) == m.n && sameSlice(s.InitContainers, m.init) {
+		return m.u
+	}
+	u := requestsOf(p)
+	*m = requestsMemo{containers: &s.Containers[0], n: len(s.Containers), init: s.InitContainers, u: u.clone()}
+	return u
+}
+
+// requestsMemo is the last pod spec whose requests were summed.
+type requestsMemo struct {
+	containers *corev1.Container
+	n          int
+	init       []corev1.Container
+	u          usage
 }
 
 func (c *Cluster) loadOf(node string) *nodeLoad {
@@ -86,10 +240,13 @@ func (c *Cluster) trackPod(old, cur *corev1.Pod) {
 		if p == nil || p.Spec.NodeName == "" || podTerminal(p) {
 			return
 		}
-		c.loadOf(p.Spec.NodeName).add(requestsOf(p), sign)
+		c.loadOf(p.Spec.NodeName).add(c.requestsOf(p), sign)
+		c.loadChanges++
 	}
-	account(old, -1)
-	account(cur, 1)
+	if !sameLoad(old, cur) {
+		account(old, -1)
+		account(cur, 1)
+	}
 	if cur == nil {
 		delete(c.pending, keyOf(old))
 		return
@@ -133,7 +290,9 @@ func (c *Cluster) unschedulable(p *corev1.Pod, msg string) {
 }
 
 func (c *Cluster) bind(p *corev1.Pod, node string) {
-	np := p.DeepCopy()
+	// Stored objects are never modified in place: the bound version
+	// shares what it does not change with the pending one.
+	np := shallowPod(p)
 	np.Spec.NodeName = node
 	setPodCondition(np, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(c.now)})
 	c.writeStatus(KindPod, np)
@@ -159,7 +318,7 @@ func (c *Cluster) kubeletTake(p *corev1.Pod, ns *nodeState) {
 	if l := c.load[ns.name]; l != nil {
 		others = l.clone()
 	}
-	others.add(requestsOf(p), -1) // the books count the pod itself
+	others.add(c.requestsOf(p), -1) // the books count the pod itself
 	adm := kubeletAdmit(p, node, others)
 	if adm.Admitted {
 		c.admitPod(p, ns, nil)

@@ -15,14 +15,19 @@ import (
 	"github.com/kubesem/kubesem/probe"
 )
 
-// The shortcuts of the ReplicaSet and RC syncs (a sync reads only its
+// The shortcuts (the ReplicaSet and RC syncs': a sync reads only its
 // own pods and the orphans unless it may delete, a workload.Memo per
-// controller, the skipped repeat of a quiet sync) change nothing: the same
-// scenario run with and without them gives the same events and the same
-// objects, resourceVersions included. The scenarios mix overlapping
-// selectors (adoption, release), orphaning deletes, relabelled and
-// deleted pods, scaling, image changes (rolling and Recreate), node
-// failures and quotas.
+// controller, the skipped repeat of a quiet sync; the store's: a pod
+// template defaulted and validated once per sync, reflection-free status
+// and spec comparisons; the scheduler's: nodes visited by (pods, name)
+// with their allocatable summed once, requests summed once per template,
+// the books left alone when a write cannot change them) change nothing:
+// the same scenario run with and without them gives the same events and
+// the same objects, resourceVersions included. The scenarios mix
+// overlapping selectors (adoption, release), orphaning deletes,
+// relabelled and deleted pods, scaling, image changes (rolling and
+// Recreate), node failures, quotas, and templates that request cpu (two
+// such pods fill a worker), pin a node or have a larger init container.
 func TestPropertyShortcutsChangeNothing(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		seed := rapid.Uint64().Draw(t, "seed")
@@ -36,11 +41,27 @@ func TestPropertyShortcutsChangeNothing(t *testing.T) {
 		}
 		// Pods of every controller carry tier=web, so a standalone
 		// ReplicaSet or RC with that selector competes for orphans.
-		template := func(app, image string) corev1.PodTemplateSpec {
-			return corev1.PodTemplateSpec{
+		// Some templates request cpu (two such pods fill a worker, so the
+		// scheduler's filters reject nodes), pin a node, or have an init
+		// container asking for more than the app.
+		template := func(app, image string, shape int) corev1.PodTemplateSpec {
+			t := corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": app, "tier": "web"}},
 				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: image}}},
 			}
+			cpu := func(q string) corev1.ResourceRequirements {
+				return corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(q)}}
+			}
+			switch shape {
+			case 1:
+				t.Spec.Containers[0].Resources = cpu("700m")
+			case 2:
+				t.Spec.NodeSelector = map[string]string{"kubernetes.io/hostname": "worker2"}
+			case 3:
+				t.Spec.Containers[0].Resources = cpu("300m")
+				t.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "busybox", Resources: cpu("1200m")}}
+			}
+			return t
 		}
 		images := []string{"app:v1", "app:v2", "crash:v1"}
 		for range rapid.IntRange(1, 14).Draw(t, "steps") {
@@ -49,6 +70,7 @@ func TestPropertyShortcutsChangeNothing(t *testing.T) {
 			n := int32(rapid.IntRange(0, 7).Draw(t, "replicas"))
 			image := rapid.SampledFrom(images).Draw(t, "image")
 			i := rapid.IntRange(0, 50).Draw(t, "index")
+			shape := rapid.IntRange(0, 3).Draw(t, "shape")
 			var act func(c *Cluster) error
 			switch rapid.IntRange(0, 12).Draw(t, "action") {
 			case 0, 1:
@@ -60,7 +82,7 @@ func TestPropertyShortcutsChangeNothing(t *testing.T) {
 						d.Spec.Strategy.Type = appsv1.RecreateDeploymentStrategyType
 					}
 					d.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": "d" + name}}
-					d.Spec.Template = template("d"+name, image)
+					d.Spec.Template = template("d"+name, image, shape)
 					_, err := c.Create(d)
 					return err
 				}
@@ -69,14 +91,14 @@ func TestPropertyShortcutsChangeNothing(t *testing.T) {
 				act = func(c *Cluster) error {
 					rs := rsObject("r"+name, n)
 					rs.Namespace = ns
-					rs.Spec.Template = template("r"+name, image)
+					rs.Spec.Template = template("r"+name, image, shape)
 					rs.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{sel: rs.Spec.Template.Labels[sel]}}
 					_, err := c.Create(rs)
 					return err
 				}
 			case 3:
 				act = func(c *Cluster) error {
-					tmpl := template("rc", image)
+					tmpl := template("rc", image, shape)
 					_, err := c.Create(&corev1.ReplicationController{ObjectMeta: metav1.ObjectMeta{Name: "rc" + name, Namespace: ns},
 						Spec: corev1.ReplicationControllerSpec{Replicas: &n, Selector: map[string]string{"tier": "web"}, Template: &tmpl}})
 					return err

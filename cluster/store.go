@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/kubesem/kubesem/apiserver"
@@ -310,15 +312,16 @@ func (s *store) changed(kind string, k key) {
 // specOf returns the part of an object whose change bumps
 // metadata.generation.
 func specOf(o Object) any {
+	// Pointers: boxing a spec would copy it.
 	switch v := o.(type) {
 	case *corev1.Pod:
-		return v.Spec
+		return &v.Spec
 	case *appsv1.ReplicaSet:
-		return v.Spec
+		return &v.Spec
 	case *corev1.ReplicationController:
-		return v.Spec
+		return &v.Spec
 	case *appsv1.Deployment:
-		return v.Spec
+		return &v.Spec
 	}
 	return nil
 }
@@ -340,12 +343,34 @@ func bumpGeneration(kind string, o, old Object) {
 		return
 	}
 	g := old.GetGeneration()
-	if !apiequality.Semantic.DeepEqual(specOf(o), specOf(old)) {
+	if !specEqual(specOf(o), specOf(old)) {
 		g++
 	} else if kind != KindPod && old.GetDeletionTimestamp() == nil && o.GetDeletionTimestamp() != nil {
 		g++
 	}
 	o.SetGeneration(g)
+}
+
+// shallowPod is a new version of a stored pod to change before it is
+// written: it shares its spec, labels, annotations and owner references
+// with p (stored objects are never modified in place, so the caller sets
+// fields, never changes what they point to), and has its own status
+// conditions, which setPodCondition changes in place.
+func shallowPod(p *corev1.Pod) *corev1.Pod {
+	np := *p
+	np.Status.Conditions = slices.Clone(p.Status.Conditions)
+	return &np
+}
+
+// specEqual is Semantic.DeepEqual of two specs, tried first without
+// reflection's per-field calls: reflect.DeepEqual's yes is Semantic's
+// (it is the stricter), and it costs little where a new version shares
+// its spec with the old.
+func specEqual(a, b any) bool {
+	if shortcuts && reflect.DeepEqual(a, b) {
+		return true
+	}
+	return apiequality.Semantic.DeepEqual(a, b)
 }
 
 func copyObject(o Object) Object {

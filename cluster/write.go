@@ -31,6 +31,11 @@ func groupKind(kind string) schema.GroupKind {
 func (c *Cluster) prepare(kind string, o Object) (Object, field.ErrorList) {
 	switch v := o.(type) {
 	case *corev1.Pod:
+		if m := c.templateMemo(v); m != nil {
+			p := &corev1.Pod{TypeMeta: v.TypeMeta, ObjectMeta: *v.ObjectMeta.DeepCopy(), Spec: m.spec,
+				Status: corev1.PodStatus{Phase: corev1.PodPending, QOSClass: m.qos}}
+			return p, append(workload.ValidateObjectMeta(&p.ObjectMeta, field.NewPath("metadata")), m.errs...)
+		}
 		p := workload.DefaultPod(v)
 		addDefaultTolerations(p)
 		// podStrategy.PrepareForCreate: whatever status the client sent
@@ -68,6 +73,36 @@ func (c *Cluster) prepare(kind string, o Object) (Object, field.ErrorList) {
 		return q, validateQuota(q)
 	}
 	return copyObject(o), nil
+}
+
+// podTemplateMemo is what prepare makes of a controller's pod template:
+// the spec defaulted (with the default tolerations), its QoS class and
+// the spec's validation errors — the same for every pod created from it.
+type podTemplateMemo struct {
+	from *corev1.Pod
+	spec corev1.PodSpec
+	qos  corev1.PodQOSClass
+	errs field.ErrorList
+}
+
+// templateMemo is the memo of the template v was copied from while a
+// controller creates pods (carryOut sets creatingFrom), nil otherwise:
+// the pods of one sync share their defaulted spec (stored objects are
+// never modified in place; its slices are clipped, so that an append
+// to one pod's copies it) and have it validated once.
+func (c *Cluster) templateMemo(v *corev1.Pod) *podTemplateMemo {
+	t := c.creatingFrom
+	if !shortcuts || t == nil || !sameSlice(v.Spec.Containers, t.Spec.Containers) {
+		return nil
+	}
+	if m := c.tmplMemo; m != nil && m.from == t {
+		return m
+	}
+	d := workload.DefaultPod(&corev1.Pod{Spec: t.Spec})
+	addDefaultTolerations(d)
+	d.Spec.Tolerations = slices.Clip(d.Spec.Tolerations)
+	c.tmplMemo = &podTemplateMemo{from: t, spec: d.Spec, qos: workload.QOSClass(d), errs: workload.ValidatePodSpecOnCreate(&d.Spec)}
+	return c.tmplMemo
 }
 
 // createObject is the apiserver's create: lifecycle admission, name
@@ -126,20 +161,29 @@ func (c *Cluster) admit(o Object, dry bool) (Object, []*corev1.ResourceQuota, er
 			return nil, nil, err
 		}
 	}
+	if name == "" && o.GetGenerateName() != "" && !dry {
+		// The apiserver generates the name before it validates (and
+		// defaulting does not read the name).
+		taken := func(n string) bool { return c.st.get(kind, key{ns, n}) != nil }
+		generated, ok := c.names.GenerateUnique(o.GetGenerateName(), taken)
+		if !ok {
+			return nil, nil, apierrors.NewAlreadyExists(schema.ParseGroupResource(resourceName(kind)), generated)
+		}
+		if p, ok := o.(*corev1.Pod); ok {
+			// prepare copies a pod before it defaults it: the name may be
+			// set on a shallow copy.
+			named := *p
+			o = &named
+		} else {
+			o = copyObject(o)
+		}
+		o.SetName(generated)
+	}
 	obj, errs := c.prepare(kind, o)
 	if clusterScoped(kind) {
 		obj.SetNamespace("")
 	}
-	if obj.GetName() == "" && obj.GetGenerateName() != "" && !dry {
-		taken := func(n string) bool { return c.st.get(kind, key{ns, n}) != nil }
-		generated, ok := c.names.GenerateUnique(obj.GetGenerateName(), taken)
-		if !ok {
-			return nil, nil, apierrors.NewAlreadyExists(schema.ParseGroupResource(resourceName(kind)), generated)
-		}
-		obj.SetName(generated)
-		// The apiserver generates the name before it validates.
-		_, errs = c.prepare(kind, obj)
-	} else if obj.GetName() == "" && obj.GetGenerateName() != "" {
+	if obj.GetName() == "" && obj.GetGenerateName() != "" {
 		probe := copyObject(obj)
 		probe.SetName(obj.GetGenerateName() + "abcde")
 		_, errs = c.prepare(kind, probe)

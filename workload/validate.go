@@ -295,21 +295,32 @@ func ValidatePod(p *corev1.Pod) field.ErrorList {
 		return field.ErrorList{field.Required(field.NewPath(""), "a Pod is required")}
 	}
 	errs := ValidateObjectMeta(&p.ObjectMeta, field.NewPath("metadata"))
+	return append(errs, ValidatePodSpecOnCreate(&p.Spec)...)
+}
+
+// ValidatePodSpecOnCreate is the part of ValidatePod that reads only the
+// spec, with paths under "spec": ValidatePod is ValidateObjectMeta's
+// errors followed by these. A caller creating many pods from one
+// template may check the spec once.
+func ValidatePodSpecOnCreate(spec *corev1.PodSpec) field.ErrorList {
+	if spec == nil {
+		return field.ErrorList{field.Required(field.NewPath("spec"), "a pod spec is required")}
+	}
 	specPath := field.NewPath("spec")
-	errs = append(errs, validatePodSpec(&p.Spec, specPath, podSpecContext{isPod: true})...)
-	if g := p.Spec.TerminationGracePeriodSeconds; g != nil {
+	errs := validatePodSpec(spec, specPath, podSpecContext{isPod: true})
+	if g := spec.TerminationGracePeriodSeconds; g != nil {
 		errs = append(errs, apivalidation.ValidateNonnegativeField(*g, specPath.Child("terminationGracePeriodSeconds"))...)
 	}
-	for i := range p.Spec.Containers {
-		errs = append(errs, imageWhitespace(&p.Spec.Containers[i], specPath.Child("containers").Index(i))...)
+	for i := range spec.Containers {
+		errs = append(errs, imageWhitespace(&spec.Containers[i], specPath.Child("containers").Index(i))...)
 	}
-	for i := range p.Spec.InitContainers {
-		errs = append(errs, imageWhitespace(&p.Spec.InitContainers[i], specPath.Child("initContainers").Index(i))...)
+	for i := range spec.InitContainers {
+		errs = append(errs, imageWhitespace(&spec.InitContainers[i], specPath.Child("initContainers").Index(i))...)
 	}
-	if len(p.Spec.EphemeralContainers) > 0 {
+	if len(spec.EphemeralContainers) > 0 {
 		errs = append(errs, field.Forbidden(specPath.Child("ephemeralContainers"), "cannot be set on create"))
 	}
-	if p.Spec.NodeName != "" && len(p.Spec.SchedulingGates) != 0 {
+	if spec.NodeName != "" && len(spec.SchedulingGates) != 0 {
 		errs = append(errs, field.Forbidden(specPath.Child("nodeName"), "cannot be set until all schedulingGates have been cleared"))
 	}
 	return errs
