@@ -222,7 +222,7 @@ func conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady, restarting
 	if pod == nil {
 		return nil
 	}
-	var out []corev1.PodCondition
+	out := make([]corev1.PodCondition, 0, len(pod.Status.Conditions)+6)
 	for _, c := range pod.Status.Conditions {
 		if !kubeletOwned(c.Type, g) {
 			out = append(out, c)
@@ -341,15 +341,19 @@ func readyConditions(pod *corev1.Pod, statuses []corev1.ContainerStatus, phase c
 	case phase == corev1.PodSucceeded && len(unknown) == 0:
 		cr.Reason = ReasonPodCompleted
 	default:
-		var msgs []string
+		// fmt's %s of a []string: "[a b]".
+		var msg string
 		if len(unknown) > 0 {
-			msgs = append(msgs, fmt.Sprintf("containers with unknown status: %s", unknown))
+			msg = "containers with unknown status: [" + strings.Join(unknown, " ") + "]"
 		}
 		if len(unready) > 0 {
-			msgs = append(msgs, fmt.Sprintf("containers with unready status: %s", unready))
+			if msg != "" {
+				msg += ", "
+			}
+			msg += "containers with unready status: [" + strings.Join(unready, " ") + "]"
 		}
-		if len(msgs) > 0 {
-			cr.Reason, cr.Message = ReasonContainersNotReady, strings.Join(msgs, ", ")
+		if msg != "" {
+			cr.Reason, cr.Message = ReasonContainersNotReady, msg
 		} else {
 			cr.Status = corev1.ConditionTrue
 		}

@@ -828,9 +828,9 @@ func (r *Runner) notePodReady(at time.Time) {
 	}
 	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec, Status: st} // read only
 	r.podReady = cond.Status
-	msg := fmt.Sprintf("pod Ready=%s", cond.Status)
+	msg := "pod Ready=" + string(cond.Status)
 	if cond.Reason != "" {
-		msg += fmt.Sprintf(" (%s: %s)", cond.Reason, cond.Message)
+		msg += " (" + cond.Reason + ": " + cond.Message + ")"
 	}
 	if e := EndpointOf(pod, false); e.Included {
 		msg += fmt.Sprintf("; Service endpoint ready=%t serving=%t", e.Ready, e.Serving)
@@ -1192,7 +1192,14 @@ func (r *Runner) status(now time.Time) corev1.PodStatus {
 	// be shared; the status is returned, so it is a copy.
 	st := r.pod.Status
 	st.ContainerStatuses, st.InitContainerStatuses = nil, nil // rebuilt below: not worth a copy
-	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec, Status: *st.DeepCopy()}
+	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec}
+	st.DeepCopyInto(&pod.Status)
+	if n := len(r.cs) - r.nInit; n > 0 {
+		pod.Status.ContainerStatuses = make([]corev1.ContainerStatus, 0, n)
+	}
+	if r.nInit > 0 {
+		pod.Status.InitContainerStatuses = make([]corev1.ContainerStatus, 0, r.nInit)
+	}
 	for _, c := range r.cs {
 		st := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image, RestartCount: c.restarts, Ready: c.readyField()}
 		started := c.m.Started()
