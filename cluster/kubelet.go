@@ -319,20 +319,31 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 	node := c.nodeObject(rt.node)
 	if node != nil && len(node.Status.Addresses) > 0 {
 		st.HostIP = node.Status.Addresses[0].Address
-		st.HostIPs = []corev1.HostIP{{IP: st.HostIP}}
+		if old := p.Status.HostIPs; len(old) == 1 && old[0].IP == st.HostIP {
+			st.HostIPs = old // stored objects are never modified in place
+		} else {
+			st.HostIPs = []corev1.HostIP{{IP: st.HostIP}}
+		}
 	}
 	st.PodIP = rt.ip
-	st.PodIPs = []corev1.PodIP{{IP: rt.ip}}
-	start := metav1.NewTime(rt.admitted)
-	if p.Status.StartTime != nil {
-		start = *p.Status.StartTime
+	if old := p.Status.PodIPs; len(old) == 1 && old[0].IP == rt.ip {
+		st.PodIPs = old
+	} else {
+		st.PodIPs = []corev1.PodIP{{IP: rt.ip}}
 	}
-	st.StartTime = &start
+	if p.Status.StartTime != nil {
+		st.StartTime = p.Status.StartTime
+	} else {
+		start := metav1.NewTime(rt.admitted)
+		st.StartTime = &start
+	}
 	st.QOSClass = p.Status.QOSClass
 	if st.QOSClass == "" {
 		st.QOSClass = workload.QOSClass(p)
 	}
-	conds := make([]corev1.PodCondition, 0, len(st.Conditions)+len(p.Status.Conditions))
+	// The conditions are gathered in a buffer and copied only when the
+	// status is written.
+	conds := c.condBuf[:0]
 	for _, cond := range p.Status.Conditions {
 		if !probe.KubeletOwnsCondition(cond.Type, c.opts.Gates) {
 			conds = append(conds, cond)
@@ -355,9 +366,11 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 		conds = append(conds, cond)
 	}
 	st.Conditions = conds
+	c.condBuf = conds[:0]
 	if statusUnchanged(&st, &p.Status) {
 		return
 	}
+	st.Conditions = slices.Clone(conds)
 	// Stored objects are never modified in place, so the new version may
 	// share its metadata and spec with the old one.
 	np := *p

@@ -77,7 +77,9 @@ func podStatusEqual(a, b *corev1.PodStatus) bool {
 // shortcuts.
 func statusUnchanged(a, b *corev1.PodStatus) bool {
 	if !shortcuts {
-		return apiequality.Semantic.DeepEqual(a, b)
+		// values, not the pointers: a boxed pointer would move the
+		// caller's status to the heap
+		return apiequality.Semantic.DeepEqual(*a, *b)
 	}
 	return podStatusEqual(a, b)
 }
