@@ -59,13 +59,15 @@ func (c *Cluster) admitPod(p *corev1.Pod, ns *nodeState, base map[string]int32) 
 // scenarioOf is the kubelet model's input for pod p on node ns.
 func (c *Cluster) scenarioOf(p *corev1.Pod, ns *nodeState) probe.Scenario {
 	k := keyOf(p)
-	sc := probe.Scenario{Pod: p, Scripts: map[string]probe.Script{}, StartDelay: c.opts.StartDelay,
+	sc := probe.Scenario{Pod: p, Scripts: make(map[string]probe.Script, len(p.Spec.InitContainers)+len(p.Spec.Containers)), StartDelay: c.opts.StartDelay,
 		Gates: c.opts.Gates, MaxContainerRestartPeriod: c.opts.MaxContainerRestartPeriod, KubeletStart: ns.kubeletStart}
-	for _, ctr := range p.Spec.InitContainers {
-		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr, ctr.RestartPolicy == nil || *ctr.RestartPolicy != corev1.ContainerRestartPolicyAlways)
+	for i := range p.Spec.InitContainers {
+		ctr := &p.Spec.InitContainers[i]
+		sc.Scripts[ctr.Name] = c.scriptOf(k, ctr, ctr.RestartPolicy == nil || *ctr.RestartPolicy != corev1.ContainerRestartPolicyAlways)
 	}
-	for _, ctr := range p.Spec.Containers {
-		sc.Scripts[ctr.Name] = c.scriptOf(k, &ctr, false)
+	for i := range p.Spec.Containers {
+		ctr := &p.Spec.Containers[i]
+		sc.Scripts[ctr.Name] = c.scriptOf(k, ctr, false)
 	}
 	return sc
 }

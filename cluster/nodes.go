@@ -322,7 +322,8 @@ func (c *Cluster) taintManagerPodChanged(old, cur *corev1.Pod) {
 	if cur.Spec.NodeName == "" {
 		return
 	}
-	if old != nil && old.Spec.NodeName == cur.Spec.NodeName && apiequality.Semantic.DeepEqual(old.Spec.Tolerations, cur.Spec.Tolerations) {
+	if old != nil && old.Spec.NodeName == cur.Spec.NodeName &&
+		(shortcuts && sameSlice(old.Spec.Tolerations, cur.Spec.Tolerations) || apiequality.Semantic.DeepEqual(old.Spec.Tolerations, cur.Spec.Tolerations)) {
 		return
 	}
 	n := c.nodeObject(cur.Spec.NodeName)

@@ -74,7 +74,7 @@ func imageName(image string) string {
 func (c *Cluster) scriptOf(k key, ctr *corev1.Container, initRegular bool) probe.Script {
 	name, image := ctr.Name, ctr.Image
 	sh := parseShell(append(append([]string{}, ctr.Command...), ctr.Args...))
-	probes := map[probe.Kind]*corev1.Probe{probe.Startup: ctr.StartupProbe, probe.Readiness: ctr.ReadinessProbe, probe.Liveness: ctr.LivenessProbe}
+	startup, readiness, liveness := ctr.StartupProbe, ctr.ReadinessProbe, ctr.LivenessProbe
 	lookup := func() probe.Script {
 		if s, ok := c.podScripts[podContainer{k, name}]; ok {
 			return s
@@ -89,7 +89,16 @@ func (c *Cluster) scriptOf(k key, ctr *corev1.Container, initRegular bool) probe
 			if s := lookup(); s.Probe != nil {
 				return s.Probe(kind, instance, uptime)
 			}
-			if p := probes[kind]; p != nil && p.Exec != nil && sh != nil {
+			var p *corev1.Probe
+			switch kind {
+			case probe.Startup:
+				p = startup
+			case probe.Readiness:
+				p = readiness
+			case probe.Liveness:
+				p = liveness
+			}
+			if p != nil && p.Exec != nil && sh != nil {
 				if f, ok := fileTest(p.Exec.Command); ok && !sh.exists(f, uptime) {
 					return probe.OutcomeFailure
 				}

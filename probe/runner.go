@@ -160,8 +160,10 @@ func NewRunner(sc Scenario, start time.Time) (*Runner, error) {
 
 // newRunner builds the Runner of sc, its containers not started.
 func newRunner(sc Scenario, start time.Time) (*Runner, error) {
-	pod := sc.Pod.DeepCopy()
-	pod.Spec = *DefaultPodSpec(&pod.Spec)
+	// DefaultPodSpec copies the spec: the rest is copied here.
+	pod := &corev1.Pod{TypeMeta: sc.Pod.TypeMeta, Spec: *DefaultPodSpec(&sc.Pod.Spec)}
+	sc.Pod.ObjectMeta.DeepCopyInto(&pod.ObjectMeta)
+	sc.Pod.Status.DeepCopyInto(&pod.Status)
 	r := &Runner{pod: pod, start: start, startDelay: sc.StartDelay, now: start, podReady: corev1.ConditionUnknown,
 		gates: sc.Gates, kubeletStart: sc.KubeletStart}
 	if r.kubeletStart.IsZero() {
