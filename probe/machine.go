@@ -101,10 +101,13 @@ func New(c *corev1.Container, restartPolicy corev1.RestartPolicy, workerStart ti
 	m.restart = opts.Sidecar || RestartsAfterKillWith(c, restartPolicy, opts.Gates)
 	probes := [numKinds]*corev1.Probe{Startup: Default(c.StartupProbe), Readiness: Default(c.ReadinessProbe), Liveness: Default(c.LivenessProbe)}
 	var errs field.ErrorList
-	path := field.NewPath("spec", "containers").Key(c.Name)
+	var path *field.Path // built for the first probe
 	for k, p := range probes {
 		if p == nil {
 			continue
+		}
+		if path == nil {
+			path = field.NewPath("spec", "containers").Key(c.Name)
 		}
 		kind := Kind(k)
 		errs = append(errs, Validate(kind, p, path.Child(probeField[kind]))...)

@@ -301,6 +301,13 @@ func allStatuses(pod *corev1.Pod) []corev1.ContainerStatus {
 	if pod.Status.ContainerStatuses == nil && pod.Status.InitContainerStatuses == nil {
 		return nil
 	}
+	// read only: one list is returned as it is
+	if pod.Status.InitContainerStatuses == nil {
+		return pod.Status.ContainerStatuses
+	}
+	if pod.Status.ContainerStatuses == nil {
+		return pod.Status.InitContainerStatuses
+	}
 	return append(append([]corev1.ContainerStatus{}, pod.Status.ContainerStatuses...), pod.Status.InitContainerStatuses...)
 }
 

@@ -194,13 +194,31 @@ func ValidateObjectMeta(m *metav1.ObjectMeta, fldPath *field.Path) field.ErrorLi
 			errs = append(errs, field.Invalid(fldPath.Child("namespace"), m.Namespace, msg))
 		}
 	}
-	errs = append(errs, apivalidation.ValidateNonnegativeField(m.Generation, fldPath.Child("generation"))...)
-	errs = append(errs, labels.Validate(m.Labels, fldPath.Child("labels"))...)
-	errs = append(errs, labels.ValidateAnnotations(m.Annotations, fldPath.Child("annotations"))...)
-	errs = append(errs, apivalidation.ValidateOwnerReferences(m.OwnerReferences, fldPath.Child("ownerReferences"))...)
-	errs = append(errs, apivalidation.ValidateFinalizers(m.Finalizers, fldPath.Child("finalizers"))...)
-	errs = append(errs, metav1validation.ValidateManagedFields(m.ManagedFields, fldPath.Child("managedFields"))...)
+	// Each check finds nothing in an empty field: its path is built
+	// only for a field that is set (paths cost an allocation each, and
+	// every pod a controller creates is validated).
+	if m.Generation < 0 {
+		errs = append(errs, apivalidation.ValidateNonnegativeField(m.Generation, fldPath.Child("generation"))...)
+	}
+	if len(m.Labels) > 0 {
+		errs = append(errs, labels.Validate(m.Labels, fldPath.Child("labels"))...)
+	}
+	if len(m.Annotations) > 0 {
+		errs = append(errs, labels.ValidateAnnotations(m.Annotations, fldPath.Child("annotations"))...)
+	}
+	if len(m.OwnerReferences) > 0 {
+		errs = append(errs, apivalidation.ValidateOwnerReferences(m.OwnerReferences, fldPath.Child("ownerReferences"))...)
+	}
+	if len(m.Finalizers) > 0 {
+		errs = append(errs, apivalidation.ValidateFinalizers(m.Finalizers, fldPath.Child("finalizers"))...)
+	}
+	if len(m.ManagedFields) > 0 {
+		errs = append(errs, metav1validation.ValidateManagedFields(m.ManagedFields, fldPath.Child("managedFields"))...)
+	}
 	// core's ValidateObjectMeta adds the finalizer-name check.
+	if len(m.Finalizers) == 0 {
+		return errs
+	}
 	return append(errs, ValidateFinalizerNames(m.Finalizers, fldPath.Child("finalizers"))...)
 }
 
