@@ -2,6 +2,7 @@ package rollout
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,10 +60,39 @@ func EqualIgnoreHash(a, b *corev1.PodTemplateSpec) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	ac, bc := a.DeepCopy(), b.DeepCopy()
-	delete(ac.Labels, PodTemplateHashLabel)
-	delete(bc.Labels, PodTemplateHashLabel)
-	return apiequality.Semantic.DeepEqual(ac, bc)
+	// Without copying the templates (a Deployment sync compares its
+	// template with every ReplicaSet's, several times): the labels but
+	// the hash, the rest of the metadata, then the spec, whose plain
+	// equality (the stricter) spares the semantic comparison's calls.
+	if !equalLabelsBut(a.Labels, b.Labels, PodTemplateHashLabel) {
+		return false
+	}
+	am, bm := a.ObjectMeta, b.ObjectMeta
+	am.Labels, bm.Labels = nil, nil
+	if !apiequality.Semantic.DeepEqual(am, bm) {
+		return false
+	}
+	return reflect.DeepEqual(&a.Spec, &b.Spec) || apiequality.Semantic.DeepEqual(&a.Spec, &b.Spec)
+}
+
+// equalLabelsBut reports whether two label sets are the same once the key
+// ignored is left out of both.
+func equalLabelsBut(a, b map[string]string, ignored string) bool {
+	n := 0
+	for k, v := range a {
+		if k == ignored {
+			continue
+		}
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+		n++
+	}
+	m := len(b)
+	if _, ok := b[ignored]; ok {
+		m--
+	}
+	return n == m
 }
 
 // byCreation orders ReplicaSets oldest first, equal times by name (N-5).

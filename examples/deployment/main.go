@@ -81,12 +81,19 @@ func main() {
 }
 
 func run(w io.Writer) error {
+	_, err := play(w)
+	return err
+}
+
+// play runs the tutorial, writing its timeline to w, and returns the
+// virtual time it took.
+func play(w io.Writer) (time.Duration, error) {
 	s, err := timeline.New(w, 1, map[string][]byte{
 		"http-go-deploy-v1.yaml": []byte(httpGoV1),
 		"http-go-recreate.yaml":  []byte(recreate),
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	s.Say("6.5 Rolling update: deploy v1 and record the command")
 	s.Run("kubectl create -f http-go-deploy-v1.yaml --record=true")
@@ -171,7 +178,7 @@ func run(w io.Writer) error {
 	s.Run("kubectl get pods -l app=http-go-recreate")
 	s.Settle()
 	s.Run("kubectl get rs -l app=http-go-recreate")
-	return s.Err()
+	return s.C.Elapsed(), s.Err()
 }
 
 // client is the tutorial's `while true; do wget -O- -q <svc>:8080; sleep
