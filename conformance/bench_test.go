@@ -149,9 +149,9 @@ func rolloutKubesem(b *testing.B, n int32, limit time.Duration) error {
 	return check("rolled out")
 }
 
-// BenchmarkRolloutSideBySide times one rollout of 100 replicas (25%/25%,
-// pods ready at once: create, wait until available, set image, wait until
-// rolled out) on the upstream controllers (impl=upstream: client-go's
+// BenchmarkRolloutSideBySide times one rollout of 100 and of 1,000
+// replicas (25%/25%, pods ready at once: create, wait until available,
+// set image, wait until rolled out) on the upstream controllers (impl=upstream: client-go's
 // fake clientset, shared informers, one worker each, a kubelet stand-in
 // reacting to pod events) and on kubesem's cluster (impl=kubesem), in the
 // same run: `benchstat -col /impl` gives the ratio. Upstream's time is
@@ -174,19 +174,20 @@ func BenchmarkRolloutSideBySide(b *testing.B) {
 	// about registering its metrics again) would split benchmark lines,
 	// even with KUBESEM_KLOG set (TestMain)
 	klog.SetLogger(logr.Discard())
-	const n = 100
-	for _, impl := range []struct {
-		name string
-		run  func(*testing.B, int32, time.Duration) error
-	}{{"upstream", rolloutUpstream}, {"kubesem", rolloutKubesem}} {
-		b.Run("impl="+impl.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := impl.run(b, n, time.Minute); err != nil {
-					b.Fatal(err)
+	for _, n := range []int32{100, 1000} {
+		for _, impl := range []struct {
+			name string
+			run  func(*testing.B, int32, time.Duration) error
+		}{{"upstream", rolloutUpstream}, {"kubesem", rolloutKubesem}} {
+			b.Run(fmt.Sprintf("replicas=%d/impl=%s", n, impl.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := impl.run(b, n, time.Minute); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
