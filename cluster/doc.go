@@ -15,6 +15,22 @@
 //	pods, _ := c.Pods("default", "app=http-go")
 //	_ = c.StopNode("worker2")                      // faults
 //	c.AddInvariant("mine", func(c *cluster.Cluster) error { ... })
+//	e, _ := c.Explain("deployment", "default", "http-go") // why: the controllers' next decisions, in words
+//	e, _ = c.ExplainScaled("rs", "default", "web-5d5f4fd596", 1) // which pods a scale to 1 would delete, and why
+//
+// Explanations: Explain says why the controllers decide what they decide
+// about a Deployment (rollout.ExplainSync on what its next sync reads), a
+// ReplicaSet or RC (workload's explanation of its next sync), a pod (the
+// scheduler's verdict node by node — ExplainSchedule, the filters of rule
+// 4 in words and the fewest-pods choice —, its kubelet's probe.Runner
+// explained, the taint manager's eviction — ExplainEviction, RS-10.6 —
+// with the time it scheduled) or a node (its taints, load and pods), and
+// lists the object's recent events, the decisions already taken.
+// Everything is computed when asked, from the store and the books the
+// controllers keep anyway: the cluster records nothing for explanations
+// and its loop pays nothing for them. A decision already taken is not
+// explained after the fact (its inputs are gone); ExplainScaled explains
+// a scale before it is made.
 //
 // A user's controller joins the loop (the clients module registers
 // controller-runtime Reconcilers this way and serves API to client-go):

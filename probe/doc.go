@@ -26,6 +26,21 @@
 //		}
 //	}
 //
+//	fmt.Print(m.Explain(now)) // "liveness probe (every 5 s, after 5 s, failureThreshold 3): result
+//	                          // Success, 2 failures in a row; the next failure (the third in a row)
+//	                          // kills the container (P9.1); next in 4s"
+//	fmt.Print(runner.Explain(now)) // a pod: phase, conditions, and per container its state, why its
+//	                               // last instance ended, its CrashLoopBackOff ("restart in 15s, after a
+//	                               // 20 s back-off (10 s doubled)"), its restart policy and probes
+//
+// Explanations: Machine.Explain and Runner.Explain read the state the
+// kubelet model keeps and change nothing; the Runner keeps, for them, the
+// last probe kill and why the last instance exited (set when they happen,
+// nothing per probe). BackoffWords names a CrashLoopBackOff delay ("40 s
+// (10 s doubled twice)"). A property test checks the explanations against
+// what the Runner then does: a restart said to come at a time comes then,
+// a probe said to kill on the next failure kills.
+//
 // Rules (ids of the project's rules reference, docs/rules/probe.md):
 //
 //  1. Defaults: periodSeconds 10, timeoutSeconds 1, successThreshold 1,

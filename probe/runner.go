@@ -126,6 +126,12 @@ type simContainer struct {
 	removed *corev1.ContainerStateTerminated
 	waiting *corev1.ContainerStateWaiting
 	ready   bool // the ready field last reported
+
+	// For Explain (explain.go), set only when they happen: the last probe
+	// kill; why the last instance exited, and its probe kill if it had one.
+	lastKill killNote
+	lastWhy  string
+	exitKill killNote
 }
 
 // NewRunner admits the pod of sc at start, the instant the kubelet's probe
@@ -955,6 +961,7 @@ func (r *Runner) probe(at time.Time, c *simContainer) error {
 	}
 	grace := KillGracePeriod(r.pod, c.spec, st.Kill.Kind)
 	c.killing, c.killRetry = true, st.Kill.Restart
+	c.lastKill = killNote{instance: c.m.Instance(), kind: st.Kill.Kind, at: at, run: st.Run, threshold: st.Threshold, restart: st.Kill.Restart, grace: grace}
 	r.emit(at, c, "Killing", fmt.Sprintf("%s (grace period %s)", st.Kill.Message, grace))
 	c.stop(at, grace)
 	return nil
@@ -1000,6 +1007,10 @@ func (r *Runner) exit(at time.Time, c *simContainer) error {
 		ExitCode: c.exitCode, Reason: reason,
 		StartedAt: metav1.NewTime(c.startedAt), FinishedAt: metav1.NewTime(at),
 	})
+	c.lastWhy, c.exitKill = c.exitWhy, killNote{}
+	if killed && c.lastKill.instance == c.m.Instance() {
+		c.exitKill = c.lastKill
+	}
 	r.emit(at, c, "Exited", fmt.Sprintf("exit code %d, %s", c.exitCode, c.exitWhy))
 	r.noteReady(at, c)
 	switch {

@@ -25,6 +25,21 @@
 //	name := rollout.ReplicaSetName(d.Name, hash)                        // "http-go-<hash>", as a real cluster names it
 //	rs, err := rollout.NewReplicaSet(d, oldReplicaSets)                 // the ReplicaSet to create, sized and annotated
 //
+//	e, err := rollout.ExplainSync(d, ownedReplicaSets, podsOfThem, now, rollout.Options{}) // the same pass, and why
+//	fmt.Print(e) // "maxSurge 25% of 3 = 0.75, rounded up to 1: at most 4 pods (F-1, F-2)", then each decision
+//	f := rollout.ExplainFenceposts(d) // f.MaxSurge.Text, f.MaxUnavailable.Text, f.MinAvailable
+//
+// Explanations: ExplainSync runs the pass SyncWith runs, with a trace the
+// pass fills in as it decides (Sync's pass has none and skips every note),
+// so its Plan is SyncWith's and each Decision names the ReplicaSet, its
+// sizes, the rule ids and the reason in words: the fenceposts and their
+// rounding, the branch of §8 taken, the new ReplicaSet created or grown
+// within maxSurge (RU-2's arithmetic), old ones shrunk within
+// maxUnavailable (RU-4's budget), Recreate's wait, proportional scaling,
+// cleanup, the status and conditions written, the progress-deadline
+// requeue. A property test checks on random rollouts that every size a
+// decision names is written and every size written is explained.
+//
 // Rules (ids of the project's rules reference, docs/rules/deployment.md):
 //
 //  1. maxSurge is a percentage of replicas rounded up, maxUnavailable one

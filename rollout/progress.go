@@ -94,28 +94,41 @@ func IsSaturated(d *appsv1.Deployment, rs *appsv1.ReplicaSet) bool {
 // replicas; for Recreate, replicas. all are every ReplicaSet of the
 // Deployment, the new one included.
 func NewRSReplicas(d *appsv1.Deployment, all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) (int32, error) {
+	rm, err := newRSRoom(d, all, newRS)
+	return rm.size, err
+}
+
+// room is NewRSReplicas's arithmetic (RU-2), kept for explanations:
+// current pods asked for by all ReplicaSets, at most maxTotal of them,
+// and the new ReplicaSet's size.
+type room struct {
+	rolling         bool
+	current, maxTot int32
+	size            int32
+}
+
+func newRSRoom(d *appsv1.Deployment, all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) (room, error) {
 	r := replicas(d)
 	switch d.Spec.Strategy.Type {
 	case appsv1.RollingUpdateDeploymentStrategyType:
 		s, _ := rollingParams(d)
 		if s == nil {
 			// Upstream dereferences a nil maxSurge here (F-8).
-			return 0, fmt.Errorf("nil is not a valid maxSurge")
+			return room{}, fmt.Errorf("nil is not a valid maxSurge")
 		}
 		surge, err := intstr.GetScaledValueFromIntOrPercent(s, int(r), true)
 		if err != nil {
-			return 0, err
+			return room{}, err
 		}
-		current := totalReplicas(all)
-		maxTotal := r + int32(surge)
-		if current >= maxTotal {
-			return rsReplicas(newRS), nil
+		rm := room{rolling: true, current: totalReplicas(all), maxTot: r + int32(surge), size: rsReplicas(newRS)}
+		if rm.current < rm.maxTot {
+			rm.size += min(rm.maxTot-rm.current, r-rsReplicas(newRS))
 		}
-		return rsReplicas(newRS) + min(maxTotal-current, r-rsReplicas(newRS)), nil
+		return rm, nil
 	case appsv1.RecreateDeploymentStrategyType:
-		return r, nil
+		return room{size: r}, nil
 	}
-	return 0, fmt.Errorf("deployment type %v isn't supported", d.Spec.Strategy.Type)
+	return room{}, fmt.Errorf("deployment type %v isn't supported", d.Spec.Strategy.Type)
 }
 
 func totalReplicas(rss []*appsv1.ReplicaSet) int32 {

@@ -81,6 +81,9 @@ type pass struct {
 	written  *appsv1.Deployment
 	latest   map[string]*appsv1.ReplicaSet
 	conflict bool
+	// tr, set only by ExplainSync, records why the pass decides what it
+	// does (explain.go); Sync leaves it nil and every note is skipped.
+	tr *trace
 }
 
 // writeDeployment records a write of the Deployment's status and
@@ -142,6 +145,13 @@ func SyncWith(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod
 	if d == nil {
 		return nil, fmt.Errorf("rollout: nil Deployment")
 	}
+	p := newPass(d, rss, pods, now, opts)
+	err := p.sync()
+	return p.finish(d), err
+}
+
+// newPass prepares one sync of d.
+func newPass(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod, now time.Time, opts Options) *pass {
 	p := &pass{d: d.DeepCopy(), rss: SortByCreation(rss), now: now, plan: &Plan{}, latest: map[string]*appsv1.ReplicaSet{},
 		countTerminating: opts.Gates.Enabled(features.DeploymentReplicaSetTerminatingReplicas)}
 	p.pods = map[types.UID][]*corev1.Pod{}
@@ -150,7 +160,11 @@ func SyncWith(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod
 			p.pods[ref.UID] = append(p.pods[ref.UID], pod)
 		}
 	}
-	err := p.sync()
+	return p
+}
+
+// finish completes the plan of a pass over d once it has run.
+func (p *pass) finish(d *appsv1.Deployment) *Plan {
 	p.plan.Deployment, p.plan.WriteStatus = p.written, p.written != nil
 	if p.written == nil {
 		p.plan.Deployment = d.DeepCopy()
@@ -158,12 +172,13 @@ func SyncWith(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod
 	if p.plan.Conflict = p.conflict; p.conflict {
 		p.plan.RequeueAfter = 0
 	}
-	return p.plan, err
+	return p.plan
 }
 
 func (p *pass) sync() error {
 	d := p.d
 	if s := d.Spec.Selector; s != nil && len(s.MatchLabels)+len(s.MatchExpressions) == 0 { // S-2
+		p.tr.setPath(pathSelectingAll)
 		p.event(corev1.EventTypeWarning, "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.")
 		if d.Status.ObservedGeneration < d.Generation {
 			d.Status.ObservedGeneration = d.Generation
@@ -172,6 +187,7 @@ func (p *pass) sync() error {
 		return nil
 	}
 	if d.DeletionTimestamp != nil { // S-4
+		p.tr.setPath(pathDeleting)
 		newRS, old := p.newAndOld(false)
 		if !p.conflict {
 			p.syncStatus(p.calculateStatus(append(old, newRS), newRS))
@@ -180,12 +196,15 @@ func (p *pass) sync() error {
 	}
 	p.checkPausedConditions() // S-5, PG-7
 	if d.Spec.Paused {        // S-6
+		p.tr.setPath(pathPaused)
 		return p.scaleAndStatus()
 	}
 	if v, err := strconv.ParseInt(d.Annotations[RollbackToAnnotation], 10, 64); err == nil { // S-7
+		p.tr.setPath(pathRollback)
 		return p.rollback(v)
 	}
 	if p.isScalingEvent() { // S-8, P-2
+		p.tr.setPath(pathScaling)
 		return p.scaleAndStatus()
 	}
 	if p.conflict {
@@ -193,8 +212,10 @@ func (p *pass) sync() error {
 	}
 	switch d.Spec.Strategy.Type { // S-9
 	case appsv1.RecreateDeploymentStrategyType:
+		p.tr.setPath(pathRecreate)
 		return p.recreate()
 	case appsv1.RollingUpdateDeploymentStrategyType:
+		p.tr.setPath(pathRolling)
 		return p.rolling()
 	}
 	return fmt.Errorf("unexpected deployment strategy type: %s", d.Spec.Strategy.Type)
@@ -235,9 +256,11 @@ func (p *pass) checkPausedConditions() {
 	case d.Spec.Paused && !paused:
 		setCondition(&d.Status, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionUnknown, ReasonDeploymentPaused, "Deployment is paused"))
 		p.writeDeployment()
+		p.tr.pausedCondition(true)
 	case !d.Spec.Paused && paused:
 		setCondition(&d.Status, p.newCondition(appsv1.DeploymentProgressing, corev1.ConditionUnknown, ReasonDeploymentResumed, "Deployment is resumed"))
 		p.writeDeployment()
+		p.tr.pausedCondition(false)
 	}
 }
 
@@ -265,6 +288,7 @@ func (p *pass) newAndOld(create bool) (*appsv1.ReplicaSet, []*appsv1.ReplicaSet)
 			if !p.writeRS(existing, rs) {
 				return existing, old
 			}
+			p.tr.syncedNewRS(rs)
 			return rs, old
 		}
 		needsUpdate := setRevision(d, rs.Annotations[RevisionAnnotation])
@@ -285,6 +309,7 @@ func (p *pass) newAndOld(create bool) (*appsv1.ReplicaSet, []*appsv1.ReplicaSet)
 		return nil, old
 	}
 	p.plan.Create = rs
+	p.tr.created(d, old, rs)
 	if n := rsReplicas(rs); n > 0 { // H-5
 		p.event(corev1.EventTypeNormal, "ScalingReplicaSet", fmt.Sprintf("Scaled up replica set %s from 0 to %d", rs.Name, n))
 	}
@@ -420,6 +445,7 @@ func (p *pass) isScalingEvent() bool {
 	newRS, old := p.newAndOld(false)
 	for _, rs := range active(append(old, newRS)) {
 		if desired, ok := nonNegativeAnnotation(rs, DesiredReplicasAnnotation); ok && desired != replicas(p.d) {
+			p.tr.scalingEvent(rs, desired, replicas(p.d))
 			return true
 		}
 	}
@@ -457,14 +483,17 @@ func (p *pass) scale(newRS *appsv1.ReplicaSet, old []*appsv1.ReplicaSet) {
 	d := p.d
 	r := replicas(d)
 	if target := activeOrLatest(newRS, old); target != nil {
+		changed := false
 		if rsReplicas(target) != r {
-			p.scaleRS(target, r, false)
+			changed, _ = p.scaleRS(target, r, false)
 		}
+		p.tr.resize(whyOnlyActive, target, r, changed)
 		return
 	}
 	if IsSaturated(d, newRS) {
 		for _, rs := range active(old) {
-			p.scaleRS(rs, 0, false)
+			changed, _ := p.scaleRS(rs, 0, false)
+			p.tr.resize(whySaturated, rs, 0, changed)
 		}
 		return
 	}
@@ -480,6 +509,7 @@ func (p *pass) scale(newRS *appsv1.ReplicaSet, old []*appsv1.ReplicaSet) {
 		allowed = r + MaxSurge(d)
 	}
 	toAdd := allowed - totalReplicas(all)
+	p.tr.proportional(allowed, totalReplicas(all), toAdd)
 	switch {
 	case toAdd > 0:
 		slices.SortStableFunc(all, bySizeNewer)
@@ -500,7 +530,8 @@ func (p *pass) scale(newRS *appsv1.ReplicaSet, old []*appsv1.ReplicaSet) {
 		if i == 0 && toAdd != 0 {
 			sizes[0] = max(sizes[0]+toAdd-added, 0)
 		}
-		if p.scaleRS(rs, sizes[i], true); p.conflict {
+		changed, _ := p.scaleRS(rs, sizes[i], true)
+		if p.tr.resize(whyProportion, rs, sizes[i], changed); p.conflict {
 			return
 		}
 	}
@@ -569,16 +600,20 @@ func (p *pass) reconcileNew(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) 
 	r := replicas(p.d)
 	switch n := rsReplicas(newRS); {
 	case n == r:
+		p.tr.resize(whyNewComplete, newRS, r, false)
 		return false
 	case n > r:
 		scaled, _ := p.scaleRS(newRS, r, false)
+		p.tr.resize(whyNewAbove, newRS, r, scaled)
 		return scaled
 	}
 	n, err := NewRSReplicas(p.d, all, newRS)
 	if err != nil {
+		p.tr.newRSError(newRS, err)
 		return false
 	}
 	scaled, _ := p.scaleRS(newRS, n, false)
+	p.tr.grewNew(p.d, all, newRS, n, scaled)
 	return scaled
 }
 
@@ -588,15 +623,18 @@ func (p *pass) reconcileNew(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) 
 // error does.
 func (p *pass) reconcileOld(all, old []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) bool {
 	if totalReplicas(old) == 0 {
+		p.tr.noOldPods()
 		return false
 	}
 	minAvailable := replicas(p.d) - MaxUnavailable(p.d)
 	maxScaledDown := totalReplicas(all) - minAvailable - (rsReplicas(newRS) - newRS.Status.AvailableReplicas)
+	p.tr.oldBudget(totalReplicas(all), minAvailable, newRS, maxScaledDown)
 	if maxScaledDown <= 0 {
 		return false
 	}
 	undo := len(p.plan.Updates)
 	undoEvents := len(p.plan.Events)
+	undoNotes := p.tr.mark()
 	old = slices.Clone(old)
 	slices.SortStableFunc(old, byCreation)
 	// Step 1: cleanupUnhealthyReplicas.
@@ -611,9 +649,12 @@ func (p *pass) reconcileOld(all, old []*appsv1.ReplicaSet, newRS *appsv1.Replica
 		n := min(maxScaledDown-cleaned, rsReplicas(rs)-rs.Status.AvailableReplicas)
 		if rsReplicas(rs)-n > rsReplicas(rs) {
 			p.plan.Updates, p.plan.Events = p.plan.Updates[:undo], p.plan.Events[:undoEvents]
+			p.tr.cancelOld(undoNotes, rs)
 			return false // RU-4: stale avail > spec
 		}
-		_, old[i] = p.scaleRS(rs, rsReplicas(rs)-n, false)
+		var changed bool
+		changed, old[i] = p.scaleRS(rs, rsReplicas(rs)-n, false)
+		p.tr.resize(whyUnhealthy, rs, rsReplicas(rs)-n, changed)
 		cleaned += n
 	}
 	// Step 2: scaleDownOldReplicaSetsForRollingUpdate.
@@ -622,6 +663,7 @@ func (p *pass) reconcileOld(all, old []*appsv1.ReplicaSet, newRS *appsv1.Replica
 		available += rs.Status.AvailableReplicas
 	}
 	scaledDown := int32(0)
+	p.tr.availableBudget(available, minAvailable)
 	if available > minAvailable {
 		budget := available - minAvailable
 		for _, rs := range old {
@@ -632,7 +674,8 @@ func (p *pass) reconcileOld(all, old []*appsv1.ReplicaSet, newRS *appsv1.Replica
 				continue
 			}
 			n := min(rsReplicas(rs), budget-scaledDown)
-			p.scaleRS(rs, rsReplicas(rs)-n, false)
+			changed, _ := p.scaleRS(rs, rsReplicas(rs)-n, false)
+			p.tr.resize(whyOldAvailable, rs, rsReplicas(rs)-n, changed)
 			scaledDown += n
 		}
 	}
@@ -648,7 +691,9 @@ func (p *pass) recreate() error {
 	all := append(slices.Clone(old), newRS)
 	scaled := false
 	for _, rs := range active(old) {
-		if s, _ := p.scaleRS(rs, 0, false); s {
+		s, _ := p.scaleRS(rs, 0, false)
+		p.tr.resize(whyRecreateOld, rs, 0, s)
+		if s {
 			scaled = true
 		}
 		if p.conflict {
@@ -665,7 +710,8 @@ func (p *pass) recreate() error {
 		all = append(slices.Clone(old), newRS)
 	}
 	if newRS != nil {
-		if p.scaleRS(newRS, replicas(p.d), false); p.conflict {
+		changed, _ := p.scaleRS(newRS, replicas(p.d), false)
+		if p.tr.resize(whyRecreateNew, newRS, replicas(p.d), changed); p.conflict {
 			return nil
 		}
 	}
@@ -682,6 +728,7 @@ func (p *pass) oldPodsRunning(newRS *appsv1.ReplicaSet, old []*appsv1.ReplicaSet
 		actual += rs.Status.Replicas
 	}
 	if actual > 0 {
+		p.tr.oldReplicasLeft(actual)
 		return true
 	}
 	for _, rs := range p.rss {
@@ -690,6 +737,7 @@ func (p *pass) oldPodsRunning(newRS *appsv1.ReplicaSet, old []*appsv1.ReplicaSet
 		}
 		for _, pod := range p.pods[rs.UID] {
 			if pod.Status.Phase != corev1.PodFailed && pod.Status.Phase != corev1.PodSucceeded {
+				p.tr.oldPodLeft(rs, pod)
 				return true
 			}
 		}
@@ -716,9 +764,11 @@ func (p *pass) cleanup(old []*appsv1.ReplicaSet) {
 	slices.SortStableFunc(alive, byRevision)
 	for _, rs := range alive[:diff] {
 		if rs.Status.Replicas != 0 || rsReplicas(rs) != 0 || rs.Generation > rs.Status.ObservedGeneration || rs.DeletionTimestamp != nil {
+			p.tr.cleanup(rs, *limit, false)
 			continue
 		}
 		p.plan.Deletes = append(p.plan.Deletes, rs.Name)
+		p.tr.cleanup(rs, *limit, true)
 	}
 }
 

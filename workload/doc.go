@@ -18,6 +18,20 @@
 //	for _, p := range plan.Delete { deletePod(p) }
 //	status, write := plan.ReplicationControllerStatus(createErr)
 //
+//	e, err := workload.ExplainReplicationController(rc, podsOfNamespace, now, workload.Options{})
+//	fmt.Print(e) // "wants 2, has 5 active pods: deletes 3 (RS-6.1)", then for each pod deleted
+//	             // the rank rule that put it before the first pod kept, and the whole ranking
+//
+// Explanations: ExplainReplicaSet and ExplainReplicationController run the
+// sync SyncReplicaSet and SyncReplicationController run and explain its
+// plan: adoptions and releases, creations with their slow-start batches,
+// and, for a scale-down that keeps some pods, the pods ranked exactly as
+// the sync ranks them, each pod deleted compared with the first pod kept
+// by the first rule of rule 4 that separates them (RS-6.3.1 … RS-6.3.9,
+// with the nodes, phases, ready times and their log2 bands, costs, ranks,
+// restarts and ages in words). A property test checks that the rule
+// named puts the pods in the order the ranking itself does.
+//
 // Rules (ids of the project's rules reference, docs/rules/replicaset.md):
 //
 //  1. A controller sees the active pods of its namespace that it controls

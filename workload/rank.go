@@ -267,6 +267,13 @@ func podsToDelete(ordered, related []*corev1.Pod, keys []rankKey, n int, now tim
 	if n >= len(ordered) {
 		return slices.Clone(ordered)
 	}
+	return pickDeletions(ordered, rankedKeys(ordered, related, keys, now), n, now, costs)
+}
+
+// rankedKeys completes the rank keys of pods in byKey order (keys, when
+// not nil, being theirs with rank still 0) with the ranks related gives
+// them (RS-6.6).
+func rankedKeys(ordered, related []*corev1.Pod, keys []rankKey, now time.Time) []rankKey {
 	if keys == nil {
 		keys = make([]rankKey, len(ordered))
 		for i, p := range ordered {
@@ -284,25 +291,30 @@ func podsToDelete(ordered, related []*corev1.Pod, keys []rankKey, n int, now tim
 			keys[i].rank = perNode[ordered[keys[i].idx].Spec.NodeName]
 		}
 	}
-	return pickDeletions(ordered, keys, n, now, costs)
+	return keys
 }
 
 // pickDeletions returns the n pods of ordered that the ranking deletes
-// first; keys are their complete rank keys. Without costs (the
-// PodDeletionCost gate off) the deletion costs are left out of the
-// comparison, as upstream's ActivePodsWithRanks.Less skips step 4.
+// first; keys are their complete rank keys.
 func pickDeletions(ordered []*corev1.Pod, keys []rankKey, n int, now time.Time, costs bool) []*corev1.Pod {
+	sortKeys(ordered, keys, now, costs)
+	out := make([]*corev1.Pod, n)
+	for i := range out {
+		out[i] = ordered[keys[i].idx]
+	}
+	return out
+}
+
+// sortKeys sorts the rank keys of ordered into deletion order. Without
+// costs (the PodDeletionCost gate off) the deletion costs are left out of
+// the comparison, as upstream's ActivePodsWithRanks.Less skips step 4.
+func sortKeys(ordered []*corev1.Pod, keys []rankKey, now time.Time, costs bool) {
 	if !costs {
 		for i := range keys {
 			keys[i].cost = 0
 		}
 	}
 	sort.Sort(byDeletion{keys: keys, pods: ordered, now: now})
-	out := make([]*corev1.Pod, n)
-	for i := range out {
-		out[i] = ordered[keys[i].idx]
-	}
-	return out
 }
 
 // byKey orders pods by namespace, name and (for duplicates) UID: a total

@@ -4,7 +4,9 @@
 // worker2; the controllers, the scheduler and the kubelets of kubesem)
 // answers as a v1.37.2 cluster does, under a virtual clock shown in the
 // prompt. sleep lets virtual time pass; node stop/start switches a node
-// off and on; crash makes a container exit; help lists the rest.
+// off and on; crash makes a container exit; explain TYPE/NAME says why the
+// controllers decide what they decide about an object (the shell's own
+// command, not kubectl explain); help lists the rest.
 //
 //	go run ./cmd/kubesem              # an interactive shell
 //	go run ./cmd/kubesem lesson.sh    # a script: prints its transcript

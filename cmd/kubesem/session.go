@@ -70,6 +70,12 @@ func init() {
 		"settle":  {"settle", "Run the cluster until nothing more is due (at most an hour of virtual time).", runSettle},
 		"node":    {"node stop|start|restart-kubelet NODE", "Switch a node off or on (the tutorial's worker2 failure), or restart its kubelet (its containers keep running).", runNode},
 		"crash":   {"crash pod/NAME [CONTAINER] [EXIT-CODE]", "Make a running container exit at once (exit code 1 unless given); its restart policy and CrashLoopBackOff follow.", runCrash},
+		"explain": {"explain TYPE/NAME [-n NS] [--replicas=N]", "Say why the controllers decide what they decide about an object, now, then list its recent events (the decisions already taken). " +
+			"deployment/NAME: its next sync — maxSurge and maxUnavailable in words, which ReplicaSet grows or shrinks and why; replicaset/NAME, rc/NAME: pods to create in which batches, pods to delete by which rank rule; " +
+			"pod/NAME: why this node and not the others, its probes against their thresholds, restarts and CrashLoopBackOff, its taint evictions; node/NAME: its taints, load and pods. " +
+			"TYPE is what kubectl accepts: deployment (deploy), replicaset (rs), replicationcontroller (rc), pod (po), node (no); `explain TYPE NAME` works too. " +
+			"With --replicas=N a Deployment, ReplicaSet or RC is explained as if scaled to N: which pods a scale-down would delete, and why, before you scale. " +
+			"This is the shell's own command, not `kubectl explain` (which prints the documentation of API fields).", runExplain},
 		"watch-for": {"watch-for DURATION", "Set how long a watch (kubectl get -w) runs before the shell presses Ctrl-C for you (default 1m).", func(s *session, args []string) (string, error) {
 			if len(args) != 1 {
 				return "", errors.New("usage: watch-for DURATION")
@@ -281,6 +287,67 @@ func runCrash(s *session, args []string) (string, error) {
 		return "", fmt.Errorf("crash: %v", err)
 	}
 	return fmt.Sprintf("pod/%s: container %s exited with code %d\n", name, container, code), nil
+}
+
+func runExplain(s *session, args []string) (string, error) {
+	ns, replicas := "", ""
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "-n" || a == "--namespace" || a == "--replicas":
+			if i+1 == len(args) {
+				return "", fmt.Errorf("error: flag needs an argument: %s", a)
+			}
+			if a == "--replicas" {
+				replicas = args[i+1]
+			} else {
+				ns = args[i+1]
+			}
+			i++
+		case strings.HasPrefix(a, "--namespace="):
+			ns = strings.TrimPrefix(a, "--namespace=")
+		case strings.HasPrefix(a, "--replicas="):
+			replicas = strings.TrimPrefix(a, "--replicas=")
+		case strings.HasPrefix(a, "-n") && len(a) > 2:
+			ns = a[2:]
+		case strings.HasPrefix(a, "-"):
+			return "", fmt.Errorf("error: unknown flag: %s", a)
+		default:
+			rest = append(rest, a)
+		}
+	}
+	var typ, name string
+	switch {
+	case len(rest) == 1 && strings.Contains(rest[0], "/"):
+		typ, name, _ = strings.Cut(rest[0], "/")
+	case len(rest) == 2 && !strings.Contains(rest[0], "/"):
+		typ, name = rest[0], rest[1]
+	case len(rest) == 1:
+		if _, err := cluster.ExplainKind(rest[0]); err != nil {
+			return "", errors.New(strings.TrimSuffix(kubectl.Format(err), "\n"))
+		}
+		return "", errors.New("error: explain needs an object: explain TYPE/NAME (type help explain)")
+	default:
+		return "", errors.New("usage: explain TYPE/NAME [-n NS] [--replicas=N] (type help explain)")
+	}
+	if typ == "" || name == "" {
+		return "", fmt.Errorf("error: arguments in resource/name form must have a single resource and name")
+	}
+	var e *cluster.Explanation
+	var err error
+	if replicas == "" {
+		e, err = s.tl.C.Explain(typ, ns, name)
+	} else {
+		n, perr := strconv.ParseInt(replicas, 10, 32)
+		if perr != nil {
+			return "", fmt.Errorf("error: invalid argument %q for \"--replicas\" flag: %v", replicas, perr.(*strconv.NumError).Err)
+		}
+		e, err = s.tl.C.ExplainScaled(typ, ns, name, int32(n))
+	}
+	if err != nil {
+		return "", errors.New(strings.TrimSuffix(kubectl.Format(err), "\n"))
+	}
+	return e.String(), nil
 }
 
 func runHelp(s *session, args []string) (string, error) {
