@@ -1,3 +1,5 @@
+//go:build !js
+
 // Command kubesem is a shell on a simulated Kubernetes cluster: a learner
 // types the tutorial's commands — kubectl create -f, get, describe, label,
 // scale, set image, rollout, delete — and the cluster (master, worker1,
@@ -29,6 +31,10 @@
 //
 // Interactive editing: arrows move and recall history, Ctrl-U clears the
 // line, Ctrl-C abandons it (or stops a watch), Ctrl-D or exit leaves.
+//
+// Compiled to WebAssembly (GOOS=js GOARCH=wasm; main_js.go instead of
+// this file), the same shell runs in a web page, the browser playground:
+// see playground/README.md.
 package main
 
 import (
@@ -206,7 +212,7 @@ func runInteractive(stdin *os.File, seed uint64, watchFor time.Duration, speed f
 		time.Sleep(step)
 		return k.interrupted()
 	}
-	fmt.Fprintln(t, "kubesem: a simulated v1.37.2 cluster (master, worker1, worker2). Type help, or the tutorial's commands.")
+	fmt.Fprintln(t, banner)
 	for {
 		t.SetPrompt(s.prompt())
 		line, err := t.ReadLine()

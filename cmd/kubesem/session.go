@@ -18,6 +18,9 @@ import (
 	"github.com/kubesem/kubesem/timeline"
 )
 
+// banner is what an interactive shell says first.
+const banner = "kubesem: a simulated v1.37.2 cluster (master, worker1, worker2). Type help, or the tutorial's commands."
+
 // session is one shell on a fresh simulated cluster: the lines typed (or
 // read from a script) and what they print.
 type session struct {
