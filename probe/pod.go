@@ -222,7 +222,15 @@ func conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady, restarting
 	if pod == nil {
 		return nil
 	}
-	out := make([]corev1.PodCondition, 0, len(pod.Status.Conditions)+6)
+	// sized for what it will hold: the conditions the kubelet does not
+	// own, and at most six of its own
+	n := 6
+	for _, c := range pod.Status.Conditions {
+		if !kubeletOwned(c.Type, g) {
+			n++
+		}
+	}
+	out := make([]corev1.PodCondition, 0, n)
 	for _, c := range pod.Status.Conditions {
 		if !kubeletOwned(c.Type, g) {
 			out = append(out, c)

@@ -1204,9 +1204,12 @@ func (r *Runner) status(now time.Time) corev1.PodStatus {
 	// Phase and Conditions only read the pod: its metadata and spec may
 	// be shared; the status is returned, so it is a copy.
 	st := r.pod.Status
-	st.ContainerStatuses, st.InitContainerStatuses = nil, nil // rebuilt below: not worth a copy
+	// Rebuilt below, not worth a copy: the container statuses, and the
+	// conditions, which conditions() only reads before it returns new ones.
+	st.ContainerStatuses, st.InitContainerStatuses, st.Conditions = nil, nil, nil
 	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec}
 	st.DeepCopyInto(&pod.Status)
+	pod.Status.Conditions = r.pod.Status.Conditions
 	if n := len(r.cs) - r.nInit; n > 0 {
 		pod.Status.ContainerStatuses = make([]corev1.ContainerStatus, 0, n)
 	}
