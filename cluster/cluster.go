@@ -89,6 +89,8 @@ type Cluster struct {
 	st    *store
 	// ownBuf and orphanBuf are reused for the pod lists a sync reads.
 	ownBuf, orphanBuf []Object
+	// podBuf holds the pod list of the sync under way (syncPods).
+	podBuf []*corev1.Pod
 	queue             timerQueue
 	seq               uint64
 	rounds            int

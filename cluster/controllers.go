@@ -173,7 +173,10 @@ func (c *Cluster) syncPods(ns string, uid types.UID, replicas *int32, ranked boo
 	if ranked && len(own)+len(orphans) > want {
 		return c.podsOf(ns)
 	}
-	pods := make([]*corev1.Pod, 0, len(own)+len(orphans))
+	// The list lives until the next sync's (workload's plans keep no
+	// pod list): one buffer serves them all.
+	pods := slices.Grow(c.podBuf[:0], len(own)+len(orphans))
+	defer func() { c.podBuf = pods[:0] }()
 	i, j := 0, 0
 	for i < len(own) || j < len(orphans) {
 		var o Object

@@ -52,6 +52,11 @@ type Memo struct {
 	stamp uint32
 	fresh int // facts the sync under way has seen
 
+	// buffers of a sync's candidates, their facts and its owned pods'
+	// facts, kept for the next sync
+	cand              []*corev1.Pod
+	candIdx, ownedIdx []int32
+
 	// the sibling selectors the related bits were computed for
 	relKey string
 	relGen uint32

@@ -152,7 +152,19 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 		memo.begin(rs, kind)
 		defer memo.end()
 	}
-	candidates := make([]*corev1.Pod, 0, len(pods))
+	var candidates []*corev1.Pod
+	var ownedIdx []int32 // with a Memo: the facts of p.owned
+	if memo != nil {
+		// The sync's own lists live in the Memo between syncs (a large
+		// controller's are as long as its pods); the Plan keeps none.
+		candidates, candIdx, ownedIdx = memo.cand[:0], memo.candIdx[:0], memo.ownedIdx[:0]
+		defer func() {
+			clear(candidates)
+			memo.cand, memo.candIdx, memo.ownedIdx = candidates[:0], candIdx[:0], ownedIdx[:0]
+		}()
+	} else {
+		candidates = make([]*corev1.Pod, 0, len(pods))
+	}
 	for _, pod := range pods {
 		if pod == nil {
 			continue
@@ -192,7 +204,6 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 	}
 	p.owned = make([]*corev1.Pod, 0, len(candidates))
 	p.Owned = make([]PodRef, 0, len(candidates))
-	var ownedIdx []int32 // with a Memo: the facts of p.owned
 	rank := func(pod *corev1.Pod, fi int32, idx int) rankKey {
 		if memo != nil {
 			return memo.rankKey(fi, idx, now)
