@@ -91,9 +91,9 @@ type Cluster struct {
 	ownBuf, orphanBuf []Object
 	// podBuf holds the pod list of the sync under way (syncPods).
 	podBuf []*corev1.Pod
-	queue             timerQueue
-	seq               uint64
-	rounds            int
+	queue  timerQueue
+	seq    uint64
+	rounds int
 
 	// A user action scheduled with After: running (the clock may not be
 	// run from it), and the error it returned, for the run in progress.
