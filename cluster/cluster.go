@@ -244,9 +244,31 @@ func (c *Cluster) Now() time.Time { return c.now }
 
 // newUID draws a version-4 UUID from the seeded generator.
 func (c *Cluster) newUID() types.UID {
-	a, b := c.rng.Uint64(), c.rng.Uint64()
-	return types.UID(fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x",
-		a>>32, (a>>16)&0xffff, a&0x0fff, 0x8000|(b>>48)&0x3fff, b&0xffffffffffff))
+	return uidOf(c.rng.Uint64(), c.rng.Uint64())
+}
+
+// uidOf formats a version-4 UUID from two random words: what
+// fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", a>>32, (a>>16)&0xffff,
+// a&0x0fff, 0x8000|(b>>48)&0x3fff, b&0xffffffffffff) prints, with one
+// allocation.
+func uidOf(a, b uint64) types.UID {
+	var buf [36]byte
+	hex := func(at int, v uint64, digits int) {
+		for i := digits - 1; i >= 0; i-- {
+			buf[at+i] = "0123456789abcdef"[v&0xf]
+			v >>= 4
+		}
+	}
+	hex(0, a>>32, 8)
+	buf[8] = '-'
+	hex(9, (a>>16)&0xffff, 4)
+	buf[13], buf[14] = '-', '4'
+	hex(15, a&0x0fff, 3)
+	buf[18] = '-'
+	hex(19, 0x8000|(b>>48)&0x3fff, 4)
+	buf[23] = '-'
+	hex(24, b&0xffffffffffff, 12)
+	return types.UID(buf[:])
 }
 
 // ---- the event queue --------------------------------------------------

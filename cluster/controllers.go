@@ -355,7 +355,7 @@ func (c *Cluster) carryOut(kind string, owner Object, plan *workload.Plan, sourc
 				c.record(owner, kind, "Warning", "FailedCreate", source, "Error creating: %v", err)
 				return err
 			}
-			c.record(owner, kind, "Normal", "SuccessfulCreate", source, "Created pod: %s", created.GetName())
+			c.recordMsg(owner, kind, "Normal", "SuccessfulCreate", source, "Created pod: "+created.GetName())
 			return nil
 		})
 		firstErr = err
@@ -373,7 +373,7 @@ func (c *Cluster) carryOut(kind string, owner Object, plan *workload.Plan, sourc
 			continue
 		}
 		c.deletePod(p, nil)
-		c.record(owner, kind, "Normal", "SuccessfulDelete", source, "Deleted pod: %s", p.Name)
+		c.recordMsg(owner, kind, "Normal", "SuccessfulDelete", source, "Deleted pod: "+p.Name)
 	}
 	return firstErr
 }
@@ -492,7 +492,7 @@ func (c *Cluster) syncDeployment(k key) {
 		c.write(KindDeployment, plan.Deployment.DeepCopy())
 	}
 	for _, e := range plan.Events {
-		c.record(d, KindDeployment, e.Type, e.Reason, "deployment-controller", "%s", e.Message)
+		c.recordMsg(d, KindDeployment, e.Type, e.Reason, "deployment-controller", e.Message)
 	}
 	switch {
 	case plan.RequeueAfter > 0 && plan.RequeueAfter < time.Second:

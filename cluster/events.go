@@ -74,8 +74,14 @@ func (c *Cluster) EventsFor(kind, namespace, name string) []Event {
 }
 
 func (c *Cluster) record(o metav1.Object, kind, typ, reason, source, format string, args ...any) {
+	c.recordMsg(o, kind, typ, reason, source, fmt.Sprintf(format, args...))
+}
+
+// recordMsg is record with the message already written (the frequent
+// events build theirs without fmt's boxing).
+func (c *Cluster) recordMsg(o metav1.Object, kind, typ, reason, source, msg string) {
 	c.events = append(c.events, Event{
-		At: c.now, Type: typ, Reason: reason, Message: fmt.Sprintf(format, args...),
+		At: c.now, Type: typ, Reason: reason, Message: msg,
 		Kind: kind, Namespace: o.GetNamespace(), Name: o.GetName(), UID: o.GetUID(), Source: source,
 	})
 	// The apiserver refuses an Event in a namespace that is Terminating or

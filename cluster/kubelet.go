@@ -237,9 +237,9 @@ func (c *Cluster) kubeletEvents(k key, evs []probe.Event) {
 	for _, e := range evs {
 		switch e.Reason {
 		case "Started":
-			c.record(o, KindPod, "Normal", "Started", "kubelet", "Started container %s", e.Container)
+			c.recordMsg(o, KindPod, "Normal", "Started", "kubelet", "Started container "+e.Container)
 		case "Killing":
-			c.record(o, KindPod, "Normal", "Killing", "kubelet", "%s", e.Message)
+			c.recordMsg(o, KindPod, "Normal", "Killing", "kubelet", e.Message)
 		case "BackOff":
 			c.record(o, KindPod, "Warning", "BackOff", "kubelet", "Back-off restarting failed container %s in pod %s_%s(%s)", e.Container, o.GetName(), o.GetNamespace(), o.GetUID())
 		case "Probe":

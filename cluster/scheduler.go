@@ -296,7 +296,7 @@ func (c *Cluster) bind(p *corev1.Pod, node string) {
 	np.Spec.NodeName = node
 	setPodCondition(np, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(c.now)})
 	c.writeStatus(KindPod, np)
-	c.record(np, KindPod, "Normal", "Scheduled", "default-scheduler", "Successfully assigned %s/%s to %s", np.Namespace, np.Name, node)
+	c.recordMsg(np, KindPod, "Normal", "Scheduled", "default-scheduler", "Successfully assigned "+np.Namespace+"/"+np.Name+" to "+node)
 	delete(c.pending, keyOf(np))
 	if ns := c.nodes[node]; ns != nil && ns.up {
 		c.kubeletTake(np, ns)

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -194,6 +195,17 @@ func TestPropertyPodStatusEqual(t *testing.T) {
 		}
 		if got := podStatusEqual(&b, &a); got != want {
 			t.Fatalf("podStatusEqual(b, a) = %t, Semantic.DeepEqual = %t", got, want)
+		}
+	})
+}
+
+// uidOf prints what the fmt.Sprintf it replaced printed.
+func TestPropertyUIDOf(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		a, b := rapid.Uint64().Draw(t, "a"), rapid.Uint64().Draw(t, "b")
+		want := fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", a>>32, (a>>16)&0xffff, a&0x0fff, 0x8000|(b>>48)&0x3fff, b&0xffffffffffff)
+		if got := string(uidOf(a, b)); got != want {
+			t.Fatalf("uidOf(%#x, %#x) = %s, want %s", a, b, got, want)
 		}
 	})
 }
