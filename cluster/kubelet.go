@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,7 +47,7 @@ func (c *Cluster) admitPod(p *corev1.Pod, ns *nodeState, base map[string]int32) 
 		return
 	}
 	rt := &podRuntime{runner: r, node: ns.name, base: base, admitted: c.now,
-		ip: fmt.Sprintf("10.244.%d.%d", ns.index, ns.nextIP), gates: gateConditions(p)}
+		ip: "10.244." + strconv.Itoa(ns.index) + "." + strconv.Itoa(ns.nextIP), gates: gateConditions(p)}
 	ns.nextIP++
 	if old := c.pods[k]; old != nil {
 		rt.token = old.token + 1

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -559,7 +560,7 @@ func (r *Runner) stopAll(at time.Time, grace time.Duration, emit func(Event)) {
 		}
 		c.killing = true
 		emit(Event{At: at.Sub(r.start), Container: c.spec.Name, Reason: "Killing",
-			Message: fmt.Sprintf("Stopping container %s (grace period %s)", c.spec.Name, kill), RestartCount: c.restarts})
+			Message: "Stopping container " + c.spec.Name + " (grace period " + kill.String() + ")", RestartCount: c.restarts})
 		if c.sidecar {
 			if t := at.Add(grace); !c.turn || t.Before(c.turnBy) {
 				c.turn, c.turnBy = true, t
@@ -841,7 +842,7 @@ func (r *Runner) notePodReady(at time.Time) {
 		msg += " (" + cond.Reason + ": " + cond.Message + ")"
 	}
 	if e := EndpointOf(pod, false); e.Included {
-		msg += fmt.Sprintf("; Service endpoint ready=%t serving=%t", e.Ready, e.Serving)
+		msg += "; Service endpoint ready=" + strconv.FormatBool(e.Ready) + " serving=" + strconv.FormatBool(e.Serving)
 		if e.Terminating {
 			msg += " terminating=true"
 		}
@@ -879,7 +880,7 @@ func (r *Runner) startContainer(at time.Time, c *simContainer) error {
 	if !c.init {
 		r.initialized = true
 	}
-	r.emit(at, c, "Started", fmt.Sprintf("Started container %s (instance %d, restartCount %d)", c.spec.Name, c.m.Instance(), c.restarts))
+	r.emit(at, c, "Started", "Started container "+c.spec.Name+" (instance "+strconv.Itoa(c.m.Instance())+", restartCount "+strconv.Itoa(int(c.restarts))+")")
 	// The runtime's start event makes the kubelet sync the pod (rule
 	// P13.11).
 	r.resync(at, c)
@@ -1011,7 +1012,7 @@ func (r *Runner) exit(at time.Time, c *simContainer) error {
 	if killed && c.lastKill.instance == c.m.Instance() {
 		c.exitKill = c.lastKill
 	}
-	r.emit(at, c, "Exited", fmt.Sprintf("exit code %d, %s", c.exitCode, c.exitWhy))
+	r.emit(at, c, "Exited", "exit code "+strconv.Itoa(int(c.exitCode))+", "+c.exitWhy)
 	r.noteReady(at, c)
 	switch {
 	case r.terminating, r.killed:
