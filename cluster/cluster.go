@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"container/heap"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -282,21 +281,55 @@ type timer struct {
 	fn         func()
 }
 
-type timerQueue []*timer
+// timerQueue is a binary heap of timers by (at, seq), held by value: a
+// timer costs no allocation of its own. (at, seq) orders timers totally,
+// so any heap pops them in the same order.
+type timerQueue []timer
 
 func (q timerQueue) Len() int { return len(q) }
-func (q timerQueue) Less(i, j int) bool {
+
+func (q timerQueue) less(i, j int) bool {
 	if !q[i].at.Equal(q[j].at) {
 		return q[i].at.Before(q[j].at)
 	}
 	return q[i].seq < q[j].seq
 }
-func (q timerQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *timerQueue) Push(x any)   { *q = append(*q, x.(*timer)) }
-func (q *timerQueue) Pop() any {
-	old := *q
-	t := old[len(old)-1]
-	*q = old[:len(old)-1]
+
+func (q *timerQueue) push(t timer) {
+	*q = append(*q, t)
+	h := *q
+	for i := len(h) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !h.less(i, parent) {
+			break
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func (q *timerQueue) pop() timer {
+	h := *q
+	n := len(h) - 1
+	t := h[0]
+	h[0] = h[n]
+	h[n] = timer{} // drop its function for the collector
+	h = h[:n]
+	for i := 0; ; {
+		l, r, least := 2*i+1, 2*i+2, i
+		if l < n && h.less(l, least) {
+			least = l
+		}
+		if r < n && h.less(r, least) {
+			least = r
+		}
+		if least == i {
+			break
+		}
+		h[i], h[least] = h[least], h[i]
+		i = least
+	}
+	*q = h
 	return t
 }
 
@@ -309,7 +342,7 @@ func (c *Cluster) at(t time.Time, background bool, fn func()) {
 		t = c.now
 	}
 	c.seq++
-	heap.Push(&c.queue, &timer{at: t, seq: c.seq, background: background, fn: fn})
+	c.queue.push(timer{at: t, seq: c.seq, background: background, fn: fn})
 }
 
 // ---- running --------------------------------------------------------------
@@ -367,7 +400,7 @@ func (c *Cluster) runInstant() error {
 	}
 	fired := 0
 	for c.queue.Len() > 0 && !c.queue[0].at.After(c.now) {
-		tm := heap.Pop(&c.queue).(*timer)
+		tm := c.queue.pop()
 		tm.fn()
 		if err := c.actionErr; err != nil {
 			c.actionErr = nil
@@ -459,9 +492,9 @@ func (c *Cluster) Settle(limit time.Duration) error {
 
 // pendingForeground returns a foreground timer in the queue, or nil.
 func (c *Cluster) pendingForeground() *timer {
-	for _, t := range c.queue {
-		if !t.background {
-			return t
+	for i := range c.queue {
+		if !c.queue[i].background {
+			return &c.queue[i]
 		}
 	}
 	return nil
