@@ -837,18 +837,19 @@ func (r *Runner) notePodReady(at time.Time) {
 	}
 	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec, Status: st} // read only
 	r.podReady = cond.Status
-	msg := "pod Ready=" + string(cond.Status)
+	// one concatenation: the parts are constants or the condition's
+	var reason, sep, message, closing string
 	if cond.Reason != "" {
-		msg += " (" + cond.Reason + ": " + cond.Message + ")"
+		reason, sep, message, closing = " ("+cond.Reason, ": ", cond.Message, ")"
 	}
+	endpoint, terminating := "; no Service endpoint (no pod IP)", ""
 	if e := EndpointOf(pod, false); e.Included {
-		msg += "; Service endpoint ready=" + strconv.FormatBool(e.Ready) + " serving=" + strconv.FormatBool(e.Serving)
+		endpoint = "; Service endpoint ready=" + strconv.FormatBool(e.Ready) + " serving=" + strconv.FormatBool(e.Serving)
 		if e.Terminating {
-			msg += " terminating=true"
+			terminating = " terminating=true"
 		}
-	} else {
-		msg += "; no Service endpoint (no pod IP)"
 	}
+	msg := "pod Ready=" + string(cond.Status) + reason + sep + message + closing + endpoint + terminating
 	r.events = append(r.events, Event{At: at.Sub(r.start), Container: "(pod)", Reason: "PodReady", Message: msg})
 }
 
