@@ -111,8 +111,6 @@ type Cluster struct {
 	// is the last pod spec whose requests were summed.
 	loadChanges  uint64
 	lastRequests requestsMemo
-	// condBuf is syncPodStatus's buffer for the conditions it gathers.
-	condBuf []corev1.PodCondition
 	// instantRuns counts the rounds of timers run at the current instant.
 	instantRuns int
 

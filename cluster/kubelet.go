@@ -344,13 +344,17 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 	if st.QOSClass == "" {
 		st.QOSClass = workload.QOSClass(p)
 	}
-	// The conditions are gathered in a buffer and copied only when the
-	// status is written.
-	conds := c.condBuf[:0]
+	// The conditions the kubelet does not own come first, as stored; when
+	// there are none (the usual case) the runner's own list, which Status
+	// handed over, is filtered in place, with no copy.
+	var conds []corev1.PodCondition
 	for _, cond := range p.Status.Conditions {
 		if !probe.KubeletOwnsCondition(cond.Type, c.opts.Gates) {
 			conds = append(conds, cond)
 		}
+	}
+	if conds == nil {
+		conds = st.Conditions[:0]
 	}
 	// The kubelet writes its own PodScheduled, also over the binding's
 	// (generateAPIPodStatus: True, observedGeneration the pod's
@@ -366,14 +370,12 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 				cond.LastTransitionTime = old.LastTransitionTime
 			}
 		}
-		conds = append(conds, cond)
+		conds = append(conds, cond) // in place: never ahead of the reading
 	}
 	st.Conditions = conds
-	c.condBuf = conds[:0]
 	if statusUnchanged(&st, &p.Status) {
 		return
 	}
-	st.Conditions = slices.Clone(conds)
 	// Stored objects are never modified in place, so the new version may
 	// share its metadata and spec with the old one.
 	np := *p
