@@ -136,7 +136,7 @@ type Cluster struct {
 	ctrls      map[ctrlKey]*ctrlState
 	serviceIPs uint32
 
-	events     []Event
+	events     eventLog
 	correlator *events.Correlator
 	correlated int                   // how much of events went through correlator
 	refused    map[int]bool          // events (by index) whose namespace refused them
@@ -631,8 +631,8 @@ func (c *Cluster) observe(ch apiserver.Change) {
 // few.
 func (c *Cluster) lastWriteSummary() string {
 	var parts []string
-	for i := len(c.events) - 1; i >= 0 && len(parts) < 3; i-- {
-		e := c.events[i]
+	for i := c.events.len() - 1; i >= 0 && len(parts) < 3; i-- {
+		e := c.events.at(i)
 		if !e.At.Equal(c.now) {
 			break
 		}

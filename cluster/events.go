@@ -59,15 +59,52 @@ func (c *Cluster) Watch(fn func(Change)) {
 
 // Events returns the event log so far, oldest first: every event
 // recorded, before correlation (see EventList).
-func (c *Cluster) Events() []Event { return slices.Clone(c.events) }
+func (c *Cluster) Events() []Event { return c.events.all() }
+
+// eventLog is the event log in chunks of eventChunk events: appending
+// never copies what is logged (a large rollout logs a few events per
+// pod).
+type eventLog struct {
+	chunks [][]Event
+	n      int
+}
+
+const eventChunk = 4096
+
+func (l *eventLog) len() int { return l.n }
+
+func (l *eventLog) at(i int) *Event { return &l.chunks[i/eventChunk][i%eventChunk] }
+
+func (l *eventLog) append(e Event) {
+	if l.n%eventChunk == 0 {
+		l.chunks = append(l.chunks, make([]Event, 0, eventChunk))
+	}
+	last := len(l.chunks) - 1
+	l.chunks[last] = append(l.chunks[last], e)
+	l.n++
+}
+
+// all returns a copy of the log, oldest first.
+func (l *eventLog) all() []Event {
+	if l.n == 0 {
+		return nil
+	}
+	out := make([]Event, 0, l.n)
+	for _, ch := range l.chunks {
+		out = append(out, ch...)
+	}
+	return out
+}
 
 // EventsFor returns the logged events about one object, oldest first,
 // before correlation.
 func (c *Cluster) EventsFor(kind, namespace, name string) []Event {
 	var out []Event
-	for _, e := range c.events {
-		if e.Kind == kind && e.Namespace == namespace && e.Name == name {
-			out = append(out, e)
+	for _, ch := range c.events.chunks {
+		for _, e := range ch {
+			if e.Kind == kind && e.Namespace == namespace && e.Name == name {
+				out = append(out, e)
+			}
 		}
 	}
 	return out
@@ -80,7 +117,7 @@ func (c *Cluster) record(o metav1.Object, kind, typ, reason, source, format stri
 // recordMsg is record with the message already written (the frequent
 // events build theirs without fmt's boxing).
 func (c *Cluster) recordMsg(o metav1.Object, kind, typ, reason, source, msg string) {
-	c.events = append(c.events, Event{
+	c.events.append(Event{
 		At: c.now, Type: typ, Reason: reason, Message: msg,
 		Kind: kind, Namespace: o.GetNamespace(), Name: o.GetName(), UID: o.GetUID(), Source: source,
 	})
@@ -90,7 +127,7 @@ func (c *Cluster) recordMsg(o metav1.Object, kind, typ, reason, source, msg stri
 		if c.refused == nil {
 			c.refused = map[int]bool{}
 		}
-		c.refused[len(c.events)-1] = true
+		c.refused[c.events.len()-1] = true
 	}
 }
 
@@ -123,8 +160,8 @@ func (c *Cluster) dropEvents(ns string) {
 // every component (upstream: one per recorder; its keys include the
 // source, so only the caches' shared size differs).
 func (c *Cluster) correlateLog() {
-	for ; c.correlated < len(c.events); c.correlated++ {
-		e := c.events[c.correlated]
+	for ; c.correlated < c.events.len(); c.correlated++ {
+		e := *c.events.at(c.correlated)
 		// The Event object the recorder writes: named <object>.<hex of the
 		// unix nanoseconds> (plus the log index, unique where upstream's
 		// clock would be), in the object's namespace or "default".

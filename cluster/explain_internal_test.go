@@ -209,7 +209,7 @@ func TestExplainWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = c.Advance(3 * time.Second)
-	rv, events, requests := c.st.rv(), len(c.events), len(c.requests)
+	rv, events, requests := c.st.rv(), c.events.len(), len(c.requests)
 	var targets [][2]string
 	for _, kind := range []string{KindDeployment, KindReplicaSet, KindPod, KindNode} {
 		for _, o := range c.st.list(kind, "") {
@@ -226,8 +226,8 @@ func TestExplainWritesNothing(t *testing.T) {
 			}
 		}
 	}
-	if c.st.rv() != rv || len(c.events) != events || len(c.requests) != requests {
-		t.Fatalf("explaining wrote: resourceVersion %d → %d, events %d → %d, requests %d → %d", rv, c.st.rv(), events, len(c.events), requests, len(c.requests))
+	if c.st.rv() != rv || c.events.len() != events || len(c.requests) != requests {
+		t.Fatalf("explaining wrote: resourceVersion %d → %d, events %d → %d, requests %d → %d", rv, c.st.rv(), events, c.events.len(), requests, len(c.requests))
 	}
 }
 
