@@ -126,7 +126,7 @@ func (c *Cluster) Apply(o Object) (Object, error) {
 	}
 	in := copyObject(o)
 	in.SetNamespace(ns)
-	prepared, _ := c.prepare(kind, in)
+	prepared, _ := c.prepare(kind, in, "")
 	nd := copyObject(cur)
 	nd.SetLabels(prepared.GetLabels())
 	nd.SetAnnotations(prepared.GetAnnotations())

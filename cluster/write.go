@@ -27,16 +27,24 @@ func groupKind(kind string) schema.GroupKind {
 }
 
 // prepare defaults and validates a new object of kind as the apiserver's
-// create path does (registry strategies; RS-1.3, RS-2, RS-12.1).
-func (c *Cluster) prepare(kind string, o Object) (Object, field.ErrorList) {
+// create path does (registry strategies; RS-1.3, RS-2, RS-12.1). A pod
+// gets name when it is not "" (the name the apiserver generated: the pod
+// prepare builds is a new one, so o is not copied to be named).
+func (c *Cluster) prepare(kind string, o Object, name string) (Object, field.ErrorList) {
 	switch v := o.(type) {
 	case *corev1.Pod:
 		if m := c.templateMemo(v); m != nil {
 			p := &corev1.Pod{TypeMeta: v.TypeMeta, ObjectMeta: *v.ObjectMeta.DeepCopy(), Spec: m.spec,
 				Status: corev1.PodStatus{Phase: corev1.PodPending, QOSClass: m.qos}}
+			if name != "" {
+				p.Name = name
+			}
 			return p, append(workload.ValidateObjectMeta(&p.ObjectMeta, field.NewPath("metadata")), m.errs...)
 		}
 		p := workload.DefaultPod(v)
+		if name != "" {
+			p.Name = name
+		}
 		addDefaultTolerations(p)
 		// podStrategy.PrepareForCreate: whatever status the client sent
 		// gives way to phase Pending and the pod's QoS class.
@@ -169,24 +177,22 @@ func (c *Cluster) admit(o Object, dry bool) (Object, []*corev1.ResourceQuota, er
 		if !ok {
 			return nil, nil, apierrors.NewAlreadyExists(schema.ParseGroupResource(resourceName(kind)), generated)
 		}
-		if p, ok := o.(*corev1.Pod); ok {
-			// prepare copies a pod before it defaults it: the name may be
-			// set on a shallow copy.
-			named := *p
-			o = &named
+		if _, ok := o.(*corev1.Pod); ok {
+			// prepare builds a new pod: it sets the name there.
+			name = generated
 		} else {
 			o = copyObject(o)
+			o.SetName(generated)
 		}
-		o.SetName(generated)
 	}
-	obj, errs := c.prepare(kind, o)
+	obj, errs := c.prepare(kind, o, name)
 	if clusterScoped(kind) {
 		obj.SetNamespace("")
 	}
 	if obj.GetName() == "" && obj.GetGenerateName() != "" {
 		probe := copyObject(obj)
 		probe.SetName(obj.GetGenerateName() + "abcde")
-		_, errs = c.prepare(kind, probe)
+		_, errs = c.prepare(kind, probe, "")
 	}
 	if len(errs) > 0 {
 		return nil, nil, apierrors.NewInvalid(groupKind(kind), obj.GetName(), errs)
