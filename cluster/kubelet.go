@@ -61,7 +61,9 @@ func (c *Cluster) admitPod(p *corev1.Pod, ns *nodeState, base map[string]int32) 
 func (c *Cluster) scenarioOf(p *corev1.Pod, ns *nodeState) probe.Scenario {
 	k := keyOf(p)
 	sc := probe.Scenario{Pod: p, Scripts: make(map[string]probe.Script, len(p.Spec.InitContainers)+len(p.Spec.Containers)), StartDelay: c.opts.StartDelay,
-		Gates: c.opts.Gates, MaxContainerRestartPeriod: c.opts.MaxContainerRestartPeriod, KubeletStart: ns.kubeletStart}
+		Gates: c.opts.Gates, MaxContainerRestartPeriod: c.opts.MaxContainerRestartPeriod, KubeletStart: ns.kubeletStart,
+		// stored objects are never modified in place
+		ShareSpec: shortcuts}
 	for i := range p.Spec.InitContainers {
 		ctr := &p.Spec.InitContainers[i]
 		sc.Scripts[ctr.Name] = c.scriptOf(k, ctr, ctr.RestartPolicy == nil || *ctr.RestartPolicy != corev1.ContainerRestartPolicyAlways)

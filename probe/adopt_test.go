@@ -257,3 +257,4 @@ func TestAdoptRunnerGoesOnInitializing(t *testing.T) {
 }
 
 func cmpStatus(a, b corev1.PodStatus) string { return cmp.Diff(a, b) }
+

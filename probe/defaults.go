@@ -73,3 +73,26 @@ func DefaultPodSpec(spec *corev1.PodSpec) *corev1.PodSpec {
 	}
 	return out
 }
+
+// defaulted reports whether DefaultPodSpec would leave spec as it is.
+func defaulted(spec *corev1.PodSpec) bool {
+	if spec.RestartPolicy == "" || spec.TerminationGracePeriodSeconds == nil {
+		return false
+	}
+	for _, cs := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
+		for i := range cs {
+			for _, p := range []*corev1.Probe{cs[i].StartupProbe, cs[i].ReadinessProbe, cs[i].LivenessProbe} {
+				if p == nil {
+					continue
+				}
+				if p.TimeoutSeconds == 0 || p.PeriodSeconds == 0 || p.SuccessThreshold == 0 || p.FailureThreshold == 0 {
+					return false
+				}
+				if h := p.HTTPGet; h != nil && (h.Path == "" || h.Scheme == "") {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}

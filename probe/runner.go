@@ -167,8 +167,14 @@ func NewRunner(sc Scenario, start time.Time) (*Runner, error) {
 
 // newRunner builds the Runner of sc, its containers not started.
 func newRunner(sc Scenario, start time.Time) (*Runner, error) {
-	// DefaultPodSpec copies the spec: the rest is copied here.
-	pod := &corev1.Pod{TypeMeta: sc.Pod.TypeMeta, Spec: *DefaultPodSpec(&sc.Pod.Spec)}
+	// DefaultPodSpec copies the spec (unless it may be shared): the rest
+	// is copied here.
+	pod := &corev1.Pod{TypeMeta: sc.Pod.TypeMeta}
+	if sc.ShareSpec && defaulted(&sc.Pod.Spec) {
+		pod.Spec = sc.Pod.Spec
+	} else {
+		pod.Spec = *DefaultPodSpec(&sc.Pod.Spec)
+	}
 	sc.Pod.ObjectMeta.DeepCopyInto(&pod.ObjectMeta)
 	sc.Pod.Status.DeepCopyInto(&pod.Status)
 	r := &Runner{pod: pod, start: start, startDelay: sc.StartDelay, now: start, podReady: corev1.ConditionUnknown,
