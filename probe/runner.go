@@ -171,11 +171,11 @@ func newRunner(sc Scenario, start time.Time) (*Runner, error) {
 	// is copied here.
 	pod := &corev1.Pod{TypeMeta: sc.Pod.TypeMeta}
 	if sc.ShareSpec && defaulted(&sc.Pod.Spec) {
-		pod.Spec = sc.Pod.Spec
+		pod.ObjectMeta, pod.Spec = sc.Pod.ObjectMeta, sc.Pod.Spec
 	} else {
 		pod.Spec = *DefaultPodSpec(&sc.Pod.Spec)
+		sc.Pod.ObjectMeta.DeepCopyInto(&pod.ObjectMeta)
 	}
-	sc.Pod.ObjectMeta.DeepCopyInto(&pod.ObjectMeta)
 	sc.Pod.Status.DeepCopyInto(&pod.Status)
 	r := &Runner{pod: pod, start: start, startDelay: sc.StartDelay, now: start, podReady: corev1.ConditionUnknown,
 		gates: sc.Gates, kubeletStart: sc.KubeletStart}

@@ -11,9 +11,9 @@ import (
 	"github.com/kubesem/kubesem/probe"
 )
 
-// A Runner that shares its pod's spec (Scenario.ShareSpec) decides as one
-// that copies it — same actions, events and statuses — and leaves the
-// spec as it was.
+// A Runner that shares its pod's metadata and spec (Scenario.ShareSpec)
+// decides as one that copies them — same actions, events and statuses —
+// and leaves the pod as it was.
 func TestPropertyShareSpec(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		sc := genScenario(t, false)

@@ -56,11 +56,11 @@ type Scenario struct {
 	// every HousekeepingPeriod from then (rule P13.10). Zero means the
 	// pod's admission instant.
 	KubeletStart time.Time
-	// ShareSpec lets a Runner keep Pod's spec instead of a copy when the
-	// spec needs none of DefaultPodSpec's defaults (as a pod the
-	// apiserver stored): the caller promises not to modify it while the
-	// Runner runs. A simulated cluster running many pods created from
-	// one template saves a copy per pod.
+	// ShareSpec lets a Runner keep Pod's metadata and spec instead of
+	// copies when the spec needs none of DefaultPodSpec's defaults (as a
+	// pod the apiserver stored): the caller promises not to modify them
+	// while the Runner runs. A simulated cluster running many pods
+	// created from one template saves two copies per pod.
 	ShareSpec bool
 }
 
