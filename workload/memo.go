@@ -56,6 +56,10 @@ type Memo struct {
 	// facts, kept for the next sync
 	cand              []*corev1.Pod
 	candIdx, ownedIdx []int32
+	// prev holds the facts of the last sync's pods in its order, cur
+	// how far this sync has followed it (atNext), next this sync's.
+	prev, next []int32
+	cur        int
 
 	// the sibling selectors the related bits were computed for
 	relKey string
@@ -104,6 +108,42 @@ func (m *Memo) begin(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind) {
 	}
 	m.stamp++
 	m.fresh = 0
+	m.cur, m.next = 0, m.next[:0]
+}
+
+// atNext is at for the pods of a sync's list, in their order: the
+// previous sync's list mostly comes again, in the same order, so the
+// pointers are compared along it before the index is looked up (a large
+// controller's sync would otherwise hash every pod). It returns what at
+// returns.
+func (m *Memo) atNext(pod *corev1.Pod, rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, sel, template *selector.Selector) int32 {
+	for m.cur < len(m.prev) {
+		i := m.prev[m.cur]
+		f := &m.facts[i]
+		if f.pod == pod {
+			m.cur++
+			if f.stamp != m.stamp {
+				f.stamp = m.stamp
+				m.fresh++
+			}
+			m.next = append(m.next, i)
+			return i
+		}
+		// Lists are in name order: an earlier name was removed (or its
+		// facts reused), the same name replaced; a later one means pod
+		// is new. (Only a guide: the facts returned are always pod's.)
+		if f.pod == nil || f.ref.Name <= pod.Name {
+			m.cur++
+			if f.pod != nil && f.ref.Name == pod.Name {
+				break
+			}
+			continue
+		}
+		break
+	}
+	i := m.at(pod, rs, kind, sel, template)
+	m.next = append(m.next, i)
+	return i
 }
 
 // at returns the index of pod's facts, reading them if pod is new to m.
@@ -134,6 +174,7 @@ func (m *Memo) at(pod *corev1.Pod, rs *appsv1.ReplicaSet, kind schema.GroupVersi
 // end forgets the pods the sync did not see (replaced by newer objects,
 // or gone), so that a Memo holds no pod a store has dropped.
 func (m *Memo) end() {
+	m.prev, m.next = m.next, m.prev
 	if m.fresh == len(m.facts)-len(m.free) {
 		return
 	}

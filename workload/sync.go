@@ -170,7 +170,7 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 			continue
 		}
 		if memo != nil {
-			fi := memo.at(pod, rs, kind, sel, template)
+			fi := memo.atNext(pod, rs, kind, sel, template)
 			if memo.facts[fi].inNS {
 				candidates = append(candidates, pod)
 				candIdx = append(candIdx, fi)
