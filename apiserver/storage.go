@@ -40,6 +40,15 @@ func (st *Storage) Get(ns, name string) Object { return st.t.get(Key{ns, name}) 
 // namespace and name order.
 func (st *Storage) List(ns string) []Object { return objectsOf(st.t.list(ns)) }
 
+// AppendList appends to dst what List returns (a driver's buffer saves
+// the allocation).
+func (st *Storage) AppendList(dst []Object, ns string) []Object {
+	for _, sl := range st.t.list(ns) {
+		dst = append(dst, sl.obj)
+	}
+	return dst
+}
+
 // Len is the number of stored objects.
 func (st *Storage) Len() int { return len(st.t.objs) }
 

@@ -88,8 +88,10 @@ type Cluster struct {
 	st    *store
 	// ownBuf and orphanBuf are reused for the pod lists a sync reads.
 	ownBuf, orphanBuf []Object
-	// podBuf holds the pod list of the sync under way (syncPods).
+	// podBuf holds the pod list of the sync under way (syncPods), allBuf
+	// the namespace's pods it reads them from when it ranks.
 	podBuf []*corev1.Pod
+	allBuf []Object
 	queue  timerQueue
 	seq    uint64
 	rounds int

@@ -170,13 +170,20 @@ func (c *Cluster) syncPods(ns string, uid types.UID, replicas *int32, ranked boo
 	if replicas != nil {
 		want = int(*replicas)
 	}
-	if ranked && len(own)+len(orphans) > want {
-		return c.podsOf(ns)
-	}
 	// The list lives until the next sync's (workload's plans keep no
 	// pod list): one buffer serves them all.
-	pods := slices.Grow(c.podBuf[:0], len(own)+len(orphans))
+	pods := c.podBuf[:0]
 	defer func() { c.podBuf = pods[:0] }()
+	if ranked && len(own)+len(orphans) > want {
+		c.allBuf = c.st.tables[KindPod].AppendList(c.allBuf[:0], ns)
+		pods = slices.Grow(pods, len(c.allBuf))
+		for _, o := range c.allBuf {
+			pods = append(pods, o.(*corev1.Pod))
+		}
+		clear(c.allBuf)
+		return pods
+	}
+	pods = slices.Grow(pods, len(own)+len(orphans))
 	i, j := 0, 0
 	for i < len(own) || j < len(orphans) {
 		var o Object
