@@ -50,6 +50,10 @@ type ordered struct {
 	sorted  []*slot
 	added   []*slot
 	removed int
+	// spare is the array the last merge left, cleared: the next merge
+	// writes into it (callers never keep what slots returns past a
+	// change).
+	spare []*slot
 }
 
 func compareSlots(a, b *slot) int { return compareKeys(a.k, b.k) }
@@ -63,7 +67,10 @@ func (o *ordered) slots(member func(*slot) bool) []*slot {
 		return o.sorted
 	}
 	slices.SortFunc(o.added, compareSlots)
-	merged := make([]*slot, 0, len(o.sorted)+len(o.added))
+	merged := o.spare[:0]
+	if cap(merged) < len(o.sorted)+len(o.added) {
+		merged = make([]*slot, 0, len(o.sorted)+len(o.added)+len(o.added)/2)
+	}
 	keep := func(s *slot) {
 		if n := len(merged); n > 0 && merged[n-1] == s {
 			return // left and came back
@@ -82,6 +89,9 @@ func (o *ordered) slots(member func(*slot) bool) []*slot {
 			j++
 		}
 	}
+	clear(o.sorted)
+	o.spare = o.sorted[:0]
+	clear(o.added)
 	o.sorted, o.added, o.removed = merged, o.added[:0], 0
 	return o.sorted
 }
