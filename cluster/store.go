@@ -265,7 +265,9 @@ func (s *store) podsOwnedBy(dst []Object, ns string, uid types.UID) []Object {
 	// A pod of another namespace that names the controller is not its.
 	out := dst[:n]
 	for _, o := range dst[n:] {
-		if o.GetNamespace() == ns {
+		// (a field read, not a method call through the interface, for
+		// a large controller's pods)
+		if p, ok := o.(*corev1.Pod); ok && p.Namespace == ns || !ok && o.GetNamespace() == ns {
 			out = append(out, o)
 		}
 	}
