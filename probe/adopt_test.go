@@ -257,4 +257,3 @@ func TestAdoptRunnerGoesOnInitializing(t *testing.T) {
 }
 
 func cmpStatus(a, b corev1.PodStatus) string { return cmp.Diff(a, b) }
-
