@@ -390,31 +390,8 @@ func ExplainSchedule(pod *corev1.Pod, nodes []*corev1.Node, bound []*corev1.Pod)
 	if pod == nil {
 		return SchedulingExplanation{Message: noNodesAvailable}
 	}
-	used := map[string]*usage{}
-	for _, p := range bound {
-		if p == nil || p.Spec.NodeName == "" || podTerminal(p) {
-			continue
-		}
-		u := used[p.Spec.NodeName]
-		if u == nil {
-			u = &usage{}
-			used[p.Spec.NodeName] = u
-		}
-		u.add(requestsOf(p), 1)
-	}
-	ns := make([]*corev1.Node, 0, len(nodes))
-	for _, n := range nodes {
-		if n != nil {
-			ns = append(ns, n)
-		}
-	}
-	slices.SortFunc(ns, func(a, b *corev1.Node) int { return cmp.Compare(a.Name, b.Name) })
-	return explainSchedule(pod, ns, func(name string) usage {
-		if u := used[name]; u != nil {
-			return *u
-		}
-		return usage{}
-	})
+	ns, used := scheduleInputs(nodes, bound)
+	return explainSchedule(pod, ns, used)
 }
 
 // explainSchedule explains schedulePod over nodes in name order: the same

@@ -311,6 +311,13 @@ func Schedule(pod *corev1.Pod, nodes []*corev1.Node, bound []*corev1.Pod) Schedu
 	if pod == nil {
 		return Scheduling{Message: noNodesAvailable}
 	}
+	ns, used := scheduleInputs(nodes, bound)
+	return schedulePod(pod, ns, used)
+}
+
+// scheduleInputs are Schedule's nodes in name order (nil ones dropped)
+// and what the pods bound to each request.
+func scheduleInputs(nodes []*corev1.Node, bound []*corev1.Pod) ([]*corev1.Node, func(string) usage) {
 	used := map[string]*usage{}
 	for _, p := range bound {
 		if p == nil || p.Spec.NodeName == "" || podTerminal(p) {
@@ -330,12 +337,12 @@ func Schedule(pod *corev1.Pod, nodes []*corev1.Node, bound []*corev1.Pod) Schedu
 		}
 	}
 	slices.SortFunc(ns, func(a, b *corev1.Node) int { return cmp.Compare(a.Name, b.Name) })
-	return schedulePod(pod, ns, func(name string) usage {
+	return ns, func(name string) usage {
 		if u := used[name]; u != nil {
 			return *u
 		}
 		return usage{}
-	})
+	}
 }
 
 // schedulePod is Schedule over the nodes in name order, with used telling
