@@ -424,6 +424,22 @@ func (r *Runner) explainContainer(c *simContainer, now time.Time) ContainerExpla
 		return x
 	}
 	x.Probes = c.m.Explain(now).Probes
+	if c.killing || r.terminating || r.killed {
+		// The kubelet kills from a pod sync: a container already being
+		// killed, or a pod being stopped, has no further probe kill.
+		for i := range x.Probes {
+			p := &x.Probes[i]
+			if p.Kind == Readiness {
+				continue
+			}
+			for _, kill := range []string{" kills the container (P9.1)", " kill the container (P9.1)", " would kill the container (P7.4)", " kill it (P7.5)"} {
+				if j := strings.Index(p.Text, kill); j >= 0 {
+					p.Text = p.Text[:j] + " would kill the container, but it is being stopped already: no probe kills it again (P9.1)" + p.Text[j+len(kill):]
+				}
+			}
+			p.Text = strings.Replace(p.Text, "the next failure (", "a further failure (", 1)
+		}
+	}
 	return x
 }
 
