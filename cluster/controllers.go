@@ -219,10 +219,15 @@ type ctrlState struct {
 	quietAt   time.Time
 }
 
-// shortcuts switches on what makes the syncs of large controllers cheap
-// without changing what they decide: syncPods's subset, the Memo, the
-// skipped quiet syncs and the Recreate Deployment's pods from the
-// per-controller lists (off only in the test that checks that claim).
+// shortcuts switches on what makes large clusters cheap without changing
+// what they decide: syncPods's subset, the Memo, the skipped quiet syncs
+// and the Recreate Deployment's pods from the per-controller lists; one
+// defaulted and validated spec per template and sync (templateMemo),
+// requests summed once per template, the scheduler's node order
+// (nodeOrder) and the books left alone when a write cannot change them
+// (sameLoad); statuses, specs and tolerations compared without reflection
+// first; the kubelet's runners sharing their stored pods (off only in
+// TestPropertyShortcutsChangeNothing, which checks that claim).
 var shortcuts = true
 
 // memo is the Memo a sync of the controller uses, nil without shortcuts.
