@@ -140,7 +140,9 @@ type simContainer struct {
 // container's probes are validated (an error with upstream's texts), and
 // every container is to be started StartDelay after start. The first
 // action, due at start, reports the pod's initial Ready condition. sc is
-// not modified; its scripts are called as the run needs them.
+// not modified; its scripts are called as the run needs them. The Runner
+// works on a copy of sc.Pod, or, with sc.ShareSpec and a spec that needs
+// no defaults, on the pod's own metadata and spec (never modifying them).
 func NewRunner(sc Scenario, start time.Time) (*Runner, error) {
 	if sc.Pod == nil {
 		return nil, fmt.Errorf("probe: new runner: nil pod")
