@@ -2,7 +2,6 @@ package probe_test
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -211,14 +210,7 @@ func TestPropertyRunnerExplainAgrees(t *testing.T) {
 // FuzzExplainRunner: any scenario, wild numbers included, is explained at
 // every step without a panic.
 func FuzzExplainRunner(f *testing.F) {
-	for seed := range 4 {
-		r := rand.New(rand.NewPCG(uint64(seed), 11))
-		b := make([]byte, 8192)
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
-		f.Add(b)
-	}
+	addRandomSeeds(f, 4, 8192, 11)
 	// The fuzzer's bytes are rapid's draws (one scenario per input), as
 	// in the package's other fuzz targets.
 	f.Fuzz(rapid.MakeFuzz(func(t *rapid.T) {

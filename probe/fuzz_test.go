@@ -94,16 +94,7 @@ func FuzzSimulate(f *testing.F) {
 // nothing due; steps never go back in time; Done never goes back to false,
 // and after Terminate nothing starts.
 func FuzzRunner(f *testing.F) {
-	for seed := range 8 {
-		// rapid reads the input as a stream of little-endian uint64s; a
-		// short input is skipped.
-		r := rand.New(rand.NewPCG(uint64(seed), 0))
-		b := make([]byte, 16384)
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
-		f.Add(b)
-	}
+	addRandomSeeds(f, 8, 16384, 0)
 	f.Fuzz(rapid.MakeFuzz(func(t *rapid.T) {
 		sc := genScenario(t, true)
 		start := t0.Add(time.Duration(rapid.Int64Range(-1<<40, 1<<40).Draw(t, "start")))
@@ -161,14 +152,7 @@ func FuzzRunner(f *testing.F) {
 // scenarios — is an error or a Runner that steps without panicking
 // (rule P5.4).
 func FuzzAdoptRunner(f *testing.F) {
-	for seed := range 4 {
-		r := rand.New(rand.NewPCG(uint64(seed), 7))
-		b := make([]byte, 8192)
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
-		f.Add(b)
-	}
+	addRandomSeeds(f, 4, 8192, 7)
 	f.Fuzz(rapid.MakeFuzz(func(t *rapid.T) {
 		sc := genScenario(t, true)
 		at := t0.Add(time.Duration(rapid.Int64Range(-1<<40, 1<<40).Draw(t, "at")))
@@ -221,4 +205,19 @@ func FuzzAdoptRunner(f *testing.F) {
 			}
 		}
 	}))
+}
+
+// addRandomSeeds adds n seed inputs of size random bytes (stream tells
+// the generators apart) to a fuzz target whose input rapid.MakeFuzz
+// reads: rapid reads it as a stream of little-endian uint64s, and skips a
+// short one.
+func addRandomSeeds(f *testing.F, n, size int, stream uint64) {
+	for seed := range n {
+		r := rand.New(rand.NewPCG(uint64(seed), stream))
+		b := make([]byte, size)
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		f.Add(b)
+	}
 }
