@@ -99,8 +99,9 @@ func compareKeys(a, b key) int {
 }
 
 // requeue marks an object to be synced again after d. Requeues are
-// background work for Settle: they only look again (a progress deadline
-// far ahead does not keep Settle busy; one within the quiet period runs).
+// background work for Settle: its look-ahead decides the sync at the
+// requeue's instant and waits for it only if it would write (a progress
+// deadline passing does; a look that finds nothing to do does not).
 func (c *Cluster) requeue(kind string, k key, d time.Duration) {
 	c.wakeAt(kind, k, c.now.Add(max(d, 0)), true)
 }
@@ -109,16 +110,28 @@ func (c *Cluster) requeue(kind string, k key, d time.Duration) {
 // pending one per object, as the controllers' delaying workqueues do.
 func (c *Cluster) wakeAt(kind string, k key, t time.Time, background bool) {
 	fk := kind + "/" + k.String()
-	if have, ok := c.pendingSync[fk]; ok && !have.After(t) {
+	if have, ok := c.pendingSync[fk]; ok && !have.at.After(t) {
 		return
 	}
-	c.pendingSync[fk] = t
-	c.at(t, background, func() {
-		if have, ok := c.pendingSync[fk]; ok && have.Equal(t) {
+	c.pendingSync[fk] = syncDue{at: t, kind: kind, k: k, background: background}
+	src := foreground
+	if background {
+		src = requeueTimer
+	}
+	c.at(t, src, func() {
+		if have, ok := c.pendingSync[fk]; ok && have.at.Equal(t) {
 			delete(c.pendingSync, fk)
 			c.markDirty(kind, k)
 		}
 	})
+}
+
+// syncDue is a pending sync of one controller object.
+type syncDue struct {
+	at         time.Time
+	kind       string
+	k          key
+	background bool // a requeue, not a retry
 }
 
 var errProgressCheck = errors.New("progress check due within a second")
@@ -271,16 +284,7 @@ func (c *Cluster) syncReplicaSet(k key) {
 	if c.unchanged(st, rs) {
 		return
 	}
-	var siblings []*appsv1.ReplicaSet
-	if ref := metav1.GetControllerOfNoCopy(rs); ref != nil {
-		for _, so := range c.st.list(KindReplicaSet, k.ns) {
-			if sref := metav1.GetControllerOfNoCopy(so); sref != nil && sref.UID == ref.UID {
-				siblings = append(siblings, so.(*appsv1.ReplicaSet))
-			}
-		}
-	}
-	pods := c.syncPods(k.ns, rs.UID, rs.Spec.Replicas, len(siblings) > 0)
-	plan, err := workload.SyncReplicaSet(rs, pods, c.now, workload.Options{Siblings: siblings, Memo: st.memoOf(), Gates: c.opts.Gates})
+	plan, err := c.planReplicaSet(rs, c.now, st.memoOf())
 	if err != nil {
 		c.record(rs, KindReplicaSet, "Warning", "SyncFailed", "replicaset-controller", "%v", err)
 		return
@@ -299,6 +303,21 @@ func (c *Cluster) syncReplicaSet(k key) {
 	c.settled(st, KindReplicaSet, k, plan, manageErr)
 }
 
+// planReplicaSet decides a sync of rs at now from the stored pods and its
+// siblings (the ReplicaSets of its Deployment).
+func (c *Cluster) planReplicaSet(rs *appsv1.ReplicaSet, now time.Time, memo *workload.Memo) (*workload.Plan, error) {
+	var siblings []*appsv1.ReplicaSet
+	if ref := metav1.GetControllerOfNoCopy(rs); ref != nil {
+		for _, so := range c.st.list(KindReplicaSet, rs.Namespace) {
+			if sref := metav1.GetControllerOfNoCopy(so); sref != nil && sref.UID == ref.UID {
+				siblings = append(siblings, so.(*appsv1.ReplicaSet))
+			}
+		}
+	}
+	pods := c.syncPods(rs.Namespace, rs.UID, rs.Spec.Replicas, len(siblings) > 0)
+	return workload.SyncReplicaSet(rs, pods, now, workload.Options{Siblings: siblings, Memo: memo, Gates: c.opts.Gates})
+}
+
 func (c *Cluster) syncReplicationController(k key) {
 	o := c.st.get(KindReplicationController, k)
 	if o == nil {
@@ -309,8 +328,7 @@ func (c *Cluster) syncReplicationController(k key) {
 	if c.unchanged(st, rc) {
 		return
 	}
-	pods := c.syncPods(k.ns, rc.UID, rc.Spec.Replicas, false)
-	plan, err := workload.SyncReplicationController(rc, pods, c.now, workload.Options{Memo: st.memoOf(), Gates: c.opts.Gates})
+	plan, err := c.planReplicationController(rc, c.now, st.memoOf())
 	if err != nil {
 		c.record(rc, KindReplicationController, "Warning", "SyncFailed", "replication-controller", "%v", err)
 		return
@@ -327,6 +345,13 @@ func (c *Cluster) syncReplicationController(k key) {
 		c.requeue(KindReplicationController, k, d)
 	}
 	c.settled(st, KindReplicationController, k, plan, manageErr)
+}
+
+// planReplicationController decides a sync of rc at now from the stored
+// pods.
+func (c *Cluster) planReplicationController(rc *corev1.ReplicationController, now time.Time, memo *workload.Memo) (*workload.Plan, error) {
+	pods := c.syncPods(rc.Namespace, rc.UID, rc.Spec.Replicas, false)
+	return workload.SyncReplicationController(rc, pods, now, workload.Options{Memo: memo, Gates: c.opts.Gates})
 }
 
 // carryOut performs a ReplicaSet or RC sync's plan: adoptions, releases,
@@ -414,51 +439,8 @@ func (c *Cluster) syncDeployment(k key) {
 		c.record(d, KindDeployment, "Warning", "SelectorParsingFailed", "deployment-controller", "%v", err)
 		return
 	}
-	var rss []*appsv1.ReplicaSet
-	for _, ro := range c.st.list(KindReplicaSet, k.ns) {
-		rs := ro.(*appsv1.ReplicaSet)
-		ref := metav1.GetControllerOfNoCopy(rs)
-		switch {
-		case ref != nil && ref.UID == d.UID:
-			if d.DeletionTimestamp == nil && !sel.Empty() && !sel.Matches(rs.Labels) {
-				nrs := rs.DeepCopy()
-				nrs.OwnerReferences = slices.DeleteFunc(nrs.OwnerReferences, func(r metav1.OwnerReference) bool { return r.UID == d.UID })
-				c.write(KindReplicaSet, nrs)
-				continue
-			}
-			rss = append(rss, rs)
-		case ref == nil && d.DeletionTimestamp == nil && rs.DeletionTimestamp == nil && !sel.Empty() && sel.Matches(rs.Labels):
-			nrs := rs.DeepCopy()
-			nrs.OwnerReferences = append(nrs.OwnerReferences, *metav1.NewControllerRef(d, rollout.DeploymentKind))
-			c.write(KindReplicaSet, nrs)
-			rss = append(rss, nrs)
-		}
-	}
-	owned := map[types.UID]bool{}
-	for _, rs := range rss {
-		owned[rs.UID] = true
-	}
-	var pods []*corev1.Pod
-	switch {
-	case d.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType:
-		// Only Recreate looks at pods (it waits for the old ones to go).
-	case shortcuts:
-		// its ReplicaSets' pods, from the store's per-controller lists
-		// (rollout.Sync only groups them by controller)
-		for _, rs := range rss {
-			c.ownBuf = c.st.podsOwnedBy(c.ownBuf[:0], k.ns, rs.UID)
-			for _, o := range c.ownBuf {
-				pods = append(pods, o.(*corev1.Pod))
-			}
-		}
-	default:
-		for _, p := range c.podsOf(k.ns) {
-			if ref := metav1.GetControllerOfNoCopy(p); ref != nil && owned[ref.UID] {
-				pods = append(pods, p)
-			}
-		}
-	}
-	plan, err := rollout.SyncWith(d, rss, pods, c.now, rollout.Options{Gates: c.opts.Gates})
+	rss, _ := c.claimReplicaSets(d, sel, true)
+	plan, err := rollout.SyncWith(d, rss, c.deploymentPods(d, rss), c.now, rollout.Options{Gates: c.opts.Gates})
 	if err != nil {
 		c.record(d, KindDeployment, "Warning", "SyncFailed", "deployment-controller", "%v", err)
 		return
@@ -519,6 +501,77 @@ func (c *Cluster) syncDeployment(k key) {
 	if again {
 		c.markDirty(KindDeployment, k)
 	}
+}
+
+// rsClaim is a ReplicaSet a Deployment's sync adopts or releases.
+type rsClaim struct {
+	name  string
+	adopt bool // else a release
+}
+
+// claimReplicaSets returns the ReplicaSets a sync of Deployment d works
+// on, in name order: those it controls, and orphans its selector matches,
+// adopted; those it controls that its selector no longer matches are
+// released. claims are the adoptions and releases, in name order. With
+// write false nothing is written (Settle's look-ahead, explain): an
+// adopted ReplicaSet is returned as it would be stored.
+func (c *Cluster) claimReplicaSets(d *appsv1.Deployment, sel *selector.Selector, write bool) (rss []*appsv1.ReplicaSet, claims []rsClaim) {
+	for _, ro := range c.st.list(KindReplicaSet, d.Namespace) {
+		rs := ro.(*appsv1.ReplicaSet)
+		ref := metav1.GetControllerOfNoCopy(rs)
+		switch {
+		case ref != nil && ref.UID == d.UID:
+			if d.DeletionTimestamp == nil && !sel.Empty() && !sel.Matches(rs.Labels) {
+				claims = append(claims, rsClaim{name: rs.Name})
+				if write {
+					nrs := rs.DeepCopy()
+					nrs.OwnerReferences = slices.DeleteFunc(nrs.OwnerReferences, func(r metav1.OwnerReference) bool { return r.UID == d.UID })
+					c.write(KindReplicaSet, nrs)
+				}
+				continue
+			}
+			rss = append(rss, rs)
+		case ref == nil && d.DeletionTimestamp == nil && rs.DeletionTimestamp == nil && !sel.Empty() && sel.Matches(rs.Labels):
+			claims = append(claims, rsClaim{name: rs.Name, adopt: true})
+			nrs := rs.DeepCopy()
+			nrs.OwnerReferences = append(nrs.OwnerReferences, *metav1.NewControllerRef(d, rollout.DeploymentKind))
+			if write {
+				c.write(KindReplicaSet, nrs)
+			}
+			rss = append(rss, nrs)
+		}
+	}
+	return rss, claims
+}
+
+// deploymentPods returns the pods a sync of Deployment d reads: those of
+// its ReplicaSets rss, for a Recreate (which waits for the old ones to
+// go); none otherwise.
+func (c *Cluster) deploymentPods(d *appsv1.Deployment, rss []*appsv1.ReplicaSet) []*corev1.Pod {
+	var pods []*corev1.Pod
+	switch {
+	case d.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType:
+	case shortcuts:
+		// its ReplicaSets' pods, from the store's per-controller lists
+		// (rollout.Sync only groups them by controller)
+		for _, rs := range rss {
+			c.ownBuf = c.st.podsOwnedBy(c.ownBuf[:0], d.Namespace, rs.UID)
+			for _, o := range c.ownBuf {
+				pods = append(pods, o.(*corev1.Pod))
+			}
+		}
+	default:
+		owned := map[types.UID]bool{}
+		for _, rs := range rss {
+			owned[rs.UID] = true
+		}
+		for _, p := range c.podsOf(d.Namespace) {
+			if ref := metav1.GetControllerOfNoCopy(p); ref != nil && owned[ref.UID] {
+				pods = append(pods, p)
+			}
+		}
+	}
+	return pods
 }
 
 // ---- garbage collector ------------------------------------------------------
@@ -760,21 +813,10 @@ func (c *Cluster) deleteObject(kind string, o Object, prop metav1.DeletionPropag
 const NamespaceDelay = 5 * time.Second
 
 func (c *Cluster) syncNamespace(k key) {
-	ns := c.namespaceObject(k.name)
-	if ns == nil || ns.DeletionTimestamp == nil {
+	step, ok := c.planNamespace(k.name, c.now)
+	if !ok {
 		return
 	}
-	if wait := ns.DeletionTimestamp.Add(NamespaceDelay).Sub(c.now); wait > 0 {
-		return // the delayed first pass is scheduled
-	}
-	content := namespace.Content{Pods: c.podsOf(k.name)}
-	for _, kind := range []string{KindReplicaSet, KindReplicationController, KindDeployment, KindService, KindResourceQuota} {
-		for _, o := range c.st.list(kind, k.name) {
-			content.Others = append(content.Others, namespace.Object{Kind: kind, Name: o.GetName(), Finalizers: o.GetFinalizers()})
-		}
-	}
-	content.Others = append(content.Others, c.otherContent(k.name)...)
-	step := namespace.Finalize(ns, content, c.now)
 	for _, name := range step.DeletePods {
 		if o := c.st.get(KindPod, key{k.name, name}); o != nil && o.GetDeletionTimestamp() == nil {
 			c.deletePod(o.(*corev1.Pod), nil)
@@ -801,4 +843,25 @@ func (c *Cluster) syncNamespace(k key) {
 	if step.RequeueAfter > 0 {
 		c.requeue(KindNamespace, k, step.RequeueAfter)
 	}
+}
+
+// planNamespace decides a pass of the namespace controller over namespace
+// name at now; ok is false when there is none to make (the namespace is
+// not being deleted, or its delayed first pass is still to come).
+func (c *Cluster) planNamespace(name string, now time.Time) (step namespace.Step, ok bool) {
+	ns := c.namespaceObject(name)
+	if ns == nil || ns.DeletionTimestamp == nil {
+		return step, false
+	}
+	if wait := ns.DeletionTimestamp.Add(NamespaceDelay).Sub(now); wait > 0 {
+		return step, false // the delayed first pass is scheduled
+	}
+	content := namespace.Content{Pods: c.podsOf(name)}
+	for _, kind := range []string{KindReplicaSet, KindReplicationController, KindDeployment, KindService, KindResourceQuota} {
+		for _, o := range c.st.list(kind, name) {
+			content.Others = append(content.Others, namespace.Object{Kind: kind, Name: o.GetName(), Finalizers: o.GetFinalizers()})
+		}
+	}
+	content.Others = append(content.Others, c.otherContent(name)...)
+	return namespace.Finalize(ns, content, now), true
 }

@@ -254,9 +254,17 @@
 //  8. Everything random (pod name suffixes, UIDs, ClusterIPs) comes from
 //     Options.Seed: two clusters with the same seed and the same calls
 //     produce the same objects, events and output (docs/rules/replicaset.md §15).
-//  9. Settle returns when only periodic probes are left and nothing was
-//     written for Options.SettleQuiet; RunUntil and Settle stop at their
-//     limit with an error wrapping ErrNotSettled.
+//  9. Settle returns at the instant of the last change: when nothing but
+//     background work is pending (periodic probes, requeues) and, looking
+//     ahead without running anything, none of it would write within
+//     Options.SettleQuiet — nor would any pending deadline (a progress
+//     deadline, a minReadySeconds check), however far ahead (unless
+//     Options.SettleIgnoresDeadlines). Foreground
+//     work (a container start, a retry, a node-monitor pass, an eviction,
+//     After) is waited for, even when it then changes nothing; a user
+//     controller's requeue within SettleQuiet of the last write is run.
+//     RunUntil and Settle stop at their limit with an error wrapping
+//     ErrNotSettled that names what is still to happen.
 //  10. After schedules a user's action at a later virtual time, as if
 //     typed in another terminal while the clock runs (a watch, a waiting
 //     delete, Advance): it runs when its instant's timers fire, before the

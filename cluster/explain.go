@@ -216,37 +216,15 @@ func (c *Cluster) explainDeployment(d *appsv1.Deployment) (*rollout.Explanation,
 	if err != nil {
 		return nil, []string{fmt.Sprintf("its selector does not parse: the controller records SelectorParsingFailed and does nothing (%v)", err)}, nil
 	}
-	var rss []*appsv1.ReplicaSet
-	for _, ro := range c.st.list(KindReplicaSet, d.Namespace) {
-		rs := ro.(*appsv1.ReplicaSet)
-		ref := metav1.GetControllerOfNoCopy(rs)
-		switch {
-		case ref != nil && ref.UID == d.UID:
-			if d.DeletionTimestamp == nil && !sel.Empty() && !sel.Matches(rs.Labels) {
-				notes = append(notes, fmt.Sprintf("releases ReplicaSet %s first: its labels no longer match the selector (N-1)", rs.Name))
-				continue
-			}
-			rss = append(rss, rs)
-		case ref == nil && d.DeletionTimestamp == nil && rs.DeletionTimestamp == nil && !sel.Empty() && sel.Matches(rs.Labels):
-			notes = append(notes, fmt.Sprintf("adopts orphan ReplicaSet %s first: its labels match the selector (N-1)", rs.Name))
-			nrs := rs.DeepCopy()
-			nrs.OwnerReferences = append(nrs.OwnerReferences, *metav1.NewControllerRef(d, rollout.DeploymentKind))
-			rss = append(rss, nrs)
+	rss, claims := c.claimReplicaSets(d, sel, false)
+	for _, cl := range claims {
+		if cl.adopt {
+			notes = append(notes, fmt.Sprintf("adopts orphan ReplicaSet %s first: its labels match the selector (N-1)", cl.name))
+		} else {
+			notes = append(notes, fmt.Sprintf("releases ReplicaSet %s first: its labels no longer match the selector (N-1)", cl.name))
 		}
 	}
-	var pods []*corev1.Pod
-	if d.Spec.Strategy.Type == appsv1.RecreateDeploymentStrategyType {
-		owned := map[string]bool{}
-		for _, rs := range rss {
-			owned[string(rs.UID)] = true
-		}
-		for _, p := range c.podsOf(d.Namespace) {
-			if ref := metav1.GetControllerOfNoCopy(p); ref != nil && owned[string(ref.UID)] {
-				pods = append(pods, p)
-			}
-		}
-	}
-	e, err := rollout.ExplainSync(d, rss, pods, c.now, rollout.Options{Gates: c.opts.Gates})
+	e, err := rollout.ExplainSync(d, rss, c.deploymentPods(d, rss), c.now, rollout.Options{Gates: c.opts.Gates})
 	return e, notes, err
 }
 

@@ -182,8 +182,11 @@ func (c *Cluster) wake(k key, rt *podRuntime) {
 	token := rt.token
 	// Once every container runs, what remains are periodic probes: they
 	// do not keep Settle busy.
-	background := c.allRunning(k)
-	c.at(at, background, func() { c.kubeletStep(k, rt, token) })
+	src := foreground
+	if c.allRunning(k) {
+		src = kubeletTimer
+	}
+	c.at(at, src, func() { c.kubeletStep(k, rt, token) })
 }
 
 func (c *Cluster) allRunning(k key) bool {
@@ -315,7 +318,22 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 			c.kubeletEvents(k, evs)
 		}
 	}
-	st := rt.runner.Status(c.now)
+	st := c.kubeletStatus(p, rt, rt.runner, c.now)
+	if statusUnchanged(&st, &p.Status) {
+		return
+	}
+	// Stored objects are never modified in place, so the new version may
+	// share its metadata and spec with the old one.
+	np := *p
+	np.Status = st
+	c.writeStatus(KindPod, &np)
+}
+
+// kubeletStatus is the status pod p's kubelet would write at now, its
+// runtime rt driven by the Runner r (rt's own, or Settle's look-ahead's
+// copy).
+func (c *Cluster) kubeletStatus(p *corev1.Pod, rt *podRuntime, r *probe.Runner, now time.Time) corev1.PodStatus {
+	st := r.Status(now)
 	for _, list := range [][]corev1.ContainerStatus{st.InitContainerStatuses, st.ContainerStatuses} {
 		for i := range list {
 			list[i].RestartCount += rt.base[list[i].Name]
@@ -375,14 +393,7 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 		conds = append(conds, cond) // in place: never ahead of the reading
 	}
 	st.Conditions = conds
-	if statusUnchanged(&st, &p.Status) {
-		return
-	}
-	// Stored objects are never modified in place, so the new version may
-	// share its metadata and spec with the old one.
-	np := *p
-	np.Status = st
-	c.writeStatus(KindPod, &np)
+	return st
 }
 
 // ---- deletion ---------------------------------------------------------------

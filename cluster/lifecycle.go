@@ -260,7 +260,7 @@ func (c *Cluster) requestMonitorPass(at time.Time) {
 		return
 	}
 	c.life.passes[k] = true
-	c.at(at, false, func() {
+	c.at(at, foreground, func() {
 		delete(c.life.passes, k)
 		c.monitorPass()
 	})
@@ -620,7 +620,7 @@ func (c *Cluster) runTainter(z string) {
 	}
 	at := t.limiter.next
 	t.wakeAt = at
-	c.at(at, false, func() {
+	c.at(at, foreground, func() {
 		if t.wakeAt.Equal(at) {
 			t.wakeAt = time.Time{}
 		}

@@ -295,7 +295,7 @@ func (c *Cluster) scheduleEviction(p *corev1.Pod, start, at time.Time) {
 	k := keyOf(p)
 	e := &eviction{uid: string(p.UID), start: start, fire: at}
 	c.evictions[k] = e
-	c.at(at, false, func() {
+	c.at(at, foreground, func() {
 		if c.evictions[k] != e {
 			return
 		}
@@ -575,11 +575,11 @@ func (c *Cluster) tickAfter(t time.Time, period time.Duration) time.Time {
 // the first quarantine (a queued node's time is never postponed).
 func (c *Cluster) podGCOrphans(node string) {
 	start := c.tickAfter(c.now, PodGCPeriod)
-	c.at(start, false, func() {
+	c.at(start, foreground, func() {
 		if c.nodeObject(node) != nil || !slices.ContainsFunc(c.podsOf(""), func(p *corev1.Pod) bool { return p.Spec.NodeName == node }) {
 			return // nothing orphaned: no quarantine
 		}
-		c.at(start.Add(PodGCQuarantine), false, func() {
+		c.at(start.Add(PodGCQuarantine), foreground, func() {
 			if c.nodeObject(node) != nil {
 				return
 			}

@@ -113,7 +113,7 @@ func (c *Cluster) requestPodGC() {
 		return
 	}
 	c.podgc.passes[k] = true
-	c.at(at, false, func() {
+	c.at(at, foreground, func() {
 		delete(c.podgc.passes, k)
 		c.podGCPass()
 	})

@@ -73,163 +73,11 @@ func TestPropertyEventuallyStable(t *testing.T) {
 			}
 			return nil
 		})
-		names := []string{"a", "b", "c"}
-		images := []string{"app:v1", "app:v2", "app:v3", "crash:v1", "unready:v1"}
-		c.Program("crash:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return 20 * time.Second, 1, true }})
-		c.Program("unready:v1", probe.Script{Probe: func(probe.Kind, int, time.Duration) probe.Outcome { return probe.OutcomeFailure }})
-		// Init containers (probe rule 19): one that completes after 3 s,
-		// one that fails until the faults are removed.
-		c.Program("init:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return 3 * time.Second, 0, true }})
-		c.Program("initfail:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return 2 * time.Second, 1, true }})
-		sidecar := corev1.ContainerRestartPolicyAlways
-		withProbe := func(img string) corev1.Container {
-			ctr := corev1.Container{Name: "c", Image: img}
-			if img == "unready:v1" {
-				ctr.ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}, PeriodSeconds: 10}
-			}
-			return ctr
+		k := newChaos(c)
+		for range rapid.IntRange(1, 25).Draw(t, "steps") {
+			k.act(t)
 		}
-		ns := func(t *rapid.T) string { return rapid.SampledFrom([]string{"default", "team"}).Draw(t, "ns") }
-		ensureNS := func(name string) {
-			if name != "default" && c.namespaceObject(name) == nil {
-				_, _ = c.Create(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
-			}
-		}
-		stopped := map[string]bool{}
-		steps := rapid.IntRange(1, 25).Draw(t, "steps")
-		for range steps {
-			var err error
-			switch rapid.IntRange(0, 14).Draw(t, "action") {
-			case 0, 1:
-				n, space := rapid.SampledFrom(names).Draw(t, "name"), ns(t)
-				ensureNS(space)
-				d := deploymentObject("d"+n, int32(rapid.IntRange(0, 6).Draw(t, "replicas")))
-				d.Namespace = space
-				d.Spec.Template.Spec.Containers = []corev1.Container{withProbe(rapid.SampledFrom(images).Draw(t, "image"))}
-				for i := range rapid.IntRange(0, 2).Draw(t, "inits") {
-					ic := corev1.Container{Name: fmt.Sprintf("i%d", i), Image: rapid.SampledFrom([]string{"init:v1", "initfail:v1"}).Draw(t, "initImage")}
-					if rapid.Bool().Draw(t, "sidecar") {
-						ic.Image, ic.RestartPolicy = rapid.SampledFrom(images).Draw(t, "sidecarImage"), &sidecar
-					}
-					d.Spec.Template.Spec.InitContainers = append(d.Spec.Template.Spec.InitContainers, ic)
-				}
-				_, err = c.Create(d)
-			case 2:
-				n, space := rapid.SampledFrom(names).Draw(t, "name"), ns(t)
-				ensureNS(space)
-				rs := rsObject("r"+n, int32(rapid.IntRange(0, 5).Draw(t, "replicas")))
-				rs.Namespace = space
-				// rule 4: where its pods may go (always somewhere, once the
-				// faults are gone)
-				switch spec := &rs.Spec.Template.Spec; rapid.IntRange(0, 5).Draw(t, "placement") {
-				case 1:
-					spec.NodeSelector = map[string]string{LabelHostname: rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "selected")}
-				case 2:
-					spec.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
-						NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchFields: []corev1.NodeSelectorRequirement{{
-							Key: "metadata.name", Operator: corev1.NodeSelectorOpIn, Values: []string{rapid.SampledFrom([]string{"worker2", "worker1"}).Draw(t, "named")}}}}}}}}
-				case 3:
-					// Only the master, which no action taints: a pod named
-					// onto a node whose NoExecute taint it does not tolerate
-					// is evicted and replaced without end (upstream's hot
-					// loop, which TestEvictionReplacementLoopReported covers).
-					spec.NodeName = "master"
-				}
-				_, err = c.Create(rs)
-			case 3:
-				space := ns(t)
-				ensureNS(space)
-				r := int32(rapid.IntRange(0, 4).Draw(t, "replicas"))
-				rc := &corev1.ReplicationController{ObjectMeta: metav1.ObjectMeta{Name: "rc", Namespace: space},
-					Spec: corev1.ReplicationControllerSpec{Replicas: &r, Template: &corev1.PodTemplateSpec{
-						ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"rc": "x"}},
-						Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "nginx"}}}}}}
-				_, err = c.Create(rc)
-			case 4:
-				_, err = c.SetImage(ns(t), "d"+rapid.SampledFrom(names).Draw(t, "name"), map[string]string{"c": rapid.SampledFrom(images).Draw(t, "image")}, "")
-			case 5:
-				kind := rapid.SampledFrom([]string{KindDeployment, KindReplicaSet}).Draw(t, "kind")
-				prefix := map[string]string{KindDeployment: "d", KindReplicaSet: "r"}[kind]
-				err = c.Scale(kind, ns(t), prefix+rapid.SampledFrom(names).Draw(t, "name"), int32(rapid.IntRange(0, 6).Draw(t, "replicas")))
-			case 6:
-				kind := rapid.SampledFrom([]string{KindDeployment, KindReplicaSet, KindReplicationController, KindPod}).Draw(t, "kind")
-				objs, _ := c.List(kind, ns(t), "")
-				if len(objs) > 0 {
-					o := rapid.SampledFrom(objs).Draw(t, "victim")
-					prop := rapid.SampledFrom([]metav1.DeletionPropagation{metav1.DeletePropagationBackground, metav1.DeletePropagationForeground, metav1.DeletePropagationOrphan}).Draw(t, "cascade")
-					err = c.Delete(kind, o.GetNamespace(), o.GetName(), DeleteOptions{Propagation: prop})
-				}
-			case 7:
-				node := rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "node")
-				if stopped[node] {
-					err = c.StartNode(node)
-				} else {
-					err = c.StopNode(node)
-				}
-				stopped[node] = !stopped[node]
-			case 8:
-				_, err = c.Create(&corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "q", Namespace: "default"},
-					Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{corev1.ResourcePods: resource.MustParse(fmt.Sprint(rapid.IntRange(0, 6).Draw(t, "maxPods")))}}})
-			case 9:
-				if c.namespaceObject("team") != nil {
-					err = c.Delete(KindNamespace, "", "team", DeleteOptions{})
-				}
-			case 12:
-				// A user's taint on a node, or its removal (rule 6a).
-				node := rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "taintNode")
-				effect := rapid.SampledFrom([]corev1.TaintEffect{corev1.TaintEffectNoExecute, corev1.TaintEffectNoSchedule}).Draw(t, "effect")
-				if rapid.Bool().Draw(t, "untaint") {
-					err = c.UntaintNode(node, "k", "")
-				} else {
-					err = c.TaintNode(node, corev1.Taint{Key: "k", Value: rapid.SampledFrom([]string{"a", "b"}).Draw(t, "value"), Effect: effect})
-				}
-			case 13:
-				// A kubelet's condition (rule 6c).
-				node := rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "condNode")
-				typ := rapid.SampledFrom([]corev1.NodeConditionType{corev1.NodeReady, corev1.NodeMemoryPressure, corev1.NodeDiskPressure, corev1.NodePIDPressure, corev1.NodeNetworkUnavailable}).Draw(t, "condType")
-				status := rapid.SampledFrom([]corev1.ConditionStatus{corev1.ConditionTrue, corev1.ConditionFalse}).Draw(t, "condStatus")
-				if !stopped[node] || typ == corev1.NodeNetworkUnavailable {
-					err = c.SetNodeCondition(node, corev1.NodeCondition{Type: typ, Status: status})
-				}
-			case 14:
-				// A kubelet restart (probe rule P5.4).
-				if node := rapid.SampledFrom([]string{"master", "worker1", "worker2"}).Draw(t, "kubeletNode"); !stopped[node] {
-					err = c.RestartKubelet(node)
-				}
-			default:
-				err = c.Advance(time.Duration(rapid.IntRange(1, 400).Draw(t, "seconds")) * time.Second)
-			}
-			if err != nil && isInvariant(err) {
-				t.Fatal(err)
-			}
-		}
-		// Remove the faults: nodes back and healthy, untainted, healthy
-		// programs, no quota.
-		for _, node := range []string{"worker1", "worker2"} {
-			if stopped[node] {
-				if err := c.StartNode(node); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := c.UntaintNode(node, "k", ""); err != nil && !contains(err.Error(), "not found") {
-				t.Fatal(err)
-			}
-			healthy := map[corev1.NodeConditionType]corev1.ConditionStatus{corev1.NodeReady: corev1.ConditionTrue, corev1.NodeMemoryPressure: corev1.ConditionFalse,
-				corev1.NodeDiskPressure: corev1.ConditionFalse, corev1.NodePIDPressure: corev1.ConditionFalse, corev1.NodeNetworkUnavailable: corev1.ConditionFalse}
-			for _, typ := range []corev1.NodeConditionType{corev1.NodeReady, corev1.NodeMemoryPressure, corev1.NodeDiskPressure, corev1.NodePIDPressure, corev1.NodeNetworkUnavailable} {
-				if err := c.SetNodeCondition(node, corev1.NodeCondition{Type: typ, Status: healthy[typ]}); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		c.Program("crash:v1", probe.Script{})
-		c.Program("unready:v1", probe.Script{})
-		c.Program("initfail:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return time.Second, 0, true }})
-		for _, q := range c.st.list(KindResourceQuota, "") {
-			if err := c.Delete(KindResourceQuota, q.GetNamespace(), q.GetName(), DeleteOptions{}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		k.heal(t)
 		// Crashed containers may wait out a 5-minute back-off; give it time.
 		if err := c.Advance(15 * time.Minute); err != nil {
 			t.Fatal(err)
@@ -267,6 +115,183 @@ func TestPropertyEventuallyStable(t *testing.T) {
 		}
 		check() // and it stays so
 	})
+}
+
+// chaos draws random actions on a cluster — Deployments, ReplicaSets and
+// RCs created, scaled, re-imaged and deleted, nodes stopped, tainted and
+// made unhealthy, quotas, namespace deletions, kubelet restarts, crashing
+// and never-ready programs, time passing — and then removes the faults.
+type chaos struct {
+	c       *Cluster
+	stopped map[string]bool
+}
+
+// newChaos programs the images the actions use.
+func newChaos(c *Cluster) *chaos {
+	c.Program("crash:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return 20 * time.Second, 1, true }})
+	c.Program("unready:v1", probe.Script{Probe: func(probe.Kind, int, time.Duration) probe.Outcome { return probe.OutcomeFailure }})
+	// Init containers (probe rule 19): one that completes after 3 s,
+	// one that fails until the faults are removed.
+	c.Program("init:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return 3 * time.Second, 0, true }})
+	c.Program("initfail:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return 2 * time.Second, 1, true }})
+	return &chaos{c: c, stopped: map[string]bool{}}
+}
+
+// act draws and takes one action; an invariant's failure fails t.
+func (k *chaos) act(t *rapid.T) {
+	c, stopped := k.c, k.stopped
+	names := []string{"a", "b", "c"}
+	images := []string{"app:v1", "app:v2", "app:v3", "crash:v1", "unready:v1"}
+	sidecar := corev1.ContainerRestartPolicyAlways
+	withProbe := func(img string) corev1.Container {
+		ctr := corev1.Container{Name: "c", Image: img}
+		if img == "unready:v1" {
+			ctr.ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}, PeriodSeconds: 10}
+		}
+		return ctr
+	}
+	ns := func(t *rapid.T) string { return rapid.SampledFrom([]string{"default", "team"}).Draw(t, "ns") }
+	ensureNS := func(name string) {
+		if name != "default" && c.namespaceObject(name) == nil {
+			_, _ = c.Create(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+		}
+	}
+	var err error
+	switch rapid.IntRange(0, 14).Draw(t, "action") {
+	case 0, 1:
+		n, space := rapid.SampledFrom(names).Draw(t, "name"), ns(t)
+		ensureNS(space)
+		d := deploymentObject("d"+n, int32(rapid.IntRange(0, 6).Draw(t, "replicas")))
+		d.Namespace = space
+		d.Spec.Template.Spec.Containers = []corev1.Container{withProbe(rapid.SampledFrom(images).Draw(t, "image"))}
+		for i := range rapid.IntRange(0, 2).Draw(t, "inits") {
+			ic := corev1.Container{Name: fmt.Sprintf("i%d", i), Image: rapid.SampledFrom([]string{"init:v1", "initfail:v1"}).Draw(t, "initImage")}
+			if rapid.Bool().Draw(t, "sidecar") {
+				ic.Image, ic.RestartPolicy = rapid.SampledFrom(images).Draw(t, "sidecarImage"), &sidecar
+			}
+			d.Spec.Template.Spec.InitContainers = append(d.Spec.Template.Spec.InitContainers, ic)
+		}
+		_, err = c.Create(d)
+	case 2:
+		n, space := rapid.SampledFrom(names).Draw(t, "name"), ns(t)
+		ensureNS(space)
+		rs := rsObject("r"+n, int32(rapid.IntRange(0, 5).Draw(t, "replicas")))
+		rs.Namespace = space
+		// rule 4: where its pods may go (always somewhere, once the
+		// faults are gone)
+		switch spec := &rs.Spec.Template.Spec; rapid.IntRange(0, 5).Draw(t, "placement") {
+		case 1:
+			spec.NodeSelector = map[string]string{LabelHostname: rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "selected")}
+		case 2:
+			spec.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+				NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchFields: []corev1.NodeSelectorRequirement{{
+					Key: "metadata.name", Operator: corev1.NodeSelectorOpIn, Values: []string{rapid.SampledFrom([]string{"worker2", "worker1"}).Draw(t, "named")}}}}}}}}
+		case 3:
+			// Only the master, which no action taints: a pod named
+			// onto a node whose NoExecute taint it does not tolerate
+			// is evicted and replaced without end (upstream's hot
+			// loop, which TestEvictionReplacementLoopReported covers).
+			spec.NodeName = "master"
+		}
+		_, err = c.Create(rs)
+	case 3:
+		space := ns(t)
+		ensureNS(space)
+		r := int32(rapid.IntRange(0, 4).Draw(t, "replicas"))
+		rc := &corev1.ReplicationController{ObjectMeta: metav1.ObjectMeta{Name: "rc", Namespace: space},
+			Spec: corev1.ReplicationControllerSpec{Replicas: &r, Template: &corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"rc": "x"}},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "nginx"}}}}}}
+		_, err = c.Create(rc)
+	case 4:
+		_, err = c.SetImage(ns(t), "d"+rapid.SampledFrom(names).Draw(t, "name"), map[string]string{"c": rapid.SampledFrom(images).Draw(t, "image")}, "")
+	case 5:
+		kind := rapid.SampledFrom([]string{KindDeployment, KindReplicaSet}).Draw(t, "kind")
+		prefix := map[string]string{KindDeployment: "d", KindReplicaSet: "r"}[kind]
+		err = c.Scale(kind, ns(t), prefix+rapid.SampledFrom(names).Draw(t, "name"), int32(rapid.IntRange(0, 6).Draw(t, "replicas")))
+	case 6:
+		kind := rapid.SampledFrom([]string{KindDeployment, KindReplicaSet, KindReplicationController, KindPod}).Draw(t, "kind")
+		objs, _ := c.List(kind, ns(t), "")
+		if len(objs) > 0 {
+			o := rapid.SampledFrom(objs).Draw(t, "victim")
+			prop := rapid.SampledFrom([]metav1.DeletionPropagation{metav1.DeletePropagationBackground, metav1.DeletePropagationForeground, metav1.DeletePropagationOrphan}).Draw(t, "cascade")
+			err = c.Delete(kind, o.GetNamespace(), o.GetName(), DeleteOptions{Propagation: prop})
+		}
+	case 7:
+		node := rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "node")
+		if stopped[node] {
+			err = c.StartNode(node)
+		} else {
+			err = c.StopNode(node)
+		}
+		stopped[node] = !stopped[node]
+	case 8:
+		_, err = c.Create(&corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "q", Namespace: "default"},
+			Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{corev1.ResourcePods: resource.MustParse(fmt.Sprint(rapid.IntRange(0, 6).Draw(t, "maxPods")))}}})
+	case 9:
+		if c.namespaceObject("team") != nil {
+			err = c.Delete(KindNamespace, "", "team", DeleteOptions{})
+		}
+	case 12:
+		// A user's taint on a node, or its removal (rule 6a).
+		node := rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "taintNode")
+		effect := rapid.SampledFrom([]corev1.TaintEffect{corev1.TaintEffectNoExecute, corev1.TaintEffectNoSchedule}).Draw(t, "effect")
+		if rapid.Bool().Draw(t, "untaint") {
+			err = c.UntaintNode(node, "k", "")
+		} else {
+			err = c.TaintNode(node, corev1.Taint{Key: "k", Value: rapid.SampledFrom([]string{"a", "b"}).Draw(t, "value"), Effect: effect})
+		}
+	case 13:
+		// A kubelet's condition (rule 6c).
+		node := rapid.SampledFrom([]string{"worker1", "worker2"}).Draw(t, "condNode")
+		typ := rapid.SampledFrom([]corev1.NodeConditionType{corev1.NodeReady, corev1.NodeMemoryPressure, corev1.NodeDiskPressure, corev1.NodePIDPressure, corev1.NodeNetworkUnavailable}).Draw(t, "condType")
+		status := rapid.SampledFrom([]corev1.ConditionStatus{corev1.ConditionTrue, corev1.ConditionFalse}).Draw(t, "condStatus")
+		if !stopped[node] || typ == corev1.NodeNetworkUnavailable {
+			err = c.SetNodeCondition(node, corev1.NodeCondition{Type: typ, Status: status})
+		}
+	case 14:
+		// A kubelet restart (probe rule P5.4).
+		if node := rapid.SampledFrom([]string{"master", "worker1", "worker2"}).Draw(t, "kubeletNode"); !stopped[node] {
+			err = c.RestartKubelet(node)
+		}
+	default:
+		err = c.Advance(time.Duration(rapid.IntRange(1, 400).Draw(t, "seconds")) * time.Second)
+	}
+	if err != nil && isInvariant(err) {
+		t.Fatal(err)
+	}
+}
+
+// heal removes the faults: nodes back and healthy, untainted, healthy
+// programs, no quota.
+func (k *chaos) heal(t *rapid.T) {
+	c, stopped := k.c, k.stopped
+	for _, node := range []string{"worker1", "worker2"} {
+		if stopped[node] {
+			if err := c.StartNode(node); err != nil {
+				t.Fatal(err)
+			}
+			stopped[node] = false
+		}
+		if err := c.UntaintNode(node, "k", ""); err != nil && !contains(err.Error(), "not found") {
+			t.Fatal(err)
+		}
+		healthy := map[corev1.NodeConditionType]corev1.ConditionStatus{corev1.NodeReady: corev1.ConditionTrue, corev1.NodeMemoryPressure: corev1.ConditionFalse,
+			corev1.NodeDiskPressure: corev1.ConditionFalse, corev1.NodePIDPressure: corev1.ConditionFalse, corev1.NodeNetworkUnavailable: corev1.ConditionFalse}
+		for _, typ := range []corev1.NodeConditionType{corev1.NodeReady, corev1.NodeMemoryPressure, corev1.NodeDiskPressure, corev1.NodePIDPressure, corev1.NodeNetworkUnavailable} {
+			if err := c.SetNodeCondition(node, corev1.NodeCondition{Type: typ, Status: healthy[typ]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	c.Program("crash:v1", probe.Script{})
+	c.Program("unready:v1", probe.Script{})
+	c.Program("initfail:v1", probe.Script{Exit: func(int) (time.Duration, int32, bool) { return time.Second, 0, true }})
+	for _, q := range c.st.list(KindResourceQuota, "") {
+		if err := c.Delete(KindResourceQuota, q.GetNamespace(), q.GetName(), DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func isInvariant(err error) bool {

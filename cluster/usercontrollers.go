@@ -376,7 +376,11 @@ func (u *userController) addAfter(req types.NamespacedName, d time.Duration, bac
 	}
 	u.waiting[req] = t
 	epoch := u.epoch
-	c.at(t, background, func() {
+	src := foreground
+	if background {
+		src = userTimer
+	}
+	c.at(t, src, func() {
 		if u.epoch != epoch {
 			return
 		}

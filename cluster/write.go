@@ -286,7 +286,7 @@ const SystemNamespacesInterval = time.Minute
 // built-in namespace on its next one-minute tick (counted from the
 // cluster's start).
 func (c *Cluster) recreateSystemNamespace(name string) {
-	c.at(c.tickAfter(c.now, SystemNamespacesInterval), false, func() {
+	c.at(c.tickAfter(c.now, SystemNamespacesInterval), foreground, func() {
 		if c.namespaceObject(name) == nil {
 			_, _ = c.create(&corev1.Namespace{}, name, "")
 		}

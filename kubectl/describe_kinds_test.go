@@ -64,7 +64,7 @@ func TestDescribeNamespaceServiceNode(t *testing.T) {
 			"Capacity:\n  cpu:     2\n  memory:  4Gi\n  pods:    110\n",
 			"PodCIDRs:                     10.244.1.0/24\n",
 			"Non-terminated Pods:          (2 in total)\n",
-			"  default                     http-go                     0 (0%)        0 (0%)      0 (0%)           0 (0%)         2m2s\n",
+			"  default                     http-go                     0 (0%)        0 (0%)      0 (0%)           0 (0%)         2s\n",
 			"Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n",
 			"  cpu                0 (0%)    0 (0%)\n",
 		}},

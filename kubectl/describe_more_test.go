@@ -22,7 +22,7 @@ func TestDescribeMoreKinds(t *testing.T) {
 			"    Ready:          True\n",
 			"    Restart Count:  0\n",
 			"QoS Class:                    BestEffort\n",
-			"  Normal  Scheduled  2m2s  default-scheduler  Successfully assigned default/http-go to worker1\n",
+			"  Normal  Scheduled  2s    default-scheduler  Successfully assigned default/http-go to worker1\n",
 		}},
 		{"deployment", "kubectl describe deployment http-go", []string{
 			"Name:                   http-go\n",
@@ -33,7 +33,7 @@ func TestDescribeMoreKinds(t *testing.T) {
 			"Pod Template:\n  Labels:  app=http-go\n",
 			"OldReplicaSets:  <none>\n",
 			"NewReplicaSet:   http-go-577ffd6fb4 (3/3 replicas created)\n",
-			"ScalingReplicaSet  2m2s  deployment-controller  Scaled up replica set http-go-577ffd6fb4 from 0 to 3\n",
+			"ScalingReplicaSet  2s    deployment-controller  Scaled up replica set http-go-577ffd6fb4 from 0 to 3\n",
 		}},
 		{"pod without events", "kubectl describe pod http-go --show-events=false", []string{
 			"Tolerations:" + strings.Repeat(" ", 18) + "node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n" + strings.Repeat(" ", 30) + "node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n",

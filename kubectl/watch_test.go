@@ -61,8 +61,8 @@ func TestGetWatch(t *testing.T) {
 			{do: settle},
 			fails("kubectl get pods one three -w", lines(
 				"NAME    READY   STATUS    RESTARTS   AGE",
-				"one     1/1     Running   0          2m2s",
-				"three   1/1     Running   0          2m2s",
+				"one     1/1     Running   0          2s",
+				"three   1/1     Running   0          2s",
 				"error: you may only watch a single resource or type of resource at a time")),
 			fails("kubectl get pods,rs -w", "error: you may only specify a single resource type\n"),
 			fails("kubectl get pods,po -w", "error: you may only specify a single resource type\n"),
@@ -132,7 +132,7 @@ func TestGetWatchObjectLeavesSelector(t *testing.T) {
 		t.Fatal(err)
 	}
 	runSteps(t, sh, []step{ok("kubectl get pods -l app=http-go -w -L app --output-watch-events --request-timeout=1m", lines(
-		"EVENT      NAME      READY   STATUS    RESTARTS   AGE    APP",
-		"ADDED      http-go   1/1     Running   0          2m2s   http-go",
-		"DELETED    http-go   1/1     Running   0          2m7s   http-go"))})
+		"EVENT      NAME      READY   STATUS    RESTARTS   AGE   APP",
+		"ADDED      http-go   1/1     Running   0          2s    http-go",
+		"DELETED    http-go   1/1     Running   0          7s    http-go"))})
 }

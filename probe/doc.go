@@ -11,7 +11,9 @@
 // instances. Simulate runs a whole pod over virtual time with scripted
 // outcomes, for transcripts and teaching; a Runner is the same kubelet
 // model moved one action at a time (NextAt, Step, Status, Terminate), for
-// a driver that runs many pods in one event queue.
+// a driver that runs many pods in one event queue; Runner.Clone is its
+// look-ahead ("what would this kubelet do next?"), stepped without
+// touching the original, as the cluster's Settle does.
 //
 // Usage, for the tutorial's liveness-exec container:
 //

@@ -87,6 +87,46 @@ func ExampleRunner() {
 	// done: true phase: Failed exit code: 137
 }
 
+// Looking ahead without consequences: at 10 s, what will the kubelet of
+// liveness-exec do next that a learner would see? A clone is stepped
+// until its first kill; the Runner itself is still at 10 s, and goes on
+// to do exactly that.
+func ExampleRunner_Clone() {
+	r, err := probe.NewRunner(probe.Scenario{
+		Pod:     livenessExecPod(),
+		Scripts: map[string]probe.Script{"liveness": healthyFor(30 * time.Second)},
+	}, t0)
+	if err != nil {
+		panic(err)
+	}
+	for at, ok := r.NextAt(); ok && !at.After(t0.Add(10*time.Second)); at, ok = r.NextAt() {
+		if _, err := r.Step(); err != nil {
+			panic(err)
+		}
+	}
+	firstKill := func(r *probe.Runner) probe.Event {
+		for {
+			events, err := r.Step()
+			if err != nil {
+				panic(err)
+			}
+			for _, e := range events {
+				if e.Reason == "Killing" {
+					return e
+				}
+			}
+		}
+	}
+	fmt.Println("ahead:", firstKill(r.Clone()))
+	next, _ := r.NextAt()
+	fmt.Println("the runner's next action is still at", next.Sub(t0))
+	fmt.Println("then: ", firstKill(r))
+	// Output:
+	// ahead:    45s  liveness   Killing  Container liveness failed liveness probe, will be restarted (grace period 30s)
+	// the runner's next action is still at 15s
+	// then:     45s  liveness   Killing  Container liveness failed liveness probe, will be restarted (grace period 30s)
+}
+
 // Driving the state machine by hand: the liveness probe of liveness-exec.
 func ExampleMachine() {
 	pod := livenessExecPod()

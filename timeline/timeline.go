@@ -125,7 +125,8 @@ func (s *Timeline) Wait(d time.Duration) {
 	}
 }
 
-// Settle runs the cluster until it is quiet (at most an hour).
+// Settle runs the cluster until it is quiet (at most an hour): the clock
+// stops at the last change, as cluster.Cluster.Settle says.
 func (s *Timeline) Settle() {
 	if s.err == nil {
 		s.err = s.C.Settle(time.Hour)

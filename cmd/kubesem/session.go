@@ -70,7 +70,7 @@ func init() {
 	verbs = map[string]verb{
 		"kubectl": {"kubectl COMMAND [ARGS...]", "Run kubectl against the simulated cluster, as in the tutorial: create -f, get, describe, label, scale, set image, rollout, delete, taint, … A watch (-w) runs for the watch duration (see watch-for) or until Ctrl-C.", nil},
 		"sleep":   {"sleep DURATION", "Let virtual time pass: 5 (seconds), 30s, 5m, 1h30m. Controllers, kubelets and probes run meanwhile.", runSleep},
-		"settle":  {"settle", "Run the cluster until nothing more is due (at most an hour of virtual time).", runSettle},
+		"settle":  {"settle", "Run the cluster until nothing more would change; the clock stops at the last change (at most an hour of virtual time).", runSettle},
 		"node":    {"node stop|start|restart-kubelet NODE", "Switch a node off or on (the tutorial's worker2 failure), or restart its kubelet (its containers keep running).", runNode},
 		"crash":   {"crash pod/NAME [CONTAINER] [EXIT-CODE]", "Make a running container exit at once (exit code 1 unless given); its restart policy and CrashLoopBackOff follow.", runCrash},
 		"explain": {"explain TYPE/NAME [-n NS] [--replicas=N]", "Say why the controllers decide what they decide about an object, now, then list its recent events (the decisions already taken). " +

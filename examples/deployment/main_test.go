@@ -14,7 +14,7 @@ import (
 // pause/resume, Recreate) and checks that two runs are byte-identical.
 func TestOutput(t *testing.T) { story.CheckGolden(t, run) }
 
-// BenchmarkTutorial runs the whole example: about 20 minutes of virtual
+// BenchmarkTutorial runs the whole example: about 5 minutes of virtual
 // time (three rolling updates, two undos, pause/resume, scaling, a
 // Recreate rollout); it reports virtual seconds simulated per wall
 // second.
