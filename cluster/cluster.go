@@ -140,6 +140,11 @@ type Cluster struct {
 	failuresSeen map[string]int
 	// pendingSync is the earliest scheduled sync per controller object.
 	pendingSync map[string]syncDue
+	// tallies are the ReplicaSets' pod counts, kept as pods are written
+	// (made at a ReplicaSet's first sync, with shortcuts); orphans counts
+	// each namespace's active pods without a controller (tally.go).
+	tallies map[types.UID]*workload.Tally
+	orphans map[string]int
 	// ctrls keep, per ReplicaSet and RC, what their syncs read from pods
 	// and whether the last sync can be skipped; dropped with the
 	// controller.
@@ -219,6 +224,8 @@ func New(opts Options) (*Cluster, error) {
 		lastWrite:           opts.Start,
 		failuresSeen:        map[string]int{},
 		pendingSync:         map[string]syncDue{},
+		tallies:             map[types.UID]*workload.Tally{},
+		orphans:             map[string]int{},
 		ctrls:               map[ctrlKey]*ctrlState{},
 		correlator:          events.NewCorrelator(),
 		stored:              map[key]*corev1.Event{},

@@ -233,7 +233,8 @@ type ctrlState struct {
 }
 
 // shortcuts switches on what makes large clusters cheap without changing
-// what they decide: syncPods's subset, the Memo, the skipped quiet syncs
+// what they decide: syncPods's subset, the Memo, ReplicaSet syncs decided
+// from tallies kept as pods are written (tally.go), the skipped quiet syncs
 // and the Recreate Deployment's pods from the per-controller lists; one
 // defaulted and validated spec per template and sync (templateMemo),
 // requests summed once per template, the scheduler's node order
@@ -284,7 +285,11 @@ func (c *Cluster) syncReplicaSet(k key) {
 	if c.unchanged(st, rs) {
 		return
 	}
-	plan, err := c.planReplicaSet(rs, c.now, st.memoOf())
+	plan := c.countedPlan(rs)
+	var err error
+	if plan == nil {
+		plan, err = c.planReplicaSet(rs, c.now, st.memoOf())
+	}
 	if err != nil {
 		c.record(rs, KindReplicaSet, "Warning", "SyncFailed", "replicaset-controller", "%v", err)
 		return

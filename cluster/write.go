@@ -338,6 +338,7 @@ func (c *Cluster) notify(kind, typ string, old, cur Object) {
 			cp = cur.(*corev1.Pod)
 		}
 		c.trackPod(op, cp)
+		c.tallyPod(op, cp)
 		c.taintManagerPodChanged(op, cp)
 		c.kubeletPodChanged(op, cp)
 		c.podGCPodChanged(op, cp) // podgc.go
@@ -355,6 +356,9 @@ func (c *Cluster) notify(kind, typ string, old, cur Object) {
 			}
 		}
 	case KindReplicaSet:
+		if cur == nil {
+			delete(c.tallies, old.GetUID())
+		}
 		c.markDirty(KindReplicaSet, keyOf(obj))
 		if ref := metav1.GetControllerOfNoCopy(obj); ref != nil && ref.Kind == KindDeployment {
 			c.markDirty(KindDeployment, key{ns, ref.Name})

@@ -82,6 +82,11 @@
 //  10. Options.Memo lets a caller that syncs the same controller over
 //     mostly unchanged pod objects (a store that keeps a new object per
 //     write) skip reading them again; the plan is the same (see Memo).
+//     A Tally goes further for a caller that sees every pod write: it
+//     keeps a ReplicaSet's counts as pods change, and SyncCounted decides
+//     from it, reading no pod, whenever nothing is to be adopted,
+//     released or deleted and minReadySeconds is 0 — the plan
+//     SyncReplicaSet would make, but for its Owned list.
 //  11. Pod specs, in a controller's template (ValidatePodTemplate) and in
 //     a pod created directly (ValidatePod), are checked as
 //     pkg/apis/core/validation checks them (ValidatePodTemplateSpec,

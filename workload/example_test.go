@@ -80,6 +80,30 @@ func ExampleSyncReplicaSet() {
 	// Output: adopt [blue] create 1 labels map[app:yellow]
 }
 
+// A Tally counts a ReplicaSet's pods as they are written; a sync decided
+// from it reads none of them. Here one pod of two exists and is ready: one
+// more is to be created, and the status counts one ready replica.
+func ExampleSyncCounted() {
+	rs := blueYellowRS()
+	tally, err := workload.NewTally(rs, nil)
+	if err != nil {
+		panic(err)
+	}
+	yellow := pod("yellow-1", map[string]string{"app": "yellow"}, rs, "ReplicaSet")
+	tally.Change(nil, yellow) // its creation, as the store saw it
+	plan, ok := workload.SyncCounted(rs, tally, 0, t0, workload.Options{})
+	st, _ := plan.Status(nil)
+	fmt.Println("decided:", ok, "create:", plan.Create, "replicas:", st.Replicas, "ready:", st.ReadyReplicas)
+	gone := yellow.DeepCopy()
+	gone.Labels = map[string]string{"app": "green"} // no longer selected: released
+	tally.Change(yellow, gone)
+	_, ok = workload.SyncCounted(rs, tally, 0, t0, workload.Options{})
+	fmt.Println("decided after the relabel:", ok)
+	// Output:
+	// decided: true create: 1 replicas: 1 ready: 1
+	// decided after the relabel: false
+}
+
 func ExamplePodsToDelete() {
 	a := pod("a", nil, nil, "")
 	b := pod("b", nil, nil, "")

@@ -37,7 +37,7 @@ func (p *Plan) Status(manageErr error) (status appsv1.ReplicaSetStatus, write bo
 		if rs.Spec.Replicas != nil {
 			replicas = *rs.Spec.Replicas
 		}
-		switch diff := len(p.owned) - int(replicas); {
+		switch diff := p.ownedCount() - int(replicas); {
 		case diff < 0:
 			reason = "FailedCreate"
 		case diff > 0:
@@ -50,7 +50,7 @@ func (p *Plan) Status(manageErr error) (status appsv1.ReplicaSetStatus, write bo
 	case manageErr == nil && failure != nil:
 		s.Conditions = withoutFailure(s.Conditions)
 	}
-	s.Replicas, s.FullyLabeledReplicas, s.ReadyReplicas, s.AvailableReplicas = int32(len(p.owned)), fully, ready, available
+	s.Replicas, s.FullyLabeledReplicas, s.ReadyReplicas, s.AvailableReplicas = int32(p.ownedCount()), fully, ready, available
 	s.TerminatingReplicas = nil
 	if p.kind == ReplicaSetKind && p.countTerminating { // rule 5
 		s.TerminatingReplicas = ptr(int32(p.terminating))
@@ -65,6 +65,14 @@ func (p *Plan) Status(manageErr error) (status appsv1.ReplicaSetStatus, write bo
 	}
 	s.ObservedGeneration = rs.Generation
 	return s, true
+}
+
+// ownedCount is how many pods the controller owns after claiming.
+func (p *Plan) ownedCount() int {
+	if p.counted {
+		return p.nOwned
+	}
+	return len(p.owned)
 }
 
 // ReplicationControllerStatus is Status in the ReplicationController's

@@ -93,6 +93,10 @@ type Plan struct {
 	kind        schema.GroupVersionKind
 	owned       []*corev1.Pod
 	terminating int
+	// counted: decided by SyncCounted, from a Tally: no owned list, nOwned
+	// is its length.
+	counted bool
+	nOwned  int
 	// countTerminating: the DeploymentReplicaSetTerminatingReplicas gate
 	// is on (rule 5)
 	countTerminating bool

@@ -1,0 +1,131 @@
+package workload
+
+import (
+	"fmt"
+	"maps"
+	"reflect"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubesem/kubesem/features"
+	"github.com/kubesem/kubesem/selector"
+)
+
+// Tally is what a ReplicaSet's sync reads from the pods it controls,
+// counted as they are written instead of read at every sync: a caller
+// that sees every pod change (a cluster's store) keeps one per ReplicaSet
+// with Change, and SyncCounted decides from it what SyncReplicaSet would
+// decide from the whole pod list, whenever no pod has to be looked at
+// one by one. A Tally counts with the ReplicaSet's template labels and
+// selector as they were when it was made (Valid says whether they still
+// are). The zero Tally is not usable: use NewTally.
+type Tally struct {
+	ns, name string
+	uid      string
+	sel      *selector.Selector
+	selector *metav1.LabelSelector
+	labels   map[string]string
+	template *selector.Selector
+
+	// the controlled pods of rs's namespace, as SyncReplicaSet sorts them
+	active, fully, ready int32 // matching, active (RS-7.1)
+	terminating          int32 // matching, being deleted (rule 5)
+	mismatched           int32 // active, no longer matching: to release (RS-3.7)
+}
+
+// NewTally counts pods (any list that holds every pod rs controls; others
+// are ignored) for rs. It fails on a selector that does not parse, as
+// SyncReplicaSet does.
+func NewTally(rs *appsv1.ReplicaSet, pods []*corev1.Pod) (*Tally, error) {
+	if rs == nil {
+		return nil, fmt.Errorf("workload: nil ReplicaSet")
+	}
+	sel, err := selector.FromLabelSelector(rs.Spec.Selector)
+	if err != nil {
+		return nil, fmt.Errorf("workload: %s %s/%s has an invalid selector: %w", ReplicaSetKind.Kind, rs.Namespace, rs.Name, err)
+	}
+	t := &Tally{ns: rs.Namespace, name: rs.Name, uid: string(rs.UID), sel: sel,
+		selector: rs.Spec.Selector.DeepCopy(), labels: maps.Clone(rs.Spec.Template.Labels),
+		template: selector.FromSet(rs.Spec.Template.Labels)}
+	for _, p := range pods {
+		t.add(p, 1)
+	}
+	return t, nil
+}
+
+// Valid reports whether t counts for rs as it is now: the same object,
+// template labels and selector.
+func (t *Tally) Valid(rs *appsv1.ReplicaSet) bool {
+	return t != nil && rs != nil && string(rs.UID) == t.uid && rs.Name == t.name && rs.Namespace == t.ns &&
+		maps.Equal(rs.Spec.Template.Labels, t.labels) && reflect.DeepEqual(rs.Spec.Selector, t.selector)
+}
+
+// Change counts a pod write: old is the pod as it was (nil for a create),
+// cur as it is (nil for a delete).
+func (t *Tally) Change(old, cur *corev1.Pod) {
+	t.add(old, -1)
+	t.add(cur, 1)
+}
+
+// add counts pod d times (1 or -1), with the facts SyncReplicaSet reads.
+func (t *Tally) add(pod *corev1.Pod, d int32) {
+	if pod == nil || pod.Namespace != t.ns {
+		return
+	}
+	ref := metav1.GetControllerOfNoCopy(pod)
+	if ref == nil || string(ref.UID) != t.uid || ref.Kind != ReplicaSetKind.Kind || ref.Name != t.name {
+		return
+	}
+	match := t.sel.Matches(pod.Labels)
+	switch {
+	case IsTerminating(pod):
+		if match {
+			t.terminating += d
+		}
+	case !IsActive(pod):
+	case !match:
+		t.mismatched += d
+	default:
+		t.active += d
+		if t.template.Matches(pod.Labels) {
+			t.fully += d
+		}
+		if c := readyCondition(pod); c != nil && c.Status == corev1.ConditionTrue {
+			t.ready += d
+		}
+	}
+}
+
+// SyncCounted decides the sync of rs at now from t, as SyncReplicaSet
+// would from the namespace's pods, when it can without looking at any pod:
+// t is valid for rs, rs is not being deleted, no expectation is pending,
+// minReadySeconds is 0 (availability is readiness), no controlled pod is
+// to be released, orphans is 0 (the namespace's active pods without a
+// controller: none to adopt) and no pod is to be deleted (a deletion
+// ranks the pods). ok is false otherwise: the caller syncs from the pods.
+// The Plan has no Owned list; everything else is SyncReplicaSet's.
+func SyncCounted(rs *appsv1.ReplicaSet, t *Tally, orphans int, now time.Time, opts Options) (p *Plan, ok bool) {
+	if !t.Valid(rs) || rs.DeletionTimestamp != nil || opts.ExpectationsPending || rs.Spec.MinReadySeconds != 0 ||
+		t.mismatched != 0 || orphans != 0 {
+		return nil, false
+	}
+	replicas := int32(1)
+	if rs.Spec.Replicas != nil {
+		replicas = *rs.Spec.Replicas
+	}
+	if t.active > replicas {
+		return nil, false
+	}
+	p = &Plan{rs: rs, kind: ReplicaSetKind, now: now, OwnerRef: *metav1.NewControllerRef(rs, ReplicaSetKind),
+		countTerminating: opts.Gates.Enabled(features.DeploymentReplicaSetTerminatingReplicas),
+		managed:          true, counted: true, nOwned: int(t.active),
+		fully: t.fully, ready: t.ready, available: t.ready, terminating: int(t.terminating)}
+	if diff := replicas - t.active; diff > 0 {
+		p.Create = min(int(diff), BurstReplicas)
+		p.Template = podFromTemplate(rs, p.OwnerRef)
+	}
+	return p, true
+}
