@@ -95,7 +95,7 @@ func TestPropertyExplainAgreesWithSync(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(e.Plan.Delete, plan.Delete) || e.Plan.Create != plan.Create || !reflect.DeepEqual(e.Plan.Owned, plan.Owned) {
+		if !reflect.DeepEqual(e.Plan.Delete, plan.Delete) || e.Plan.Create != plan.Create || !reflect.DeepEqual(e.Plan.Owned(), plan.Owned()) {
 			t.Fatalf("ExplainReplicationController's plan differs from the sync's")
 		}
 		var deleted []workload.PodRef

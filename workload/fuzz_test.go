@@ -39,7 +39,7 @@ func FuzzSync(f *testing.F) {
 		if rs.Spec.Replicas != nil {
 			replicas = *rs.Spec.Replicas
 		}
-		if excess := len(plan.Owned) - int(replicas); len(plan.Delete) > max(excess, 0) {
+		if excess := len(plan.Owned()) - int(replicas); len(plan.Delete) > max(excess, 0) {
 			t.Fatalf("deletes %d with excess %d", len(plan.Delete), excess)
 		}
 		var memo workload.Memo

@@ -214,7 +214,7 @@ func TestPropertyPlanBounds(t *testing.T) {
 				byName[p.Name] = p
 			}
 		}
-		owned := names(plan.Owned)
+		owned := names(plan.Owned())
 		if excess := len(owned) - int(*rc.Spec.Replicas); len(plan.Delete) > max(excess, 0) {
 			t.Fatalf("deletes %d, excess %d", len(plan.Delete), excess)
 		}
@@ -228,7 +228,7 @@ func TestPropertyPlanBounds(t *testing.T) {
 				t.Fatalf("adopts %s, which has a controller", a.Name)
 			}
 		}
-		for _, r := range append(append([]workload.PodRef{}, plan.Release...), plan.Owned...) {
+		for _, r := range append(append([]workload.PodRef{}, plan.Release...), plan.Owned()...) {
 			ref := metav1.GetControllerOf(byName[r.Name])
 			if ref != nil && ref.UID != rc.UID {
 				t.Fatalf("touches %s of another controller", r.Name)
@@ -307,8 +307,8 @@ func TestPropertyConvergence(t *testing.T) {
 		}
 		for range 2 {
 			plan := apply(false)
-			if len(plan.Owned) != int(*rc.Spec.Replicas) || plan.Create != 0 || len(plan.Delete) != 0 || len(plan.Adopt)+len(plan.Release) != 0 {
-				t.Fatalf("not converged: owned %d of %d, create %d, delete %d", len(plan.Owned), *rc.Spec.Replicas, plan.Create, len(plan.Delete))
+			if len(plan.Owned()) != int(*rc.Spec.Replicas) || plan.Create != 0 || len(plan.Delete) != 0 || len(plan.Adopt)+len(plan.Release) != 0 {
+				t.Fatalf("not converged: owned %d of %d, create %d, delete %d", len(plan.Owned()), *rc.Spec.Replicas, plan.Create, len(plan.Delete))
 			}
 		}
 	})

@@ -85,9 +85,6 @@ type Plan struct {
 	Template *corev1.Pod
 	// Delete are the pods to delete, in the order chosen (RS-6).
 	Delete []PodRef
-	// Owned are the controller's active pods after claiming: what
-	// replicas counts (RS-7.1).
-	Owned []PodRef
 
 	rs          *appsv1.ReplicaSet
 	kind        schema.GroupVersionKind
@@ -104,6 +101,21 @@ type Plan struct {
 	managed          bool
 	// counts for the status, taken while claiming (RS-7.1)
 	fully, ready, available int32
+}
+
+// Owned lists the controller's active pods after claiming, in name order:
+// what replicas counts (RS-7.1). It is made on demand (a large
+// controller's sync would otherwise make a list as long as its pods that
+// nobody reads); nil for a plan of SyncCounted, which reads no pod.
+func (p *Plan) Owned() []PodRef {
+	if p.counted || len(p.owned) == 0 {
+		return nil
+	}
+	refs := make([]PodRef, len(p.owned))
+	for i, pod := range p.owned {
+		refs[i] = refOf(pod)
+	}
+	return refs
 }
 
 // SyncReplicaSet decides one sync of a ReplicaSet (RS-4.1): which pods it
@@ -207,7 +219,6 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 		}
 	}
 	p.owned = make([]*corev1.Pod, 0, len(candidates))
-	p.Owned = make([]PodRef, 0, len(candidates))
 	rank := func(pod *corev1.Pod, fi int32, idx int) rankKey {
 		if memo != nil {
 			return memo.rankKey(fi, idx, now)
@@ -238,7 +249,6 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 		if memo != nil {
 			ownedIdx = append(ownedIdx, fi)
 		}
-		p.Owned = append(p.Owned, f.ref)
 		if f.fully {
 			p.fully++
 		}

@@ -45,7 +45,7 @@ func TestClaim(t *testing.T) {
 	// RS-3.4: owned and adopted are claimed; a pod of ours that no longer
 	// matches is released; another controller's, terminating, finished
 	// and other namespaces' pods are left alone.
-	if got := names(plan.Owned); !cmp.Equal(got, []string{"orphan-match", "ours-match"}) {
+	if got := names(plan.Owned()); !cmp.Equal(got, []string{"orphan-match", "ours-match"}) {
 		t.Errorf("owned %v", got)
 	}
 	if got := names(plan.Adopt); !cmp.Equal(got, []string{"orphan-match"}) {
@@ -66,7 +66,7 @@ func TestClaim(t *testing.T) {
 	// releases, creates nor deletes.
 	rc.DeletionTimestamp = ptr(metav1.NewTime(t0))
 	plan, _ = workload.SyncReplicationController(rc, pods, t0, workload.Options{})
-	if len(plan.Adopt)+len(plan.Release)+plan.Create+len(plan.Delete) != 0 || !cmp.Equal(names(plan.Owned), []string{"ours-match"}) {
+	if len(plan.Adopt)+len(plan.Release)+plan.Create+len(plan.Delete) != 0 || !cmp.Equal(names(plan.Owned()), []string{"ours-match"}) {
 		t.Errorf("deleting controller: %+v", plan)
 	}
 }
@@ -92,7 +92,7 @@ func TestClaimByIndexKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := names(plan.Owned); !cmp.Equal(got, []string{"ours"}) {
+		if got := names(plan.Owned()); !cmp.Equal(got, []string{"ours"}) {
 			t.Errorf("memo %v: owned %v, want [ours]", memo != nil, got)
 		}
 		if len(plan.Adopt) != 0 || len(plan.Release) != 0 || plan.Create != 2 {

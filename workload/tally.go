@@ -106,7 +106,7 @@ func (t *Tally) add(pod *corev1.Pod, d int32) {
 // to be released, orphans is 0 (the namespace's active pods without a
 // controller: none to adopt) and no pod is to be deleted (a deletion
 // ranks the pods). ok is false otherwise: the caller syncs from the pods.
-// The Plan has no Owned list; everything else is SyncReplicaSet's.
+// The Plan lists no Owned pods; everything else is SyncReplicaSet's.
 func SyncCounted(rs *appsv1.ReplicaSet, t *Tally, orphans int, now time.Time, opts Options) (p *Plan, ok bool) {
 	if !t.Valid(rs) || rs.DeletionTimestamp != nil || opts.ExpectationsPending || rs.Spec.MinReadySeconds != 0 ||
 		t.mismatched != 0 || orphans != 0 {
