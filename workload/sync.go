@@ -323,12 +323,21 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 			if sets := relatedSets(rs, opts.Siblings); len(sets) > 0 {
 				memo.relatedSelectors(sets)
 				perNode := map[string]int32{}
+				// The facts of every pod, in the order claiming met them
+				// (memo.next): no lookup per pod.
+				j := 0
 				for _, pod := range pods {
 					if pod == nil {
 						continue
 					}
-					// read when claiming: a lookup, not a read of the pod
-					if fi := memo.at(pod, rs, kind, sel, template); memo.isRelated(fi, sets) && memo.facts[fi].active {
+					var fi int32
+					if j < len(memo.next) && memo.facts[memo.next[j]].pod == pod {
+						fi = memo.next[j]
+					} else {
+						fi = memo.at(pod, rs, kind, sel, template)
+					}
+					j++
+					if memo.isRelated(fi, sets) && memo.facts[fi].active {
 						perNode[memo.facts[fi].node]++
 					}
 				}
