@@ -103,12 +103,13 @@ type work struct {
 const userWork = "a user controller's requeue"
 
 // nextWork looks ahead from now, with no foreground work pending, for the
-// first instant at which the cluster would write something by itself:
-// a kubelet's status write or removal within SettleQuiet; a requeued sync
-// (Deployment, ReplicaSet, RC, namespace) that would write, at any time up
-// to deadlineHorizon; a user controller's requeue within SettleQuiet of the last
-// write (it cannot be asked, only run). ok is false when there is none:
-// the cluster is quiet.
+// first instant at which the cluster would write something by itself: a
+// kubelet's status write or removal within SettleQuiet; a requeued sync
+// (Deployment, ReplicaSet, RC, namespace) that would write, at any time
+// up to deadlineHorizon (within SettleQuiet with SettleIgnoresDeadlines);
+// a user controller's requeue within SettleQuiet of the last write (it
+// cannot be asked, only run). ok is false when there is none: the
+// cluster is quiet.
 func (c *Cluster) nextWork() (w work, ok bool) {
 	horizon := c.now.Add(c.opts.SettleQuiet)
 	blind := c.lastWrite.Add(c.opts.SettleQuiet)
