@@ -99,10 +99,12 @@ type Cluster struct {
 	// podBuf holds the pod list of the sync under way (syncPods), allBuf
 	// the namespace's pods it reads them from when it ranks.
 	podBuf []*corev1.Pod
-	allBuf []Object
-	queue  timerQueue
-	seq    uint64
-	rounds int
+	// condBuf is kubeletStatus's scratch list of conditions.
+	condBuf []corev1.PodCondition
+	allBuf  []Object
+	queue   timerQueue
+	seq     uint64
+	rounds  int
 
 	// A user action scheduled with After: running (the clock may not be
 	// run from it), and the error it returned, for the run in progress.
@@ -145,6 +147,9 @@ type Cluster struct {
 	// each namespace's active pods without a controller (tally.go).
 	tallies map[types.UID]*workload.Tally
 	orphans map[string]int
+	// hashed counts a namespace's pods by their pod-template-hash label
+	// (workload.SyncOwned's Labeled).
+	hashed map[hashKey]int
 	// ctrls keep, per ReplicaSet and RC, what their syncs read from pods
 	// and whether the last sync can be skipped; dropped with the
 	// controller.
@@ -226,6 +231,7 @@ func New(opts Options) (*Cluster, error) {
 		pendingSync:         map[string]syncDue{},
 		tallies:             map[types.UID]*workload.Tally{},
 		orphans:             map[string]int{},
+		hashed:              map[hashKey]int{},
 		ctrls:               map[ctrlKey]*ctrlState{},
 		correlator:          events.NewCorrelator(),
 		stored:              map[key]*corev1.Event{},

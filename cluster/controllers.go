@@ -285,7 +285,7 @@ func (c *Cluster) syncReplicaSet(k key) {
 	if c.unchanged(st, rs) {
 		return
 	}
-	plan := c.countedPlan(rs)
+	plan := c.countedPlan(rs, st.memoOf())
 	var err error
 	if plan == nil {
 		plan, err = c.planReplicaSet(rs, c.now, st.memoOf())

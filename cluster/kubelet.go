@@ -333,7 +333,7 @@ func (c *Cluster) syncPodStatus(k key, rt *podRuntime) {
 // runtime rt driven by the Runner r (rt's own, or Settle's look-ahead's
 // copy).
 func (c *Cluster) kubeletStatus(p *corev1.Pod, rt *podRuntime, r *probe.Runner, now time.Time) corev1.PodStatus {
-	st := r.Status(now)
+	st := r.SharedStatus(now) // its conditions are replaced below, not changed
 	for _, list := range [][]corev1.ContainerStatus{st.InitContainerStatuses, st.ContainerStatuses} {
 		for i := range list {
 			list[i].RestartCount += rt.base[list[i].Name]
@@ -364,23 +364,20 @@ func (c *Cluster) kubeletStatus(p *corev1.Pod, rt *podRuntime, r *probe.Runner, 
 	if st.QOSClass == "" {
 		st.QOSClass = workload.QOSClass(p)
 	}
-	// The conditions the kubelet does not own come first, as stored; when
-	// there are none (the usual case) the runner's own list, which Status
-	// handed over, is filtered in place, with no copy.
-	var conds []corev1.PodCondition
+	// The conditions the kubelet does not own come first, as stored.
+	// The kubelet writes its own PodScheduled, also over the binding's
+	// (generateAPIPodStatus: True, observedGeneration the pod's
+	// generation, PodObservedGenerationTracking being GA); its
+	// lastTransitionTime is the stored one's when that is True too
+	// (status_manager.go updateLastTransitionTime). The list is built in
+	// a scratch buffer: mostly it is the stored one or the runner's, both
+	// never modified, and then that one is shared.
+	conds := c.condBuf[:0]
 	for _, cond := range p.Status.Conditions {
 		if !probe.KubeletOwnsCondition(cond.Type, c.opts.Gates) {
 			conds = append(conds, cond)
 		}
 	}
-	if conds == nil {
-		conds = st.Conditions[:0]
-	}
-	// The kubelet writes its own PodScheduled, also over the binding's
-	// (generateAPIPodStatus: True, observedGeneration the pod's
-	// generation, PodObservedGenerationTracking being GA); its
-	// lastTransitionTime is the stored one's when that is True too
-	// (status_manager.go updateLastTransitionTime).
 	for _, cond := range st.Conditions {
 		if !probe.KubeletOwnsCondition(cond.Type, c.opts.Gates) {
 			continue
@@ -390,9 +387,17 @@ func (c *Cluster) kubeletStatus(p *corev1.Pod, rt *podRuntime, r *probe.Runner, 
 				cond.LastTransitionTime = old.LastTransitionTime
 			}
 		}
-		conds = append(conds, cond) // in place: never ahead of the reading
+		conds = append(conds, cond)
 	}
-	st.Conditions = conds
+	c.condBuf = conds
+	switch {
+	case conditionsEqual(conds, p.Status.Conditions):
+		st.Conditions = p.Status.Conditions
+	case conditionsEqual(conds, st.Conditions):
+		// (st.Conditions as SharedStatus gave them)
+	default:
+		st.Conditions = slices.Clone(conds)
+	}
 	return st
 }
 

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,4 +191,66 @@ func TestPropertyShortcutsChangeNothing(t *testing.T) {
 			}
 		}
 	})
+}
+
+// RS-6.6 through the tallies (workload.SyncOwned): a Deployment's
+// scale-down deletes first the pods on the node crowded with pods its
+// ReplicaSets select — here pods of a standalone ReplicaSet that carry
+// the Deployment's labels and pod-template-hash, all on worker1. The
+// tallies count only the pods a ReplicaSet controls, so the hash count
+// must send this sync to the namespace's list; with and without the
+// shortcuts the same pods go.
+func TestScaleDownRanksForeignPodsWithTheHash(t *testing.T) {
+	run := func(on bool) (deleted []string) {
+		defer func(old bool) { shortcuts = old }(shortcuts)
+		shortcuts = on
+		c := newCluster(t)
+		_, err := c.Create(deploymentObject("web", 4))
+		must(t, err)
+		must(t, c.Advance(30*time.Second))
+		rss, err := c.List(KindReplicaSet, "default", "")
+		must(t, err)
+		if len(rss) != 1 {
+			t.Fatalf("want the Deployment's ReplicaSet, got %d", len(rss))
+		}
+		hash := rss[0].GetLabels()[appsv1.DefaultDeploymentUniqueLabelKey]
+		for _, p := range mustPods(t, c) {
+			if p.Spec.NodeName == "" {
+				t.Fatalf("pod %s not scheduled", p.Name)
+			}
+		}
+		stray := rsObject("stray", 2)
+		stray.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"owner": "stray"}}
+		stray.Spec.Template.Labels = map[string]string{"owner": "stray", "app": "web", appsv1.DefaultDeploymentUniqueLabelKey: hash}
+		stray.Spec.Template.Spec.NodeSelector = map[string]string{"kubernetes.io/hostname": "worker1"}
+		_, err = c.Create(stray)
+		must(t, err)
+		must(t, c.Advance(30*time.Second))
+		before := map[string]string{}
+		for _, p := range mustPods(t, c) {
+			before[p.Name] = p.Spec.NodeName
+		}
+		must(t, c.Scale(KindDeployment, "default", "web", 2))
+		must(t, c.Advance(time.Second))
+		for _, e := range c.Events() {
+			if e.Reason == "SuccessfulDelete" {
+				name := strings.TrimPrefix(e.Message, "Deleted pod: ")
+				deleted = append(deleted, name+"@"+before[name])
+			}
+		}
+		return deleted
+	}
+	with := run(true)
+	without := run(false)
+	if diff := cmp.Diff(without, with); diff != "" {
+		t.Fatalf("deletions differ (-without +with shortcuts):\n%s", diff)
+	}
+	if len(with) != 2 {
+		t.Fatalf("want 2 deletions, got %v", with)
+	}
+	for _, d := range with {
+		if !strings.HasSuffix(d, "@worker1") {
+			t.Fatalf("deleted %v: want the two on worker1, crowded with the stray pods", with)
+		}
+	}
 }

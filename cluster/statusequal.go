@@ -24,16 +24,8 @@ func podStatusEqual(a, b *corev1.PodStatus) bool {
 	if !timePtrEqual(a.StartTime, b.StartTime) {
 		return false
 	}
-	if len(a.Conditions) != len(b.Conditions) || len(a.HostIPs) != len(b.HostIPs) || len(a.PodIPs) != len(b.PodIPs) {
+	if !conditionsEqual(a.Conditions, b.Conditions) || len(a.HostIPs) != len(b.HostIPs) || len(a.PodIPs) != len(b.PodIPs) {
 		return false
-	}
-	for i := range a.Conditions {
-		x, y := &a.Conditions[i], &b.Conditions[i]
-		if x.Type != y.Type || x.Status != y.Status || x.ObservedGeneration != y.ObservedGeneration ||
-			x.Reason != y.Reason || x.Message != y.Message ||
-			!x.LastTransitionTime.Time.Equal(y.LastTransitionTime.Time) || !x.LastProbeTime.Time.Equal(y.LastProbeTime.Time) {
-			return false
-		}
 	}
 	for i := range a.HostIPs {
 		if a.HostIPs[i] != b.HostIPs[i] {
@@ -69,6 +61,23 @@ func podStatusEqual(a, b *corev1.PodStatus) bool {
 	}
 	if len(a.VolumeHealth)+len(b.VolumeHealth) > 0 && !apiequality.Semantic.DeepEqual(a.VolumeHealth, b.VolumeHealth) {
 		return false
+	}
+	return true
+}
+
+// conditionsEqual compares two condition lists field by field, times by
+// the instant they name.
+func conditionsEqual(a, b []corev1.PodCondition) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := &a[i], &b[i]
+		if x.Type != y.Type || x.Status != y.Status || x.ObservedGeneration != y.ObservedGeneration ||
+			x.Reason != y.Reason || x.Message != y.Message ||
+			!x.LastTransitionTime.Time.Equal(y.LastTransitionTime.Time) || !x.LastProbeTime.Time.Equal(y.LastProbeTime.Time) {
+			return false
+		}
 	}
 	return true
 }

@@ -230,7 +230,12 @@ func conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady, restarting
 			n++
 		}
 	}
-	out := make([]corev1.PodCondition, 0, n)
+	return appendConditions(make([]corev1.PodCondition, 0, n), pod, phase, sandboxReady, restarting, now, g)
+}
+
+// appendConditions appends pod's conditions, as conditions returns them,
+// to out.
+func appendConditions(out []corev1.PodCondition, pod *corev1.Pod, phase corev1.PodPhase, sandboxReady, restarting bool, now time.Time, g features.Gates) []corev1.PodCondition {
 	for _, c := range pod.Status.Conditions {
 		if !kubeletOwned(c.Type, g) {
 			out = append(out, c)
@@ -242,15 +247,11 @@ func conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady, restarting
 	if !sandboxReady {
 		toStart.Status = corev1.ConditionFalse
 	}
-	generated := []corev1.PodCondition{
-		toStart,
-		initializedCondition(pod, statuses, phase),
-		ready,
-		containersReady,
-		{Type: corev1.PodScheduled, Status: corev1.ConditionTrue},
-	}
-	for i := range generated {
-		generated[i].ObservedGeneration = pod.Generation
+	start := len(out)
+	out = append(out, toStart, initializedCondition(pod, statuses, phase), ready, containersReady,
+		corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionTrue})
+	for i := start; i < len(out); i++ {
+		out[i].ObservedGeneration = pod.Generation
 	}
 	if g.Enabled(features.RestartAllContainersOnContainerExits) && AllContainersCouldRestart(&pod.Spec) {
 		// status/generate.go GenerateAllContainersRestartingCondition (rule
@@ -264,16 +265,16 @@ func conditions(pod *corev1.Pod, phase corev1.PodPhase, sandboxReady, restarting
 		case restarting:
 			c.Status, c.Reason, c.Message = corev1.ConditionTrue, ReasonRestartAllContainersStarted, "container exited with restart policy rule"
 		}
-		generated = append(generated, c)
+		out = append(out, c)
 	}
-	for _, c := range generated {
+	for i := start; i < len(out); i++ {
+		c := &out[i]
 		c.LastTransitionTime = metav1.NewTime(now.Truncate(time.Second))
 		for _, old := range pod.Status.Conditions {
 			if old.Type == c.Type && old.Status == c.Status {
 				c.LastTransitionTime = old.LastTransitionTime
 			}
 		}
-		out = append(out, c)
 	}
 	return out
 }

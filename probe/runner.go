@@ -458,12 +458,32 @@ func (r *Runner) Step() ([]Event, error) {
 // that never ran is reported terminated with reason ContainerStatusUnknown
 // and exit code 137 and a phase still Pending or Running becomes Failed.
 func (r *Runner) Status(now time.Time) corev1.PodStatus {
+	st := r.SharedStatus(now)
+	st.Conditions = slices.Clone(st.Conditions)
+	return st
+}
+
+// SharedStatus is Status without a copy of the conditions: the returned
+// status's Conditions may be shared with the Runner and with statuses
+// returned before, and must not be modified (a caller replaces the list,
+// never changes it). The rest of the status is the caller's, as
+// Status's is.
+func (r *Runner) SharedStatus(now time.Time) corev1.PodStatus {
 	if st := r.cached; st != nil && now.Equal(r.cachedAt) {
 		r.cached = nil // handed over: the caller may change it
-		st.Conditions = slices.Clone(st.Conditions)
 		return *st
 	}
 	return r.status(now)
+}
+
+// conditionsEqual reports whether two condition lists are the same,
+// field by field.
+func conditionsEqual(a, b []corev1.PodCondition) bool {
+	return slices.EqualFunc(a, b, func(x, y corev1.PodCondition) bool {
+		return x.Type == y.Type && x.Status == y.Status && x.ObservedGeneration == y.ObservedGeneration &&
+			x.LastProbeTime.Equal(&y.LastProbeTime) && x.LastTransitionTime.Equal(&y.LastTransitionTime) &&
+			x.Reason == y.Reason && x.Message == y.Message
+	})
 }
 
 // remember makes st, computed at at from the current state, the pod's
@@ -1256,7 +1276,16 @@ func (r *Runner) status(now time.Time) corev1.PodStatus {
 	}
 	over := r.over()
 	pod.Status.Phase = PhaseWith(pod, over, r.initialized, r.gates)
-	pod.Status.Conditions = conditions(pod, pod.Status.Phase, !over, r.resetting, now, r.gates)
+	// Built in a scratch list: the conditions mostly stay as they were,
+	// and then the list they were in is kept (it is never modified, only
+	// replaced), shared by every status that has them.
+	var buf [8]corev1.PodCondition
+	conds := appendConditions(buf[:0], pod, pod.Status.Phase, !over, r.resetting, now, r.gates)
+	if old := r.pod.Status.Conditions; len(old) > 0 && conditionsEqual(old, conds) {
+		pod.Status.Conditions = old
+	} else {
+		pod.Status.Conditions = slices.Clone(conds)
+	}
 	if over {
 		terminatePod(pod)
 	}

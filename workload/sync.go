@@ -44,6 +44,10 @@ type Options struct {
 	// status.terminatingReplicas) and PodDeletionCost (off: the
 	// pod-deletion-cost annotation does not rank).
 	Gates features.Gates
+
+	// relatedOn, set by SyncOwned, counts the active pods the related
+	// ReplicaSets select on a node (RS-6.6), in place of the pod list.
+	relatedOn map[string]int32
 }
 
 // PodRef names a pod and pins its UID, as upstream's patches and deletes
@@ -310,6 +314,21 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 		switch {
 		case n >= len(p.owned):
 			doomed = slices.Clone(p.owned)
+		case opts.relatedOn != nil:
+			if keys == nil {
+				keys = make([]rankKey, len(p.owned))
+				for i, pod := range p.owned {
+					var oi int32
+					if memo != nil {
+						oi = ownedIdx[i]
+					}
+					keys[i] = rank(pod, oi, i)
+				}
+			}
+			for i := range keys {
+				keys[i].rank = opts.relatedOn[p.owned[keys[i].idx].Spec.NodeName]
+			}
+			doomed = pickDeletions(p.owned, keys, n, now, costs)
 		case memo == nil:
 			// only a choice needs the ranking
 			doomed = podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), keys, n, now, costs)

@@ -9,6 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubesem/kubesem/features"
 	"github.com/kubesem/kubesem/selector"
@@ -34,6 +35,13 @@ type Tally struct {
 	active, fully, ready int32 // matching, active (RS-7.1)
 	terminating          int32 // matching, being deleted (rule 5)
 	mismatched           int32 // active, no longer matching: to release (RS-3.7)
+	// the active matching ones by node: what a sibling's deletion
+	// ranking counts of rs's pods (RS-6.6)
+	nodes map[string]int32
+	// hash is the pod-template-hash the selector requires ("" for none);
+	// hashed counts the controlled pods, in any state, that carry it.
+	hash   string
+	hashed int32
 }
 
 // NewTally counts pods (any list that holds every pod rs controls; others
@@ -49,7 +57,10 @@ func NewTally(rs *appsv1.ReplicaSet, pods []*corev1.Pod) (*Tally, error) {
 	}
 	t := &Tally{ns: rs.Namespace, name: rs.Name, uid: string(rs.UID), sel: sel,
 		selector: rs.Spec.Selector.DeepCopy(), labels: maps.Clone(rs.Spec.Template.Labels),
-		template: selector.FromSet(rs.Spec.Template.Labels)}
+		template: selector.FromSet(rs.Spec.Template.Labels), nodes: map[string]int32{}}
+	if rs.Spec.Selector != nil {
+		t.hash = rs.Spec.Selector.MatchLabels[appsv1.DefaultDeploymentUniqueLabelKey]
+	}
 	for _, p := range pods {
 		t.add(p, 1)
 	}
@@ -79,6 +90,9 @@ func (t *Tally) add(pod *corev1.Pod, d int32) {
 	if ref == nil || string(ref.UID) != t.uid || ref.Kind != ReplicaSetKind.Kind || ref.Name != t.name {
 		return
 	}
+	if t.hash != "" && pod.Labels[appsv1.DefaultDeploymentUniqueLabelKey] == t.hash {
+		t.hashed += d
+	}
 	match := t.sel.Matches(pod.Labels)
 	switch {
 	case IsTerminating(pod):
@@ -90,6 +104,11 @@ func (t *Tally) add(pod *corev1.Pod, d int32) {
 		t.mismatched += d
 	default:
 		t.active += d
+		if n := t.nodes[pod.Spec.NodeName] + d; n != 0 {
+			t.nodes[pod.Spec.NodeName] = n
+		} else {
+			delete(t.nodes, pod.Spec.NodeName)
+		}
 		if t.template.Matches(pod.Labels) {
 			t.fully += d
 		}
@@ -128,4 +147,102 @@ func SyncCounted(rs *appsv1.ReplicaSet, t *Tally, orphans int, now time.Time, op
 		p.Template = podFromTemplate(rs, p.OwnerRef)
 	}
 	return p, true
+}
+
+// Owned is what SyncOwned reads besides a ReplicaSet's tally.
+type Owned struct {
+	// Pods holds every pod of the namespace the ReplicaSet controls, in
+	// name order (as a store's index by controller gives them); others
+	// are ignored.
+	Pods []*corev1.Pod
+	// Tallies holds a tally for each of the sync's Options.Siblings that
+	// shares the ReplicaSet's controller, by UID: together with the
+	// ReplicaSet's own they count, node by node, the pods a deletion's
+	// ranking weighs (RS-6.6).
+	Tallies map[types.UID]*Tally
+	// Labeled is the number of pods of the namespace, in any state and
+	// whoever controls them, whose pod-template-hash label has the value
+	// given.
+	Labeled func(value string) int
+}
+
+// SyncOwned decides the sync of rs at now as SyncReplicaSet would from the
+// namespace's pods, reading only the pods rs controls, when orphans (the
+// namespace's active pods without a controller) is 0: then there is
+// nothing to adopt, and of the other pods only the deletion ranking's
+// per-node counts of the pods the related ReplicaSets select (RS-6.6)
+// would be read, which the tallies give. They give them exactly when
+// each related ReplicaSet (rs and the siblings sharing its controller, a
+// Deployment's) has a valid tally and requires in its selector a
+// pod-template-hash of its own that no pod it does not control carries
+// (owned.Labeled says how many carry it): then the selectors are
+// disjoint, and every pod one of them selects is one its tally counts. ok is false when a deletion would rank
+// pods by those counts and they are not exact, or orphans is not 0, or t
+// is not valid for rs: the caller syncs from the namespace's pods.
+// A sync SyncCounted can decide is decided by it, reading no pod.
+func SyncOwned(rs *appsv1.ReplicaSet, t *Tally, orphans int, owned Owned, now time.Time, opts Options) (p *Plan, ok bool) {
+	if orphans != 0 || !t.Valid(rs) {
+		return nil, false
+	}
+	if p, ok := SyncCounted(rs, t, orphans, now, opts); ok {
+		return p, true
+	}
+	replicas := int32(1)
+	if rs.Spec.Replicas != nil {
+		replicas = *rs.Spec.Replicas
+	}
+	// Only a deletion that chooses among the owned pods ranks them: the
+	// owned active pods are t.active, there being no orphans to adopt.
+	if t.active > replicas && replicas > 0 && !opts.ExpectationsPending && rs.DeletionTimestamp == nil {
+		if controller := metav1.GetControllerOfNoCopy(rs); controller != nil {
+			tallies := []*Tally{t}
+			related := []*appsv1.ReplicaSet{rs}
+			for _, s := range opts.Siblings {
+				if s == nil || s.UID == rs.UID {
+					continue
+				}
+				if c := metav1.GetControllerOfNoCopy(s); c == nil || c.UID != controller.UID {
+					continue
+				}
+				related = append(related, s)
+				tallies = append(tallies, owned.Tallies[s.UID])
+			}
+			if !exactCounts(related, tallies, owned.Labeled) {
+				return nil, false
+			}
+			perNode := maps.Clone(t.nodes)
+			for _, rt := range tallies[1:] {
+				for node, n := range rt.nodes {
+					perNode[node] += n
+				}
+			}
+			opts.relatedOn = perNode
+		}
+	}
+	p, err := sync(rs, ReplicaSetKind, owned.Pods, now, opts)
+	if err != nil {
+		return nil, false
+	}
+	return p, true
+}
+
+// exactCounts reports whether the tallies of the related ReplicaSets
+// count, node by node, exactly the active pods their selectors select:
+// see SyncOwned.
+func exactCounts(related []*appsv1.ReplicaSet, tallies []*Tally, labeled func(string) int) bool {
+	if labeled == nil {
+		return false
+	}
+	hashes := make(map[string]bool, len(related))
+	for i, r := range related {
+		t := tallies[i]
+		if !t.Valid(r) || r.Namespace != related[0].Namespace || t.hash == "" || hashes[t.hash] {
+			return false
+		}
+		hashes[t.hash] = true
+		if labeled(t.hash) != int(t.hashed) {
+			return false
+		}
+	}
+	return true
 }
