@@ -384,11 +384,12 @@ func (c *Cluster) carryOut(kind string, owner Object, plan *workload.Plan, sourc
 	if plan.Create > 0 && plan.Template != nil {
 		c.creatingFrom = plan.Template
 		defer func() { c.creatingFrom, c.tmplMemo = nil, nil }()
+		// createObject neither modifies its argument nor keeps it: one
+		// copy of the template, in the owner's namespace, serves every
+		// create of the sync.
+		pod := *plan.Template
+		pod.Namespace = owner.GetNamespace()
 		_, err := workload.SlowStart(plan.Create, func(int) error {
-			// createObject copies what it stores: the template may be
-			// shared.
-			pod := *plan.Template
-			pod.Namespace = owner.GetNamespace()
 			created, err := c.createObject(&pod)
 			if err != nil {
 				if apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {

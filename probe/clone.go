@@ -1,6 +1,10 @@
 package probe
 
-import "slices"
+import (
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+)
 
 // Clone returns an independent copy of r in its current state: stepping,
 // terminating or crashing the copy leaves r as it was, and each then
@@ -14,14 +18,12 @@ import "slices"
 // assumes they are deterministic functions of their arguments.
 func (r *Runner) Clone() *Runner {
 	n := *r
-	pod := *r.pod
-	r.pod.Status.DeepCopyInto(&pod.Status)
-	n.pod = &pod
+	r.podStatus.DeepCopyInto(&n.podStatus)
 	n.events = slices.Clone(r.events)
 	n.syncEvents = slices.Clone(r.syncEvents)
 	// The cached status is handed over by the next Status call: a copy
 	// builds its own.
-	n.cached = nil
+	n.cached, n.hasCached = corev1.PodStatus{}, false
 	n.cs = make([]*simContainer, len(r.cs))
 	for i, c := range r.cs {
 		cc := *c

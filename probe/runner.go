@@ -27,8 +27,16 @@ import (
 // already processed nor pass over a due action. A Runner is not safe for
 // concurrent use. The zero Runner is not usable: use NewRunner.
 type Runner struct {
-	pod        *corev1.Pod
-	start      time.Time
+	// pod is the pod's metadata and spec, read only: with ShareSpec the
+	// caller's own object, else a copy (its status unused). podStatus is
+	// the Runner's view of the pod's status (its conditions, so that
+	// their transition times carry over, and a terminal phase), and
+	// deletion and deletionGrace the deletion Terminate made.
+	pod           *corev1.Pod
+	podStatus     corev1.PodStatus
+	deletion      *metav1.Time
+	deletionGrace *int64
+	start         time.Time
 	startDelay time.Duration
 	cs         []*simContainer
 	podReady   corev1.ConditionStatus
@@ -82,8 +90,9 @@ type Runner struct {
 	// to the first Status call at that instant (a kubelet writes the
 	// status right after each step; building it twice was a sixth of a
 	// large cluster's time). Any change of state clears it.
-	cached   *corev1.PodStatus
-	cachedAt time.Time
+	cached    corev1.PodStatus
+	hasCached bool
+	cachedAt  time.Time
 }
 
 // simContainer is the kubelet's view of one container in a Runner.
@@ -171,16 +180,14 @@ func NewRunner(sc Scenario, start time.Time) (*Runner, error) {
 func newRunner(sc Scenario, start time.Time) (*Runner, error) {
 	// DefaultPodSpec copies the spec (unless it may be shared): the rest
 	// is copied here.
-	pod := &corev1.Pod{TypeMeta: sc.Pod.TypeMeta}
-	if sc.ShareSpec && defaulted(&sc.Pod.Spec) {
-		pod.ObjectMeta, pod.Spec = sc.Pod.ObjectMeta, sc.Pod.Spec
-	} else {
-		pod.Spec = *DefaultPodSpec(&sc.Pod.Spec)
+	pod := sc.Pod
+	if !sc.ShareSpec || !defaulted(&sc.Pod.Spec) {
+		pod = &corev1.Pod{TypeMeta: sc.Pod.TypeMeta, Spec: *DefaultPodSpec(&sc.Pod.Spec)}
 		sc.Pod.ObjectMeta.DeepCopyInto(&pod.ObjectMeta)
 	}
-	sc.Pod.Status.DeepCopyInto(&pod.Status)
 	r := &Runner{pod: pod, start: start, startDelay: sc.StartDelay, now: start, podReady: corev1.ConditionUnknown,
 		gates: sc.Gates, kubeletStart: sc.KubeletStart}
+	sc.Pod.Status.DeepCopyInto(&r.podStatus)
 	if r.kubeletStart.IsZero() {
 		r.kubeletStart = start
 	}
@@ -247,7 +254,7 @@ func AdoptRunner(sc Scenario, at time.Time, st corev1.PodStatus) (*Runner, error
 		return nil, err
 	}
 	st = *st.DeepCopy()
-	r.pod.Status.Conditions = st.Conditions
+	r.podStatus.Conditions = st.Conditions
 	podReady := false
 	if c, ok := condition(st.Conditions, corev1.PodReady); ok {
 		r.podReady, podReady = c.Status, c.Status == corev1.ConditionTrue
@@ -328,7 +335,7 @@ func AdoptRunner(sc Scenario, at time.Time, st corev1.PodStatus) (*Runner, error
 	if st.Phase == corev1.PodSucceeded || st.Phase == corev1.PodFailed {
 		// A terminal pod runs nothing again (kubelet.go
 		// HandlePodAdditions): it stays as it was.
-		r.killed, r.pod.Status.Phase = true, st.Phase
+		r.killed, r.podStatus.Phase = true, st.Phase
 	} else {
 		r.adoptSync(at)
 	}
@@ -433,7 +440,7 @@ func (r *Runner) Step() ([]Event, error) {
 	if act == actNone {
 		return nil, fmt.Errorf("probe: step of pod %q: nothing is due", r.pod.Name)
 	}
-	r.events, r.cached = nil, nil
+	r.events, r.hasCached = nil, false
 	if err := r.do(at, act, c); err != nil {
 		r.err, r.events = err, nil
 		return nil, err
@@ -469,9 +476,10 @@ func (r *Runner) Status(now time.Time) corev1.PodStatus {
 // never changes it). The rest of the status is the caller's, as
 // Status's is.
 func (r *Runner) SharedStatus(now time.Time) corev1.PodStatus {
-	if st := r.cached; st != nil && now.Equal(r.cachedAt) {
-		r.cached = nil // handed over: the caller may change it
-		return *st
+	if r.hasCached && now.Equal(r.cachedAt) {
+		st := r.cached
+		r.cached, r.hasCached = corev1.PodStatus{}, false // handed over: the caller may change it
+		return st
 	}
 	return r.status(now)
 }
@@ -490,8 +498,8 @@ func conditionsEqual(a, b []corev1.PodCondition) bool {
 // conditions (so that their transition times carry over) and the status
 // the next Status at at returns.
 func (r *Runner) remember(at time.Time, st corev1.PodStatus) {
-	r.pod.Status.Conditions = st.Conditions
-	r.cached, r.cachedAt = &st, at
+	r.podStatus.Conditions = st.Conditions
+	r.cached, r.hasCached, r.cachedAt = st, true, at
 }
 
 // Terminate is the pod's deletion: it got a deletionTimestamp at at, with
@@ -528,7 +536,7 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 	if d := at.Sub(r.start); d == math.MaxInt64 || d == math.MinInt64 {
 		return fmt.Errorf("probe: terminate pod %q at %s: too far from its admission %s", r.pod.Name, at.Format(time.RFC3339Nano), r.start.Format(time.RFC3339Nano))
 	}
-	r.now, r.cached = at, nil
+	r.now, r.cached, r.hasCached = at, corev1.PodStatus{}, false
 	grace = max(grace, time.Second) // calculateEffectiveGracePeriod
 	if r.terminating && grace >= r.grace {
 		return nil
@@ -551,7 +559,7 @@ func (r *Runner) Terminate(at time.Time, grace time.Duration) error {
 	r.terminating, r.grace = true, grace
 	ts := metav1.NewTime(at.Add(grace))
 	secs := int64(grace / time.Second)
-	r.pod.DeletionTimestamp, r.pod.DeletionGracePeriodSeconds = &ts, &secs
+	r.deletion, r.deletionGrace = &ts, &secs
 	r.stopAll(at, grace, func(e Event) { r.syncEvents = append(r.syncEvents, e) })
 	if len(r.syncEvents) > 0 {
 		r.syncing, r.syncAt = true, at
@@ -701,13 +709,13 @@ func (r *Runner) SetConditions(at time.Time, conds []corev1.PodCondition) ([]Eve
 			merged = append(merged, *c.DeepCopy())
 		}
 	}
-	for _, c := range r.pod.Status.Conditions {
+	for _, c := range r.podStatus.Conditions {
 		if kubeletOwned(c.Type, r.gates) {
 			merged = append(merged, c)
 		}
 	}
-	r.now, r.cached = at, nil
-	r.pod.Status.Conditions = merged
+	r.now, r.cached, r.hasCached = at, corev1.PodStatus{}, false
+	r.podStatus.Conditions = merged
 	r.events = nil
 	r.notePodReady(at)
 	events := r.events
@@ -864,6 +872,7 @@ func (r *Runner) notePodReady(at time.Time) {
 		return
 	}
 	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec, Status: st} // read only
+	r.deleted(pod)
 	r.podReady = cond.Status
 	// one concatenation: the parts are constants or the condition's
 	var reason, sep, message, closing string
@@ -989,7 +998,8 @@ func (r *Runner) probe(at time.Time, c *simContainer) error {
 		// liveness probe goes on; rule P19.6).
 		return nil
 	}
-	grace := KillGracePeriod(r.pod, c.spec, st.Kill.Kind)
+	view := r.view(r.podStatus)
+	grace := KillGracePeriod(&view, c.spec, st.Kill.Kind)
 	c.killing, c.killRetry = true, st.Kill.Restart
 	c.lastKill = killNote{instance: c.m.Instance(), kind: st.Kill.Kind, at: at, run: st.Run, threshold: st.Threshold, restart: st.Kill.Restart, grace: grace}
 	r.emit(at, c, "Killing", fmt.Sprintf("%s (grace period %s)", st.Kill.Message, grace))
@@ -1229,17 +1239,33 @@ func (r *Runner) tryStart(now time.Time, c *simContainer, prev *corev1.Container
 	c.backingOff, c.backoffUntil = true, retryAt
 }
 
+// view is the pod as the Runner sees it, with status st: read only (its
+// metadata and spec are shared).
+func (r *Runner) view(st corev1.PodStatus) corev1.Pod {
+	pod := corev1.Pod{TypeMeta: r.pod.TypeMeta, ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec, Status: st}
+	r.deleted(&pod)
+	return pod
+}
+
+// deleted gives a view of the pod the deletion Terminate made, if any.
+func (r *Runner) deleted(pod *corev1.Pod) {
+	if r.deletion != nil {
+		pod.DeletionTimestamp, pod.DeletionGracePeriodSeconds = r.deletion, r.deletionGrace
+	}
+}
+
 // status is the pod's status at now as the kubelet would write it.
 func (r *Runner) status(now time.Time) corev1.PodStatus {
 	// Phase and Conditions only read the pod: its metadata and spec may
 	// be shared; the status is returned, so it is a copy.
-	st := r.pod.Status
+	st := r.podStatus
 	// Rebuilt below, not worth a copy: the container statuses, and the
 	// conditions, which conditions() only reads before it returns new ones.
 	st.ContainerStatuses, st.InitContainerStatuses, st.Conditions = nil, nil, nil
 	pod := &corev1.Pod{ObjectMeta: r.pod.ObjectMeta, Spec: r.pod.Spec}
+	r.deleted(pod)
 	st.DeepCopyInto(&pod.Status)
-	pod.Status.Conditions = r.pod.Status.Conditions
+	pod.Status.Conditions = r.podStatus.Conditions
 	if n := len(r.cs) - r.nInit; n > 0 {
 		pod.Status.ContainerStatuses = make([]corev1.ContainerStatus, 0, n)
 	}
@@ -1281,7 +1307,7 @@ func (r *Runner) status(now time.Time) corev1.PodStatus {
 	// replaced), shared by every status that has them.
 	var buf [8]corev1.PodCondition
 	conds := appendConditions(buf[:0], pod, pod.Status.Phase, !over, r.resetting, now, r.gates)
-	if old := r.pod.Status.Conditions; len(old) > 0 && conditionsEqual(old, conds) {
+	if old := r.podStatus.Conditions; len(old) > 0 && conditionsEqual(old, conds) {
 		pod.Status.Conditions = old
 	} else {
 		pod.Status.Conditions = slices.Clone(conds)

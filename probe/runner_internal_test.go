@@ -29,17 +29,17 @@ func TestRunnerHandsOverStepStatus(t *testing.T) {
 		if _, err := r.Step(); err != nil {
 			t.Fatal(err)
 		}
-		if r.cached == nil || !r.cachedAt.Equal(at) {
-			t.Fatalf("step %d at %v: no status kept for the write (%v)", i, at.Sub(start), r.cached != nil)
+		if !r.hasCached || !r.cachedAt.Equal(at) {
+			t.Fatalf("step %d at %v: no status kept for the write (%v)", i, at.Sub(start), r.hasCached)
 		}
 		kept := r.cached
 		st := r.Status(at)
-		if r.cached != nil || len(st.ContainerStatuses) != len(kept.ContainerStatuses) {
+		if r.hasCached || len(st.ContainerStatuses) != len(kept.ContainerStatuses) {
 			t.Fatalf("step %d: the kept status was not handed over", i)
 		}
 	}
 	_, _ = r.Step()
-	if r.Status(r.now.Add(time.Second)); r.cached == nil {
+	if r.Status(r.now.Add(time.Second)); !r.hasCached {
 		t.Fatal("a Status at another instant used up the kept one")
 	}
 }
