@@ -37,11 +37,11 @@ type Runner struct {
 	deletion      *metav1.Time
 	deletionGrace *int64
 	start         time.Time
-	startDelay time.Duration
-	cs         []*simContainer
-	podReady   corev1.ConditionStatus
-	now        time.Time // the last instant processed
-	events     []Event   // what the current Step produced
+	startDelay    time.Duration
+	cs            []*simContainer
+	podReady      corev1.ConditionStatus
+	now           time.Time // the last instant processed
+	events        []Event   // what the current Step produced
 
 	// A kubelet sync due at syncAt: the admission, or the kill of a
 	// Terminate, whose Killing events it emits.
