@@ -43,20 +43,35 @@ const (
 // resourceVersion (k8s.io/apiserver pkg/storage/cacher
 // watch_cache_history.go).
 type history struct {
-	ring         []Change
-	start, end   int // absolute indexes: the ring holds [start, end)
+	ring         []entry
+	resource     schema.GroupResource // every change's
+	start, end   int                  // absolute indexes: the ring holds [start, end)
 	evictedSince bool
 	startRV      uint64 // the revision the history starts after
 	initialized  bool
 	capacity     int
 }
 
+// entry is a Change as the ring holds it: without the resource, the same
+// for all (a ring holds up to 102,400).
+type entry struct {
+	typ      watch.EventType
+	obj, old Object
+	rv       uint64
+	at       time.Time
+}
+
+// change is the Change e holds.
+func (h *history) change(e *entry) Change {
+	return Change{Type: e.typ, Resource: h.resource, Object: e.obj, Old: e.old, ResourceVersion: e.rv, At: e.at}
+}
+
 func (h *history) full() bool { return h.end == h.start+h.capacity }
 
-func (h *history) at(i int) *Change { return &h.ring[i%h.capacity] }
+func (h *history) at(i int) *entry { return &h.ring[i%h.capacity] }
 
 func (h *history) resize(capacity int) {
-	ring := make([]Change, capacity)
+	ring := make([]entry, capacity)
 	if capacity < h.capacity {
 		h.start = h.end - capacity
 	}
@@ -69,24 +84,25 @@ func (h *history) resize(capacity int) {
 func (h *history) add(c *Change) {
 	if h.capacity == 0 {
 		h.capacity = historyMin
-		h.ring = make([]Change, historyMin)
+		h.ring = make([]entry, historyMin)
 	}
+	h.resource = c.Resource
 	switch {
-	case h.full() && c.At.Sub(h.at(h.start).At) < historyFreshness:
+	case h.full() && c.At.Sub(h.at(h.start).at) < historyFreshness:
 		if n := min(h.capacity*2, historyMax); n > h.capacity {
 			h.resize(n)
 		}
-	case h.full() && c.At.Sub(h.at(h.end-h.capacity/4).At) > historyFreshness:
+	case h.full() && c.At.Sub(h.at(h.end-h.capacity/4).at) > historyFreshness:
 		if n := max(h.capacity/2, historyMin); n < h.capacity {
 			h.resize(n)
 		}
 	}
 	if h.full() {
-		h.ring[h.start%h.capacity] = Change{}
+		h.ring[h.start%h.capacity] = entry{}
 		h.start++
 		h.evictedSince = true
 	}
-	h.ring[h.end%h.capacity] = *c
+	h.ring[h.end%h.capacity] = entry{typ: c.Type, obj: c.Object, old: c.Old, rv: c.ResourceVersion, at: c.At}
 	h.end++
 }
 
@@ -98,15 +114,15 @@ func (h *history) since(rv uint64) ([]Change, error) {
 	case !h.evictedSince:
 		oldest = h.startRV + 1
 	default:
-		oldest = h.at(h.start).ResourceVersion
+		oldest = h.at(h.start).rv
 	}
 	if rv < oldest-1 {
 		return nil, apierrors.NewResourceExpired(fmt.Sprintf("too old resource version: %d (%d)", rv, oldest-1))
 	}
 	var out []Change
 	for i := h.start; i < h.end; i++ {
-		if c := h.at(i); c.ResourceVersion > rv {
-			out = append(out, *c)
+		if e := h.at(i); e.rv > rv {
+			out = append(out, h.change(e))
 		}
 	}
 	return out, nil

@@ -120,9 +120,11 @@ type Cluster struct {
 	creatingFrom *corev1.Pod
 	tmplMemo     *podTemplateMemo
 	// loadChanges counts the changes of the per-node load; lastRequests
-	// is the last pod spec whose requests were summed.
+	// are the last pod specs whose requests were summed, nextRequests
+	// the one to replace next.
 	loadChanges  uint64
-	lastRequests requestsMemo
+	lastRequests [4]requestsMemo
+	nextRequests int
 	// instantRuns counts the rounds of timers run at the current instant.
 	instantRuns int
 

@@ -487,10 +487,12 @@ func KubeletAdmit(pod *corev1.Pod, node *corev1.Node, others []*corev1.Pod) Admi
 		}
 		used.add(requestsOf(o), 1)
 	}
-	return kubeletAdmit(pod, node, used)
+	return kubeletAdmit(pod, requestsOf(pod), node, used)
 }
 
-func kubeletAdmit(p *corev1.Pod, n *corev1.Node, used usage) Admission {
+// kubeletAdmit is KubeletAdmit of p, whose requests are req, on n, where
+// the other pods use used.
+func kubeletAdmit(p *corev1.Pod, req usage, n *corev1.Node, used usage) Admission {
 	if want, ok := p.Labels[corev1.LabelOSStable]; ok {
 		have, ok := n.Labels[corev1.LabelOSStable]
 		if !ok || have != kubeletOS {
@@ -511,7 +513,7 @@ func kubeletAdmit(p *corev1.Pod, n *corev1.Node, used usage) Admission {
 		_, ok := alloc.scalar[name]
 		return !ok
 	}
-	if short := fitsResources(requestsOf(p), used, alloc, missing); len(short) > 0 {
+	if short := fitsResources(req, used, alloc, missing); len(short) > 0 {
 		r := short[0]
 		reason := "OutOf" + string(r.resource)
 		return Admission{Reason: reason, Message: fmt.Sprintf("Node didn't have enough resource: %s, requested: %d, used: %d, capacity: %d",

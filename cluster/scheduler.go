@@ -197,21 +197,24 @@ func (o *nodeOrder) bound(i int) {
 	o.order[at] = i
 }
 
-// requestsOf is requestsOf(p), remembered for the last spec summed: the
-// pods a controller creates from one template share their containers
+// requestsOf is requestsOf(p), remembered for the last few specs summed:
+// the pods a controller creates from one template share their containers
 // (templateMemo), so the scheduler, the kubelet's admission and the
-// books sum them once.
+// books sum them once per template (a rollout's two, and a few more).
 func (c *Cluster) requestsOf(p *corev1.Pod) usage {
 	s := &p.Spec
 	if !shortcuts || len(s.Containers) == 0 || len(s.Overhead) > 0 || s.Resources != nil {
 		return requestsOf(p)
 	}
-	m := &c.lastRequests
-	if m.containers == &s.Containers[0] && len(s.Containers) == m.n && sameSlice(s.InitContainers, m.init) {
-		return m.u
+	for i := range c.lastRequests {
+		m := &c.lastRequests[i]
+		if m.containers == &s.Containers[0] && len(s.Containers) == m.n && sameSlice(s.InitContainers, m.init) {
+			return m.u
+		}
 	}
 	u := requestsOf(p)
-	*m = requestsMemo{containers: &s.Containers[0], n: len(s.Containers), init: s.InitContainers, u: u.clone()}
+	c.lastRequests[c.nextRequests] = requestsMemo{containers: &s.Containers[0], n: len(s.Containers), init: s.InitContainers, u: u.clone()}
+	c.nextRequests = (c.nextRequests + 1) % len(c.lastRequests)
 	return u
 }
 
@@ -318,8 +321,9 @@ func (c *Cluster) kubeletTake(p *corev1.Pod, ns *nodeState) {
 	if l := c.load[ns.name]; l != nil {
 		others = l.clone()
 	}
-	others.add(c.requestsOf(p), -1) // the books count the pod itself
-	adm := kubeletAdmit(p, node, others)
+	req := c.requestsOf(p)
+	others.add(req, -1) // the books count the pod itself
+	adm := kubeletAdmit(p, req, node, others)
 	if adm.Admitted {
 		c.admitPod(p, ns, nil)
 		return
