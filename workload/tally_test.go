@@ -367,6 +367,11 @@ func TestPropertySyncOwnedDecidesAsTheSync(t *testing.T) {
 			if diff := cmp.Diff(want.Delete, got.Delete); diff != "" {
 				t.Fatalf("deletions (-sync +owned):\n%s", diff)
 			}
+			if owned := got.Owned(); owned != nil {
+				if diff := cmp.Diff(want.Owned(), owned); diff != "" {
+					t.Fatalf("owned (-sync +owned):\n%s", diff)
+				}
+			}
 			if got.Create != want.Create || !cmp.Equal(got.Template, want.Template) || !cmp.Equal(got.OwnerRef, want.OwnerRef) {
 				t.Fatalf("creates %d %v, the sync %d %v", got.Create, got.Template, want.Create, want.Template)
 			}
