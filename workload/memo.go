@@ -56,6 +56,7 @@ type Memo struct {
 	// facts, kept for the next sync
 	cand              []*corev1.Pod
 	candIdx, ownedIdx []int32
+	keys              []rankKey // a deletion's rank keys
 	// prev holds the facts of the last sync's pods in its order, cur
 	// how far this sync has followed it (atNext), next this sync's.
 	prev, next []int32

@@ -234,10 +234,25 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 	// (one pass over memory, not two, for a large scale-down), the keys of
 	// the pods owned before it at that moment.
 	var keys []rankKey
+	// a large scale-down's keys are a list as long as its pods: the
+	// Memo's buffer serves each sync (they never leave it)
+	newKeys := func(n int) []rankKey {
+		if memo != nil {
+			return slices.Grow(memo.keys[:0], n)
+		}
+		return make([]rankKey, 0, n)
+	}
+	if memo != nil {
+		defer func() {
+			if keys != nil {
+				memo.keys = keys[:0]
+			}
+		}()
+	}
 	ranking := !opts.ExpectationsPending && !deleting
 	own := func(pod *corev1.Pod, f *podFacts, fi int32) {
 		if keys == nil && ranking && len(p.owned) == int(replicas) {
-			keys = make([]rankKey, 0, len(candidates))
+			keys = newKeys(len(candidates))
 			for i, o := range p.owned {
 				var oi int32
 				if memo != nil {
@@ -316,17 +331,21 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 			doomed = slices.Clone(p.owned)
 		case opts.relatedOn != nil:
 			if keys == nil {
-				keys = make([]rankKey, len(p.owned))
+				keys = newKeys(len(p.owned))
 				for i, pod := range p.owned {
 					var oi int32
 					if memo != nil {
 						oi = ownedIdx[i]
 					}
-					keys[i] = rank(pod, oi, i)
+					keys = append(keys, rank(pod, oi, i))
 				}
 			}
 			for i := range keys {
-				keys[i].rank = opts.relatedOn[p.owned[keys[i].idx].Spec.NodeName]
+				if memo != nil {
+					keys[i].rank = opts.relatedOn[memo.facts[ownedIdx[keys[i].idx]].node]
+				} else {
+					keys[i].rank = opts.relatedOn[p.owned[keys[i].idx].Spec.NodeName]
+				}
 			}
 			doomed = pickDeletions(p.owned, keys, n, now, costs)
 		case memo == nil:
@@ -334,9 +353,9 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 			doomed = podsToDelete(p.owned, relatedPods(rs, opts.Siblings, pods), keys, n, now, costs)
 		default:
 			if keys == nil {
-				keys = make([]rankKey, len(p.owned))
+				keys = newKeys(len(p.owned))
 				for i := range p.owned {
-					keys[i] = memo.rankKey(ownedIdx[i], i, now)
+					keys = append(keys, memo.rankKey(ownedIdx[i], i, now))
 				}
 			}
 			if sets := relatedSets(rs, opts.Siblings); len(sets) > 0 {
