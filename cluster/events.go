@@ -76,7 +76,13 @@ func (l *eventLog) len() int { return l.n }
 func (l *eventLog) at(i int) *Event { return &l.chunks[i/eventChunk][i%eventChunk] }
 
 func (l *eventLog) append(e Event) {
-	if l.n%eventChunk == 0 {
+	switch {
+	case l.n == 0:
+		// The first chunk grows as a slice does (a small cluster logs a
+		// few hundred events: a whole chunk would be most of what it
+		// allocates), up to the chunk size; the others are made whole.
+		l.chunks = append(l.chunks, make([]Event, 0, 64))
+	case l.n%eventChunk == 0:
 		l.chunks = append(l.chunks, make([]Event, 0, eventChunk))
 	}
 	last := len(l.chunks) - 1

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -39,7 +40,7 @@ func (c *Cluster) prepare(kind string, o Object, name string) (Object, field.Err
 			if name != "" {
 				p.Name = name
 			}
-			return p, append(workload.ValidateObjectMeta(&p.ObjectMeta, field.NewPath("metadata")), m.errs...)
+			return p, append(m.metaErrors(p, field.NewPath("metadata")), m.errs...)
 		}
 		p := workload.DefaultPod(v)
 		if name != "" {
@@ -91,6 +92,49 @@ type podTemplateMemo struct {
 	spec corev1.PodSpec
 	qos  corev1.PodQOSClass
 	errs field.ErrorList
+	// meta: the errors of the template's labels, annotations, owner
+	// references and finalizers, once validated (see metaErrors)
+	meta     field.ErrorList
+	metaDone bool
+}
+
+// metaErrors is workload.ValidateObjectMeta of p, a pod made from the
+// memo's template: what depends on the template (labels, annotations,
+// owner references, finalizers) validated once, the rest (the generated
+// name, the namespace) for each pod. The errors come in
+// ValidateObjectMeta's order: name, namespace and generation before the
+// template's parts, managed fields (a created pod has none; else it is
+// validated whole) after.
+func (m *podTemplateMemo) metaErrors(p *corev1.Pod, path *field.Path) field.ErrorList {
+	t := &m.from.ObjectMeta
+	if !shortcuts || len(p.ManagedFields) > 0 || !maps.Equal(p.Labels, t.Labels) || !maps.Equal(p.Annotations, t.Annotations) ||
+		!slices.Equal(p.Finalizers, t.Finalizers) || !slices.EqualFunc(p.OwnerReferences, t.OwnerReferences, ownerRefEqual) {
+		return workload.ValidateObjectMeta(&p.ObjectMeta, path)
+	}
+	if !m.metaDone {
+		// the template's parts alone, under a name and namespace that
+		// are valid
+		only := metav1.ObjectMeta{Name: "x", Namespace: "x", Labels: t.Labels, Annotations: t.Annotations,
+			OwnerReferences: t.OwnerReferences, Finalizers: t.Finalizers}
+		m.meta, m.metaDone = workload.ValidateObjectMeta(&only, path), true
+	}
+	bare := p.ObjectMeta
+	bare.Labels, bare.Annotations, bare.OwnerReferences, bare.Finalizers = nil, nil, nil, nil
+	errs := workload.ValidateObjectMeta(&bare, path)
+	if len(m.meta) == 0 {
+		return errs
+	}
+	return append(errs, m.meta...)
+}
+
+// ownerRefEqual compares two owner references field by field.
+func ownerRefEqual(a, b metav1.OwnerReference) bool {
+	return a.APIVersion == b.APIVersion && a.Kind == b.Kind && a.Name == b.Name && a.UID == b.UID &&
+		ptrEqual(a.Controller, b.Controller) && ptrEqual(a.BlockOwnerDeletion, b.BlockOwnerDeletion)
+}
+
+func ptrEqual[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 // templateMemo is the memo of the template v was copied from while a
