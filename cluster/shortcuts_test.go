@@ -11,9 +11,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"pgregory.net/rapid"
 
 	"github.com/kubesem/kubesem/probe"
+	"github.com/kubesem/kubesem/workload"
 )
 
 // The shortcuts (the ReplicaSet and RC syncs': a sync reads only its
@@ -253,4 +255,48 @@ func TestScaleDownRanksForeignPodsWithTheHash(t *testing.T) {
 			t.Fatalf("deleted %v: want the two on worker1, crowded with the stray pods", with)
 		}
 	}
+}
+
+// A template's metadata validated once (podTemplateMemo.metaErrors) gives
+// the errors workload.ValidateObjectMeta gives each pod made from it, in
+// the same order: valid and invalid names, namespaces, labels,
+// annotations, owner references and finalizers; a pod whose metadata
+// differs from the template's is validated whole.
+func TestPropertyTemplateMetaErrors(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		str := func(label string, values ...string) string { return rapid.SampledFrom(values).Draw(t, label) }
+		meta := func() metav1.ObjectMeta {
+			m := metav1.ObjectMeta{GenerateName: str("generateName", "web-", "Web_", ""), Namespace: str("namespace", "default", "Bad_NS", "")}
+			if rapid.Bool().Draw(t, "hasLabels") {
+				m.Labels = map[string]string{str("labelKey", "app", "bad key", "x/y/z"): str("labelValue", "web", "-bad", "")}
+			}
+			if rapid.Bool().Draw(t, "hasAnnotations") {
+				m.Annotations = map[string]string{str("annotationKey", "note", "bad key"): "v"}
+			}
+			if rapid.Bool().Draw(t, "hasOwner") {
+				m.OwnerReferences = []metav1.OwnerReference{{APIVersion: str("apiVersion", "apps/v1", ""), Kind: "ReplicaSet", Name: str("ownerName", "web", ""), UID: "u1",
+					Controller: ptrTo(rapid.Bool().Draw(t, "controller"))}}
+			}
+			if rapid.Bool().Draw(t, "hasFinalizers") {
+				m.Finalizers = []string{str("finalizer", "example.com/f", "bad finalizer", "kubernetes")}
+			}
+			return m
+		}
+		tmpl := &corev1.Pod{ObjectMeta: meta()}
+		m := &podTemplateMemo{from: tmpl}
+		path := field.NewPath("metadata")
+		for range rapid.IntRange(1, 3).Draw(t, "pods") {
+			p := &corev1.Pod{ObjectMeta: *tmpl.ObjectMeta.DeepCopy()}
+			p.Name = str("name", "web-abcde", "Bad_Name", "")
+			if rapid.Bool().Draw(t, "differs") {
+				p.ObjectMeta = meta()
+				p.Name = "web-x"
+			}
+			want := workload.ValidateObjectMeta(&p.ObjectMeta, path)
+			got := m.metaErrors(p, path)
+			if diff := cmp.Diff(want.ToAggregate(), got.ToAggregate()); diff != "" {
+				t.Fatalf("errors (-whole +memo):\n%s", diff)
+			}
+		}
+	})
 }
