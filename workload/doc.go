@@ -86,7 +86,14 @@
 //     keeps a ReplicaSet's counts as pods change, and SyncCounted decides
 //     from it, reading no pod, whenever nothing is to be adopted,
 //     released or deleted and minReadySeconds is 0 — the plan
-//     SyncReplicaSet would make, but for its Owned list.
+//     SyncReplicaSet would make, but for its Owned list. SyncOwned
+//     decides every other sync of a namespace without orphans from the
+//     pods the ReplicaSet controls alone: a deletion's ranking counts
+//     the pods its Deployment's ReplicaSets select on each node (rule 4)
+//     from their tallies, which are exact when each of them requires a
+//     pod-template-hash of its own that only its pods carry (the caller
+//     counts the pods per hash value); otherwise it declines and the
+//     caller syncs from the namespace's pods.
 //  11. Pod specs, in a controller's template (ValidatePodTemplate) and in
 //     a pod created directly (ValidatePod), are checked as
 //     pkg/apis/core/validation checks them (ValidatePodTemplateSpec,

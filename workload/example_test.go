@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubesem/kubesem/workload"
 )
@@ -102,6 +104,46 @@ func ExampleSyncCounted() {
 	// Output:
 	// decided: true create: 1 replicas: 1 ready: 1
 	// decided after the relabel: false
+}
+
+// SyncOwned decides a Deployment's old ReplicaSet's scale-down from the
+// pods it controls and the tallies of both ReplicaSets: the pods on the
+// node crowded with the Deployment's pods go first (here a, on worker1
+// with both new pods). A pod that carries the old ReplicaSet's hash
+// without being its own would count on its node too: the tallies cannot
+// say, and SyncOwned declines.
+func ExampleSyncOwned() {
+	deployment := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "web", UID: "web-uid", Controller: ptr(true)}
+	rsFor := func(hash string, replicas int32) *appsv1.ReplicaSet {
+		l := map[string]string{"app": "web", appsv1.DefaultDeploymentUniqueLabelKey: hash}
+		return workload.DefaultReplicaSet(&appsv1.ReplicaSet{
+			ObjectMeta: metav1.ObjectMeta{Name: "web-" + hash, Namespace: "default", UID: types.UID("uid-" + hash), OwnerReferences: []metav1.OwnerReference{deployment}},
+			Spec: appsv1.ReplicaSetSpec{Replicas: ptr(replicas), Selector: &metav1.LabelSelector{MatchLabels: l},
+				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: l}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "nginx"}}}}},
+		})
+	}
+	old, cur := rsFor("old", 2), rsFor("new", 2)
+	podOn := func(name, node string, rs *appsv1.ReplicaSet) *corev1.Pod {
+		p := pod(name, rs.Spec.Template.Labels, rs, "ReplicaSet")
+		p.Spec.NodeName = node
+		return p
+	}
+	oldPods := []*corev1.Pod{podOn("a", "worker1", old), podOn("b", "worker2", old), podOn("c", "worker2", old)}
+	newPods := []*corev1.Pod{podOn("n1", "worker1", cur), podOn("n2", "worker1", cur)}
+	oldTally, _ := workload.NewTally(old, oldPods)
+	newTally, _ := workload.NewTally(cur, newPods)
+	labeled := map[string]int{"old": 3, "new": 2} // the namespace's pods by hash
+	owned := workload.Owned{Pods: oldPods, Tallies: map[types.UID]*workload.Tally{cur.UID: newTally},
+		Labeled: func(hash string) int { return labeled[hash] }}
+	opts := workload.Options{Siblings: []*appsv1.ReplicaSet{cur}}
+	plan, ok := workload.SyncOwned(old, oldTally, 0, owned, t0, opts)
+	fmt.Println("decided:", ok, "delete:", names(plan.Delete))
+	labeled["old"]++ // a stray pod labelled with the old hash
+	_, ok = workload.SyncOwned(old, oldTally, 0, owned, t0, opts)
+	fmt.Println("decided with a stray pod:", ok)
+	// Output:
+	// decided: true delete: [a]
+	// decided with a stray pod: false
 }
 
 func ExamplePodsToDelete() {
