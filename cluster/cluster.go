@@ -250,12 +250,26 @@ func New(opts Options) (*Cluster, error) {
 	if err := c.createKubernetesService(); err != nil {
 		return nil, err
 	}
+	// Nodes that come Ready and untainted by the lifecycle controller
+	// leave it nothing to do but judge their zones Normal: each node
+	// write would ask for that over every node so far (a cluster of n
+	// nodes would cost n² at its start), so it is asked once, after the
+	// last — the same zones and the same nothing scheduled.
+	c.life.batching = shortcuts && !slices.ContainsFunc(opts.Nodes, func(n *corev1.Node) bool {
+		return n != nil && slices.ContainsFunc(n.Spec.Taints, isLifecycleNoExecute)
+	})
 	for i, n := range opts.Nodes {
 		if n == nil {
 			return nil, fmt.Errorf("cluster: node %d is nil", i)
 		}
 		if err := c.addNode(n, i); err != nil {
 			return nil, err
+		}
+	}
+	if c.life.batching {
+		c.life.batching = false
+		if len(opts.Nodes) > 0 {
+			c.wantMonitorPass()
 		}
 	}
 	if err := c.step(); err != nil {

@@ -179,6 +179,9 @@ type nodeLifecycle struct {
 	known      map[string]bool           // knownNodeSet
 	passes     map[int64]bool            // monitor passes scheduled
 	noExecute  map[string][]corev1.Taint // the taint manager's taintedNodes
+	// batching: New is adding nodes that all come healthy, and asks for
+	// the monitor once they are all there (see New)
+	batching bool
 }
 
 func (l *nodeLifecycle) init() {
@@ -203,7 +206,9 @@ func (c *Cluster) nodeChanged(old, cur Object) {
 		c.taintManagerNodeChanged(cur.GetName(), old == nil)
 		c.podGCNodeChanged(cur.GetName())
 	}
-	c.wantMonitorPass()
+	if !c.life.batching {
+		c.wantMonitorPass()
+	}
 }
 
 // wantMonitorPass asks for the monitor's next pass after a node write.

@@ -776,7 +776,13 @@ func TestPropertyRunnerTerminate(t *testing.T) {
 // random pod's life (rule P5.4). The adopted Runner reports at once what
 // it found — the same containers running, the same restart counts, the
 // same phase —, never counts a restart down, and runs on without error;
-// neither constructor modifies the scenario.
+// neither constructor modifies the scenario. One exception to the phase,
+// the MODEL of Machine.Adopt: a container started less than
+// KubeletRestartGracePeriod before the restart gets its startup probe's
+// initial value at once (upstream: at the worker's first tick), so a
+// sidecar's started field may drop, and with it the phase of a pod none
+// of whose regular containers ran since a restart of all containers
+// (Running to Pending).
 func TestPropertyAdoptRunner(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		sc := genScenario(t, false)
@@ -802,7 +808,7 @@ func TestPropertyAdoptRunner(t *testing.T) {
 		}
 		counts := map[string]int32{}
 		adopted := a.Status(k)
-		if adopted.Phase != found.Phase {
+		if adopted.Phase != found.Phase && !startedDropped(found, adopted) {
 			t.Fatalf("phase %s after the restart, %s before", adopted.Phase, found.Phase)
 		}
 		for i, list := range [][]corev1.ContainerStatus{found.InitContainerStatuses, found.ContainerStatuses} {
@@ -835,4 +841,19 @@ func TestPropertyAdoptRunner(t *testing.T) {
 			t.Fatalf("the scenario was modified:\n%s\n%s", before, after)
 		}
 	})
+}
+
+// startedDropped reports whether a container's started field was true in
+// found and is false in adopted.
+func startedDropped(found, adopted corev1.PodStatus) bool {
+	was := map[string]bool{}
+	for _, cs := range append(slices.Clone(found.InitContainerStatuses), found.ContainerStatuses...) {
+		was[cs.Name] = cs.Started != nil && *cs.Started
+	}
+	for _, cs := range append(slices.Clone(adopted.InitContainerStatuses), adopted.ContainerStatuses...) {
+		if was[cs.Name] && (cs.Started == nil || !*cs.Started) {
+			return true
+		}
+	}
+	return false
 }
