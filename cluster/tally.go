@@ -97,7 +97,10 @@ func (c *Cluster) countedPlan(rs *appsv1.ReplicaSet, memo *workload.Memo) *workl
 			}
 		}
 	}
-	c.ownBuf = c.st.podsOwnedBy(c.ownBuf[:0], rs.Namespace, rs.UID)
+	// The index's group, pods of other namespaces that name the
+	// ReplicaSet included: the sync ignores those (they are never its),
+	// and the list is not read pod by pod to drop them.
+	c.ownBuf = c.st.tables[KindPod].AppendIndexed(c.ownBuf[:0], ownerIndex, ownerValue(rs.Namespace, rs.UID))
 	pods := c.podBuf[:0]
 	defer func() { clear(pods); c.podBuf = pods[:0] }()
 	for _, o := range c.ownBuf {

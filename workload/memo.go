@@ -61,6 +61,11 @@ type Memo struct {
 	// how far this sync has followed it (atNext), next this sync's.
 	prev, next []int32
 	cur        int
+	// followed: every pod of this sync so far was the next of the last
+	// sync's list (some of it skipped); prevSorted: the last sync's
+	// candidates came in order. Both: this sync's are in order too, a
+	// subsequence of those.
+	followed, prevSorted bool
 
 	// the sibling selectors the related bits were computed for
 	relKey string
@@ -110,6 +115,7 @@ func (m *Memo) begin(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind) {
 	m.stamp++
 	m.fresh = 0
 	m.cur, m.next = 0, m.next[:0]
+	m.followed = true
 }
 
 // atNext is at for the pods of a sync's list, in their order: the
@@ -136,12 +142,20 @@ func (m *Memo) atNext(pod *corev1.Pod, rs *appsv1.ReplicaSet, kind schema.GroupV
 		if f.pod == nil || f.ref.Name <= pod.Name {
 			m.cur++
 			if f.pod != nil && f.ref.Name == pod.Name {
-				break
+				// A new version of the same pod, in its place, keeps
+				// the list following the last one.
+				if f.ref.Namespace != pod.Namespace || f.ref.UID != pod.UID {
+					m.followed = false
+				}
+				i := m.at(pod, rs, kind, sel, template)
+				m.next = append(m.next, i)
+				return i
 			}
 			continue
 		}
 		break
 	}
+	m.followed = false
 	i := m.at(pod, rs, kind, sel, template)
 	m.next = append(m.next, i)
 	return i

@@ -2,6 +2,7 @@ package workload_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,8 +18,10 @@ import (
 
 // A sync with a Memo decides what the same sync without one decides, sync
 // after sync, while pods come, go, change (as new objects: the Memo's
-// rule 2) and are left out of a sync and handed to a later one, the ReplicaSet is scaled, relabelled and re-selected, its
-// siblings change, time passes, and the pods come in any order, with nil
+// rule 2), are recreated under the same name (here or in another
+// namespace) and are left out of a sync and handed to a later one, the ReplicaSet is scaled, relabelled and re-selected, its
+// siblings change, time passes, and the pods come in any order (shuffled,
+// or reversed sync after sync), with nil
 // entries and pods of other namespaces — for a ReplicaSet of a Deployment
 // (ranking against its sibling's pods, RS-6.6) and for a
 // ReplicationController.
@@ -88,6 +91,15 @@ func TestPropertyMemoChangesNothing(t *testing.T) {
 					p := pods[i].DeepCopy()
 					p.Spec.NodeName = rapid.SampledFrom([]string{"n1", "n2", "n3"}).Draw(t, "node")
 					pods[i] = p
+				case 5:
+					// the same name again: in another namespace, or
+					// recreated (a new UID)
+					p := pods[i].DeepCopy()
+					p.UID += "-again"
+					if rapid.Bool().Draw(t, "elsewhere") {
+						p.Namespace = "office"
+					}
+					pods[i] = p
 				}
 			}
 			rs = rs.DeepCopy()
@@ -118,8 +130,13 @@ func TestPropertyMemoChangesNothing(t *testing.T) {
 					in = append(in, p)
 				}
 			}
-			if rapid.Bool().Draw(t, "shuffle") {
-				in = rapid.Permutation(in).Draw(t, "order")
+			switch rapid.IntRange(0, 2).Draw(t, "order") {
+			case 1:
+				in = rapid.Permutation(in).Draw(t, "permutation")
+			case 2:
+				// out of order, the same way sync after sync (a list that
+				// follows the last one need not be sorted)
+				slices.Reverse(in)
 			}
 			var siblings []*appsv1.ReplicaSet
 			if rapid.Bool().Draw(t, "withSiblings") {

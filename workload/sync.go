@@ -201,8 +201,12 @@ func sync(rs *appsv1.ReplicaSet, kind schema.GroupVersionKind, pods []*corev1.Po
 	}
 	sorted := false
 	if memo != nil {
-		// the facts' copies of the names, not the pods'
-		sorted = slices.IsSortedFunc(candIdx, func(a, b int32) int { return compareRefs(&memo.facts[a].ref, &memo.facts[b].ref) })
+		// the facts' copies of the names, not the pods'; not even those
+		// when the list followed the last one, whose candidates were in
+		// order
+		sorted = memo.followed && memo.prevSorted ||
+			slices.IsSortedFunc(candIdx, func(a, b int32) int { return compareRefs(&memo.facts[a].ref, &memo.facts[b].ref) })
+		memo.prevSorted = sorted
 	} else {
 		sorted = slices.IsSortedFunc(candidates, byKey)
 	}

@@ -152,8 +152,8 @@ func SyncCounted(rs *appsv1.ReplicaSet, t *Tally, orphans int, now time.Time, op
 // Owned is what SyncOwned reads besides a ReplicaSet's tally.
 type Owned struct {
 	// Pods holds every pod of the namespace the ReplicaSet controls, in
-	// name order (as a store's index by controller gives them); others
-	// are ignored.
+	// namespace and name order (as a store's index by controller gives
+	// them); others are ignored.
 	Pods []*corev1.Pod
 	// Tallies holds a tally for each of the sync's Options.Siblings that
 	// shares the ReplicaSet's controller, by UID: together with the
