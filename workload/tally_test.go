@@ -129,19 +129,7 @@ func TestPropertyTallyDecidesAsTheSync(t *testing.T) {
 			if len(want.Adopt)+len(want.Release)+len(want.Delete) > 0 {
 				t.Fatalf("SyncCounted decided, but the sync adopts %v, releases %v, deletes %v", want.Adopt, want.Release, want.Delete)
 			}
-			if got.Create != want.Create || !cmp.Equal(got.Template, want.Template) || !cmp.Equal(got.OwnerRef, want.OwnerRef) {
-				t.Fatalf("creates %d %v, the sync %d %v", got.Create, got.Template, want.Create, want.Template)
-			}
-			for _, manageErr := range []error{nil, errors.New("quota exceeded")} {
-				gs, gw := got.Status(manageErr)
-				ws, ww := want.Status(manageErr)
-				if diff := cmp.Diff(ws, gs); diff != "" || gw != ww {
-					t.Fatalf("status (error %v), write %t / %t (-sync +counted):\n%s", manageErr, ww, gw, diff)
-				}
-				if got.RequeueAfter(gs) != want.RequeueAfter(ws) {
-					t.Fatalf("requeue %s, the sync %s", got.RequeueAfter(gs), want.RequeueAfter(ws))
-				}
-			}
+			sameCreatesAndStatus(t, want, got)
 		}
 	})
 	if counted == 0 {
@@ -372,19 +360,7 @@ func TestPropertySyncOwnedDecidesAsTheSync(t *testing.T) {
 					t.Fatalf("owned (-sync +owned):\n%s", diff)
 				}
 			}
-			if got.Create != want.Create || !cmp.Equal(got.Template, want.Template) || !cmp.Equal(got.OwnerRef, want.OwnerRef) {
-				t.Fatalf("creates %d %v, the sync %d %v", got.Create, got.Template, want.Create, want.Template)
-			}
-			for _, manageErr := range []error{nil, errors.New("quota exceeded")} {
-				gs, gw := got.Status(manageErr)
-				ws, ww := want.Status(manageErr)
-				if diff := cmp.Diff(ws, gs); diff != "" || gw != ww {
-					t.Fatalf("status (error %v), write %t / %t (-sync +owned):\n%s", manageErr, ww, gw, diff)
-				}
-				if got.RequeueAfter(gs) != want.RequeueAfter(ws) {
-					t.Fatalf("requeue %s, the sync %s", got.RequeueAfter(gs), want.RequeueAfter(ws))
-				}
-			}
+			sameCreatesAndStatus(t, want, got)
 		}
 	})
 	if ranked == 0 {
@@ -398,4 +374,23 @@ func controllerUID(p *corev1.Pod) types.UID {
 		return ref.UID
 	}
 	return ""
+}
+
+// sameCreatesAndStatus fails t unless got, a plan decided from tallies,
+// creates as want, the sync's plan, does and gives the same status (with
+// and without a failed create) and requeue.
+func sameCreatesAndStatus(t *rapid.T, want, got *workload.Plan) {
+	if got.Create != want.Create || !cmp.Equal(got.Template, want.Template) || !cmp.Equal(got.OwnerRef, want.OwnerRef) {
+		t.Fatalf("creates %d %v, the sync %d %v", got.Create, got.Template, want.Create, want.Template)
+	}
+	for _, manageErr := range []error{nil, errors.New("quota exceeded")} {
+		gs, gw := got.Status(manageErr)
+		ws, ww := want.Status(manageErr)
+		if diff := cmp.Diff(ws, gs); diff != "" || gw != ww {
+			t.Fatalf("status (error %v), write %t / %t (-sync +tallies):\n%s", manageErr, ww, gw, diff)
+		}
+		if got.RequeueAfter(gs) != want.RequeueAfter(ws) {
+			t.Fatalf("requeue %s, the sync %s", got.RequeueAfter(gs), want.RequeueAfter(ws))
+		}
+	}
 }
