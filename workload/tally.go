@@ -176,10 +176,11 @@ type Owned struct {
 // Deployment's) has a valid tally and requires in its selector a
 // pod-template-hash of its own that no pod it does not control carries
 // (owned.Labeled says how many carry it): then the selectors are
-// disjoint, and every pod one of them selects is one its tally counts. ok is false when a deletion would rank
-// pods by those counts and they are not exact, or orphans is not 0, or t
-// is not valid for rs: the caller syncs from the namespace's pods.
-// A sync SyncCounted can decide is decided by it, reading no pod.
+// disjoint, and every pod one of them selects is one its tally counts.
+// ok is false when a deletion would rank pods by those counts and they
+// are not exact, or orphans is not 0, or t is not valid for rs: the
+// caller syncs from the namespace's pods. A sync SyncCounted can decide
+// is decided by it, reading no pod.
 func SyncOwned(rs *appsv1.ReplicaSet, t *Tally, orphans int, owned Owned, now time.Time, opts Options) (p *Plan, ok bool) {
 	if orphans != 0 || !t.Valid(rs) {
 		return nil, false
@@ -191,9 +192,10 @@ func SyncOwned(rs *appsv1.ReplicaSet, t *Tally, orphans int, owned Owned, now ti
 	if rs.Spec.Replicas != nil {
 		replicas = *rs.Spec.Replicas
 	}
-	// Only a deletion that chooses among the owned pods ranks them: the
-	// owned active pods are t.active, there being no orphans to adopt.
-	if t.active > replicas && replicas > 0 && !opts.ExpectationsPending && rs.DeletionTimestamp == nil {
+	// Only a deletion that chooses among the owned pods ranks them (not
+	// one of them all: a scale to 0 of at most a burst): the owned active
+	// pods are t.active, there being no orphans to adopt.
+	if diff := t.active - replicas; diff > 0 && min(diff, BurstReplicas) < t.active && !opts.ExpectationsPending && rs.DeletionTimestamp == nil {
 		if controller := metav1.GetControllerOfNoCopy(rs); controller != nil {
 			tallies := []*Tally{t}
 			related := []*appsv1.ReplicaSet{rs}
@@ -221,6 +223,11 @@ func SyncOwned(rs *appsv1.ReplicaSet, t *Tally, orphans int, owned Owned, now ti
 	}
 	p, err := sync(rs, ReplicaSetKind, owned.Pods, now, opts)
 	if err != nil {
+		return nil, false
+	}
+	if opts.relatedOn == nil && len(p.Delete) > 0 && len(p.Delete) < len(p.owned) && metav1.GetControllerOfNoCopy(rs) != nil {
+		// ranked without the related counts: the pods and the tally
+		// disagree (a caller's list that misses some of rs's pods)
 		return nil, false
 	}
 	return p, true

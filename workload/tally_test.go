@@ -2,7 +2,9 @@ package workload_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -391,6 +393,67 @@ func sameCreatesAndStatus(t *rapid.T, want, got *workload.Plan) {
 		}
 		if got.RequeueAfter(gs) != want.RequeueAfter(ws) {
 			t.Fatalf("requeue %s, the sync %s", got.RequeueAfter(gs), want.RequeueAfter(ws))
+		}
+	}
+}
+
+// A scale to 0 of more than a burst of pods chooses the burst by the
+// ranking (RS-6.2, RS-6.6), as any partial deletion does: SyncOwned takes
+// the related pods' per-node counts from the tallies there too. Here the
+// sibling's pods crowd worker1, so the 500 deleted first are the old
+// ReplicaSet's pods there, and SyncOwned chooses as SyncReplicaSet does
+// from the whole list.
+func TestSyncOwnedScaleToZeroRanks(t *testing.T) {
+	deployment := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "web", UID: "web-uid", Controller: ptr(true)}
+	rsFor := func(hash string, replicas int32) *appsv1.ReplicaSet {
+		l := map[string]string{"app": "web", appsv1.DefaultDeploymentUniqueLabelKey: hash}
+		return workload.DefaultReplicaSet(&appsv1.ReplicaSet{
+			ObjectMeta: metav1.ObjectMeta{Name: "web-" + hash, Namespace: "default", UID: types.UID("uid-" + hash), OwnerReferences: []metav1.OwnerReference{deployment}},
+			Spec: appsv1.ReplicaSetSpec{Replicas: ptr(replicas), Selector: &metav1.LabelSelector{MatchLabels: l},
+				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: l}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "nginx"}}}}},
+		})
+	}
+	old, cur := rsFor("old", 0), rsFor("new", 100)
+	podOn := func(name, node string, rs *appsv1.ReplicaSet) *corev1.Pod {
+		p := pod(name, rs.Spec.Template.Labels, rs, "ReplicaSet")
+		p.Spec.NodeName = node
+		return p
+	}
+	var oldPods, newPods []*corev1.Pod
+	for i := range 1000 {
+		oldPods = append(oldPods, podOn(fmt.Sprintf("old-%04d", i), fmt.Sprintf("worker%d", 1+i%2), old))
+	}
+	for i := range 100 {
+		newPods = append(newPods, podOn(fmt.Sprintf("new-%04d", i), "worker1", cur))
+	}
+	oldTally, err := workload.NewTally(old, oldPods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newTally, err := workload.NewTally(cur, newPods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labeled := map[string]int{"old": len(oldPods), "new": len(newPods)}
+	opts := workload.Options{Siblings: []*appsv1.ReplicaSet{cur}}
+	got, ok := workload.SyncOwned(old, oldTally, 0, workload.Owned{Pods: oldPods, Tallies: map[types.UID]*workload.Tally{cur.UID: newTally},
+		Labeled: func(hash string) int { return labeled[hash] }}, t0, opts)
+	if !ok {
+		t.Fatal("SyncOwned declined")
+	}
+	want, err := workload.SyncReplicaSet(old, append(slices.Clone(oldPods), newPods...), t0, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.Delete, got.Delete); diff != "" {
+		t.Fatalf("deletions (-sync +owned):\n%s", diff)
+	}
+	if len(got.Delete) != workload.BurstReplicas {
+		t.Fatalf("deletes %d, want a burst of %d", len(got.Delete), workload.BurstReplicas)
+	}
+	for _, ref := range got.Delete {
+		if n, _ := strconv.Atoi(strings.TrimPrefix(ref.Name, "old-")); n%2 != 0 {
+			t.Fatalf("deletes %s, on worker2, before the pods on worker1, crowded with the new pods", ref.Name)
 		}
 	}
 }
