@@ -113,21 +113,7 @@ func ExampleSyncCounted() {
 // without being its own would count on its node too: the tallies cannot
 // say, and SyncOwned declines.
 func ExampleSyncOwned() {
-	deployment := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "web", UID: "web-uid", Controller: ptr(true)}
-	rsFor := func(hash string, replicas int32) *appsv1.ReplicaSet {
-		l := map[string]string{"app": "web", appsv1.DefaultDeploymentUniqueLabelKey: hash}
-		return workload.DefaultReplicaSet(&appsv1.ReplicaSet{
-			ObjectMeta: metav1.ObjectMeta{Name: "web-" + hash, Namespace: "default", UID: types.UID("uid-" + hash), OwnerReferences: []metav1.OwnerReference{deployment}},
-			Spec: appsv1.ReplicaSetSpec{Replicas: ptr(replicas), Selector: &metav1.LabelSelector{MatchLabels: l},
-				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: l}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "nginx"}}}}},
-		})
-	}
-	old, cur := rsFor("old", 2), rsFor("new", 2)
-	podOn := func(name, node string, rs *appsv1.ReplicaSet) *corev1.Pod {
-		p := pod(name, rs.Spec.Template.Labels, rs, "ReplicaSet")
-		p.Spec.NodeName = node
-		return p
-	}
+	old, cur := deploymentRS("old", 2), deploymentRS("new", 2)
 	oldPods := []*corev1.Pod{podOn("a", "worker1", old), podOn("b", "worker2", old), podOn("c", "worker2", old)}
 	newPods := []*corev1.Pod{podOn("n1", "worker1", cur), podOn("n2", "worker1", cur)}
 	oldTally, _ := workload.NewTally(old, oldPods)

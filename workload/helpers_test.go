@@ -78,4 +78,23 @@ func names(refs []workload.PodRef) []string {
 
 func ptr[T any](v T) *T { return &v }
 
+// deploymentRS is a ReplicaSet of the Deployment web with the given
+// pod-template-hash, defaulted.
+func deploymentRS(hash string, replicas int32) *appsv1.ReplicaSet {
+	deployment := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "web", UID: "web-uid", Controller: ptr(true)}
+	l := map[string]string{"app": "web", appsv1.DefaultDeploymentUniqueLabelKey: hash}
+	return workload.DefaultReplicaSet(&appsv1.ReplicaSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "web-" + hash, Namespace: "default", UID: types.UID("uid-" + hash), OwnerReferences: []metav1.OwnerReference{deployment}},
+		Spec: appsv1.ReplicaSetSpec{Replicas: ptr(replicas), Selector: &metav1.LabelSelector{MatchLabels: l},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: l}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "nginx"}}}}},
+	})
+}
+
+// podOn is pod, of rs, on node.
+func podOn(name, node string, rs *appsv1.ReplicaSet) *corev1.Pod {
+	p := pod(name, rs.Spec.Template.Labels, rs, "ReplicaSet")
+	p.Spec.NodeName = node
+	return p
+}
+
 var _ = fmt.Sprintf

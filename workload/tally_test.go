@@ -75,21 +75,10 @@ func TestPropertyTallyDecidesAsTheSync(t *testing.T) {
 				if pods[i] == nil {
 					continue
 				}
-				p := pods[i].DeepCopy()
-				switch rapid.IntRange(0, 12).Draw(t, "change") {
-				case 0:
-					p = nil // deleted
-				case 1:
-					p.Labels = map[string]string{"app": "web", "v": rapid.SampledFrom([]string{"1", "2", "3"}).Draw(t, "relabel")}
-				case 2:
-					p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: rapid.SampledFrom([]corev1.ConditionStatus{corev1.ConditionTrue, corev1.ConditionFalse}).Draw(t, "ready"), LastTransitionTime: metav1.NewTime(now)}}
-				case 3:
-					p.OwnerReferences = nil
-				case 4:
-					p.DeletionTimestamp = ptr(metav1.NewTime(now))
-				case 5:
-					p.Status.Phase = rapid.SampledFrom([]corev1.PodPhase{corev1.PodSucceeded, corev1.PodFailed, corev1.PodRunning}).Draw(t, "phase")
-				default:
+				p, changed := drawChange(t, pods[i], now, func(t *rapid.T) map[string]string {
+					return map[string]string{"app": "web", "v": rapid.SampledFrom([]string{"1", "2", "3"}).Draw(t, "relabel")}
+				})
+				if !changed {
 					continue
 				}
 				write(i, p)
@@ -245,27 +234,12 @@ func TestPropertySyncOwnedDecidesAsTheSync(t *testing.T) {
 				if pods[i] == nil {
 					continue
 				}
-				p := pods[i].DeepCopy()
-				change := rapid.IntRange(0, 14).Draw(t, "change")
-				if tidy && (change == 1 || change == 3) {
-					continue
+				relabel := labelsFor
+				if tidy {
+					relabel = nil
 				}
-				switch change {
-				case 0:
-					p = nil // deleted
-				case 1:
-					p.Labels = labelsFor(t)
-				case 2:
-					p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: rapid.SampledFrom([]corev1.ConditionStatus{corev1.ConditionTrue, corev1.ConditionFalse}).Draw(t, "ready"), LastTransitionTime: metav1.NewTime(now)}}
-				case 3:
-					p.OwnerReferences = nil
-				case 4:
-					p.DeletionTimestamp = ptr(metav1.NewTime(now))
-				case 5:
-					p.Status.Phase = rapid.SampledFrom([]corev1.PodPhase{corev1.PodSucceeded, corev1.PodFailed, corev1.PodRunning}).Draw(t, "phase")
-				case 6:
-					p.Spec.NodeName = rapid.SampledFrom([]string{"n1", "n2", "n3"}).Draw(t, "bind")
-				default:
+				p, changed := drawChange(t, pods[i], now, relabel)
+				if !changed {
 					continue
 				}
 				write(i, p)
@@ -404,21 +378,7 @@ func sameCreatesAndStatus(t *rapid.T, want, got *workload.Plan) {
 // ReplicaSet's pods there, and SyncOwned chooses as SyncReplicaSet does
 // from the whole list.
 func TestSyncOwnedScaleToZeroRanks(t *testing.T) {
-	deployment := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "web", UID: "web-uid", Controller: ptr(true)}
-	rsFor := func(hash string, replicas int32) *appsv1.ReplicaSet {
-		l := map[string]string{"app": "web", appsv1.DefaultDeploymentUniqueLabelKey: hash}
-		return workload.DefaultReplicaSet(&appsv1.ReplicaSet{
-			ObjectMeta: metav1.ObjectMeta{Name: "web-" + hash, Namespace: "default", UID: types.UID("uid-" + hash), OwnerReferences: []metav1.OwnerReference{deployment}},
-			Spec: appsv1.ReplicaSetSpec{Replicas: ptr(replicas), Selector: &metav1.LabelSelector{MatchLabels: l},
-				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: l}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "nginx"}}}}},
-		})
-	}
-	old, cur := rsFor("old", 0), rsFor("new", 100)
-	podOn := func(name, node string, rs *appsv1.ReplicaSet) *corev1.Pod {
-		p := pod(name, rs.Spec.Template.Labels, rs, "ReplicaSet")
-		p.Spec.NodeName = node
-		return p
-	}
+	old, cur := deploymentRS("old", 0), deploymentRS("new", 100)
 	var oldPods, newPods []*corev1.Pod
 	for i := range 1000 {
 		oldPods = append(oldPods, podOn(fmt.Sprintf("old-%04d", i), fmt.Sprintf("worker%d", 1+i%2), old))
@@ -456,4 +416,36 @@ func TestSyncOwnedScaleToZeroRanks(t *testing.T) {
 			t.Fatalf("deletes %s, on worker2, before the pods on worker1, crowded with the new pods", ref.Name)
 		}
 	}
+}
+
+// drawChange draws a change of p at now, made as a new object (nil for a
+// deletion): new labels from relabel, readiness, no controller any more,
+// a deletion timestamp, a phase, a node; with relabel nil (a tidy
+// namespace) neither new labels nor a lost controller. changed is false
+// when nothing changes.
+func drawChange(t *rapid.T, p *corev1.Pod, now time.Time, relabel func(*rapid.T) map[string]string) (np *corev1.Pod, changed bool) {
+	change := rapid.IntRange(0, 14).Draw(t, "change")
+	if relabel == nil && (change == 1 || change == 3) {
+		return p, false
+	}
+	np = p.DeepCopy()
+	switch change {
+	case 0:
+		return nil, true // deleted
+	case 1:
+		np.Labels = relabel(t)
+	case 2:
+		np.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: rapid.SampledFrom([]corev1.ConditionStatus{corev1.ConditionTrue, corev1.ConditionFalse}).Draw(t, "ready"), LastTransitionTime: metav1.NewTime(now)}}
+	case 3:
+		np.OwnerReferences = nil
+	case 4:
+		np.DeletionTimestamp = ptr(metav1.NewTime(now))
+	case 5:
+		np.Status.Phase = rapid.SampledFrom([]corev1.PodPhase{corev1.PodSucceeded, corev1.PodFailed, corev1.PodRunning}).Draw(t, "phase")
+	case 6:
+		np.Spec.NodeName = rapid.SampledFrom([]string{"n1", "n2", "n3"}).Draw(t, "bind")
+	default:
+		return p, false
+	}
+	return np, true
 }
