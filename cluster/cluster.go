@@ -96,7 +96,8 @@ type Cluster struct {
 	st    *store
 	// ownBuf and orphanBuf are reused for the pod lists a sync reads.
 	ownBuf, orphanBuf []Object
-	// podBuf holds the pod list of the sync under way (syncPods), allBuf
+	// podBuf holds the pod list of the sync under way (syncPods, or
+	// countedPlan's own pods), allBuf
 	// the namespace's pods it reads them from when it ranks.
 	podBuf []*corev1.Pod
 	// condBuf is kubeletStatus's scratch list of conditions.
