@@ -97,8 +97,8 @@ type Cluster struct {
 	// ownBuf and orphanBuf are reused for the pod lists a sync reads.
 	ownBuf, orphanBuf []Object
 	// podBuf holds the pod list of the sync under way (syncPods, or
-	// countedPlan's own pods), allBuf
-	// the namespace's pods it reads them from when it ranks.
+	// countedPlan's own pods), allBuf the namespace's pods syncPods reads
+	// them from when it ranks.
 	podBuf []*corev1.Pod
 	// condBuf is kubeletStatus's scratch list of conditions.
 	condBuf []corev1.PodCondition
